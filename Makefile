@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+INSTALLED_DEV := $(VENV)/.installed-dev
+
+.PHONY: demo test test-postgres lint format serve dashboard clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+		|| { echo "vibecode needs Python 3.11 or newer (found: $$($(PYTHON) --version 2>&1)); set PYTHON=python3.x"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(INSTALLED_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@ $(INSTALLED)
+
+## The main job: rehearse the whole talk on SQLite in a temporary workspace.
+demo: $(INSTALLED)
+	$(BIN)/vibecode rehearse
+
+## The whole test suite: the reference app's tests, then the tool's.
+test: $(INSTALLED_DEV)
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tool_tests
+
+## The reference app's tests against PostgreSQL (needs a server on 127.0.0.1:5432).
+test-postgres: $(INSTALLED_DEV)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest tests
+
+lint: $(INSTALLED_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(INSTALLED_DEV)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Serve the reference app itself from the repository root (not a workspace).
+serve: $(INSTALLED)
+	DEBUG=true $(BIN)/alembic upgrade head
+	DEBUG=true $(BIN)/uvicorn app.main:app --reload
+
+dashboard: $(INSTALLED)
+	$(BIN)/vibecode dashboard
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,5 @@
+"""`python -m vibecode` runs the CLI."""
+
+from vibecode.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""The command-line edge: commands parse arguments and hand off to the domain modules."""
