@@ -1,0 +1,1 @@
+"""The course: numbered steps on disk, their manifests and their checkpoints."""

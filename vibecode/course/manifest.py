@@ -1,0 +1,368 @@
+"""Load and validate `steps/NN-slug/step.toml` manifests into immutable objects.
+
+A step directory holds `step.toml` and `files/`, the full content of every file the step adds
+or changes, in workspace paths. The manifest lists the files the step deletes.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from vibecode.errors import StepError
+
+STEP_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+DATABASES = frozenset({"sqlite", "postgres"})
+RESERVED_TOP_LEVEL = frozenset({".vibecode", ".git"})
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One HTTP request a step declares: a demo request or a benchmark's setup request.
+
+    Strings in `path`, `headers`, `json` and `form` may use `${name}` placeholders, filled from
+    earlier captures and the built-in variables (`run`: random per run; `seq`: per-request
+    counter in benchmarks).
+    """
+
+    name: str
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    json: Any = None
+    form: Mapping[str, str] | None = None
+    expect: tuple[int, ...] = (200,)
+    capture: Mapping[str, str] = field(default_factory=dict)
+    """Variable name -> dotted path into the JSON response body (`access_token`, `author.id`)."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BenchTarget:
+    """One side of a side-by-side benchmark."""
+
+    label: str
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    json: Any = None
+    db: str | None = None
+    """When set, this side runs on its own server with this database (`sqlite` or `postgres`)."""
+
+
+@dataclass(frozen=True)
+class BenchScenario:
+    """A benchmark scenario: the same load against two targets, shown side by side."""
+
+    name: str
+    title: str
+    a: BenchTarget
+    b: BenchTarget
+    concurrency: int = 50
+    duration: float = 5.0
+    probe: str | None = None
+    """A path whose latency is sampled at a low rate during each side's load (`/health`)."""
+    setup: tuple[RequestSpec, ...] = ()
+    """Requests run once against each side's server before its load, for captures (a token)."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One numbered step of the course."""
+
+    number: int
+    slug: str
+    directory: Path
+    title: str
+    goal: str
+    minutes: int
+    talking_points: tuple[str, ...]
+    tests: tuple[str, ...]
+    delete: tuple[str, ...]
+    demos: tuple[RequestSpec, ...]
+    benches: tuple[BenchScenario, ...]
+
+    @property
+    def files_dir(self) -> Path:
+        """The folder holding this step's full files, in workspace paths."""
+        return self.directory / "files"
+
+    @property
+    def label(self) -> str:
+        """`NN-slug`, as on disk."""
+        return self.directory.name
+
+    def files(self) -> dict[str, Path]:
+        """Workspace path (POSIX, relative) -> file on disk, for every file the step writes."""
+        root = self.files_dir
+        if not root.is_dir():
+            return {}
+        return {
+            path.relative_to(root).as_posix(): path
+            for path in sorted(root.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts
+        }
+
+
+@dataclass(frozen=True)
+class Course:
+    """The ordered steps; step 0 is the empty workspace before the first step."""
+
+    root: Path
+    steps: tuple[Step, ...]
+
+    @property
+    def last(self) -> int:
+        """The number of the last step (0 for a course without steps)."""
+        return self.steps[-1].number if self.steps else 0
+
+    def step(self, number: int) -> Step:
+        """The step numbered `number` (1-based)."""
+        if not 1 <= number <= self.last:
+            raise StepError(f"there is no step {number}: the course has steps 1 to {self.last}")
+        return self.steps[number - 1]
+
+    def checkpoint(self, number: int) -> dict[str, bytes]:
+        """The full workspace content at step `number`: every step up to it applied in order."""
+        if not 0 <= number <= self.last:
+            raise StepError(f"there is no step {number}: the course has steps 0 to {self.last}")
+        content: dict[str, bytes] = {}
+        for step in self.steps[:number]:
+            for path in step.delete:
+                content.pop(path, None)
+            for path, source in step.files().items():
+                content[path] = source.read_bytes()
+        return dict(sorted(content.items()))
+
+    def find_bench(self, name: str) -> tuple[Step, BenchScenario]:
+        """The benchmark scenario called `name`, from whichever step declares it."""
+        for step in self.steps:
+            for scenario in step.benches:
+                if scenario.name == name:
+                    return step, scenario
+        known = sorted({s.name for step in self.steps for s in step.benches})
+        raise StepError(f"no benchmark scenario named {name!r}; known: {', '.join(known) or '-'}")
+
+
+def load_course(root: Path) -> Course:
+    """Load every `NN-slug` step under `root`, numbered 1, 2, 3... without gaps."""
+    if not root.is_dir():
+        raise StepError(f"{root}: the steps folder does not exist")
+    steps: list[Step] = []
+    for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+        if directory.name.startswith((".", "_")):
+            continue
+        match = STEP_DIR_PATTERN.match(directory.name)
+        if match is None:
+            raise StepError(f"{directory}: a step folder is named NN-slug, like 01-skeleton")
+        number = int(match["number"])
+        if number != len(steps) + 1:
+            expected = len(steps) + 1
+            raise StepError(f"{directory}: expected step {expected:02d} here, found {number:02d}")
+        steps.append(load_step(directory, number=number, slug=match["slug"]))
+    return Course(root=root, steps=tuple(steps))
+
+
+def load_step(directory: Path, *, number: int, slug: str) -> Step:
+    """Parse and validate one step folder."""
+    manifest = directory / "step.toml"
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StepError(f"{manifest}: missing (every step needs a step.toml)") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StepError(f"{manifest}: not valid TOML: {exc}") from None
+    fields = _Fields(manifest, data, "")
+    step = Step(
+        number=number,
+        slug=slug,
+        directory=directory,
+        title=fields.string("title"),
+        goal=fields.string("goal"),
+        minutes=fields.integer("minutes", minimum=1),
+        talking_points=fields.strings("talking_points"),
+        tests=fields.strings("tests", default=()),
+        delete=tuple(
+            _workspace_path(manifest, p, "delete") for p in fields.strings("delete", default=())
+        ),
+        demos=tuple(
+            _request(_Fields(manifest, item, f"demo[{i}]"))
+            for i, item in enumerate(fields.tables("demo"))
+        ),
+        benches=tuple(
+            _scenario(_Fields(manifest, item, f"bench[{i}]"))
+            for i, item in enumerate(fields.tables("bench"))
+        ),
+    )
+    fields.done()
+    for path in step.files():
+        _workspace_path(step.files_dir, path, "files")
+    _unique(manifest, "demo", [d.name for d in step.demos])
+    _unique(manifest, "bench", [b.name for b in step.benches])
+    return step
+
+
+def _request(fields: _Fields) -> RequestSpec:
+    expect = fields.raw("expect", default=200)
+    statuses = expect if isinstance(expect, list) else [expect]
+    if not statuses or not all(isinstance(s, int) and 100 <= s <= 599 for s in statuses):
+        fields.problem("expect", "must be an HTTP status or a list of them")
+    spec = RequestSpec(
+        name=fields.string("name"),
+        method=fields.method(),
+        path=fields.url_path("path"),
+        headers=fields.string_table("headers"),
+        json=fields.raw("json", default=None),
+        form=fields.string_table("form") or None,
+        expect=tuple(statuses),
+        capture=fields.string_table("capture"),
+        note=fields.string("note", default=""),
+    )
+    if spec.json is not None and spec.form is not None:
+        fields.problem("form", "a request has either json or form, not both")
+    fields.done()
+    return spec
+
+
+def _target(fields: _Fields) -> BenchTarget:
+    db = fields.string("db", default="") or None
+    if db is not None and db not in DATABASES:
+        fields.problem("db", f"must be one of {', '.join(sorted(DATABASES))}")
+    target = BenchTarget(
+        label=fields.string("label"),
+        method=fields.method(),
+        path=fields.url_path("path"),
+        headers=fields.string_table("headers"),
+        json=fields.raw("json", default=None),
+        db=db,
+    )
+    fields.done()
+    return target
+
+
+def _scenario(fields: _Fields) -> BenchScenario:
+    scenario = BenchScenario(
+        name=fields.string("name"),
+        title=fields.string("title"),
+        a=_target(fields.table("a")),
+        b=_target(fields.table("b")),
+        concurrency=fields.integer("concurrency", default=50, minimum=1),
+        duration=fields.number("duration", default=5.0),
+        probe=fields.string("probe", default="") or None,
+        setup=tuple(
+            _request(_Fields(fields.file, item, f"{fields.where}setup[{i}]"))
+            for i, item in enumerate(fields.tables("setup"))
+        ),
+        note=fields.string("note", default=""),
+    )
+    fields.done()
+    return scenario
+
+
+def _workspace_path(origin: Path, raw: str, key: str) -> str:
+    path = PurePosixPath(raw)
+    if (
+        not raw
+        or path.is_absolute()
+        or "\\" in raw
+        or any(part in ("..", "") for part in path.parts)
+        or path.parts[0] in RESERVED_TOP_LEVEL
+    ):
+        raise StepError(f"{origin}: {key}: {raw!r} is not a path inside the workspace")
+    return path.as_posix()
+
+
+def _unique(manifest: Path, key: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise StepError(f"{manifest}: {key}: the name {name!r} is used twice")
+        seen.add(name)
+
+
+_MISSING: Any = object()
+
+
+class _Fields:
+    """Typed access to one TOML table that remembers which keys were read, to reject the rest."""
+
+    def __init__(self, file: Path, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise StepError(f"{file}: {where or 'manifest'}: must be a table")
+        self.file = file
+        self.data: dict[str, Any] = data
+        self.where = f"{where}." if where else ""
+        self.seen: set[str] = set()
+
+    def problem(self, key: str, message: str) -> None:
+        raise StepError(f"{self.file}: {self.where}{key}: {message}")
+
+    def raw(self, key: str, *, default: Any = _MISSING) -> Any:
+        self.seen.add(key)
+        if key in self.data:
+            return self.data[key]
+        if default is _MISSING:
+            self.problem(key, "missing (required)")
+        return default
+
+    def string(self, key: str, *, default: Any = _MISSING) -> str:
+        value = self.raw(key, default=default)
+        if not isinstance(value, str) or (default is _MISSING and not value.strip()):
+            self.problem(key, "must be a non-empty string")
+        return str(value)
+
+    def integer(self, key: str, *, default: Any = _MISSING, minimum: int = 0) -> int:
+        value = self.raw(key, default=default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.problem(key, f"must be an integer of at least {minimum}")
+        return int(value)
+
+    def number(self, key: str, *, default: Any = _MISSING) -> float:
+        value = self.raw(key, default=default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            self.problem(key, "must be a positive number")
+        return float(value)
+
+    def strings(self, key: str, *, default: Any = _MISSING) -> tuple[str, ...]:
+        value = self.raw(key, default=default)
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            self.problem(key, "must be a list of strings")
+        return tuple(value)
+
+    def string_table(self, key: str) -> dict[str, str]:
+        value = self.raw(key, default={})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            self.problem(key, "must be a table of strings")
+        return dict(value)
+
+    def table(self, key: str) -> _Fields:
+        return _Fields(self.file, self.raw(key), f"{self.where}{key}")
+
+    def tables(self, key: str) -> list[Any]:
+        value = self.raw(key, default=[])
+        if not isinstance(value, list):
+            self.problem(key, "must be an array of tables ([[...]])")
+        return list(value)
+
+    def method(self) -> str:
+        method = self.string("method", default="GET").upper()
+        if method not in HTTP_METHODS:
+            self.problem("method", f"{method!r} is not an HTTP method")
+        return method
+
+    def url_path(self, key: str) -> str:
+        value = self.string(key)
+        if not value.startswith("/"):
+            self.problem(key, "must start with /")
+        return value
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            self.problem(unknown[0], "unknown key")

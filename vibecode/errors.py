@@ -1,0 +1,27 @@
+"""The tool's error family: domain code raises these, the CLI edge turns them into exit codes."""
+
+from __future__ import annotations
+
+
+class VibecodeError(Exception):
+    """A problem the user can fix; shown as one line on stderr, exit code 2 by default."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class CheckFailed(VibecodeError):
+    """A check ran and found a problem (failing tests, unexpected status): exit code 1."""
+
+    exit_code = 1
+
+
+class StepError(VibecodeError):
+    """A step on disk is broken: the message names the file and the problem."""

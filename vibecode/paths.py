@@ -1,0 +1,31 @@
+"""Where things live: the steps folder, the workspace and the tool's state inside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_WORKSPACE = "workshop"
+STATE_DIR = ".vibecode"
+
+
+def project_root() -> Path:
+    """The vibecode checkout this tool runs from (the tool is installed in editable mode)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def steps_root() -> Path:
+    """The course's steps folder: `VIBECODE_STEPS` or `steps/` in the checkout."""
+    override = os.environ.get("VIBECODE_STEPS")
+    return Path(override).resolve() if override else project_root() / "steps"
+
+
+def resolve_workspace(option: str | Path | None = None) -> Path:
+    """The workspace folder: the `--workspace` option, `VIBECODE_WORKSPACE`, or `./workshop`."""
+    raw = option or os.environ.get("VIBECODE_WORKSPACE") or DEFAULT_WORKSPACE
+    return Path(raw).expanduser().resolve()
+
+
+def state_dir(workspace: Path) -> Path:
+    """The tool's own folder inside a workspace."""
+    return workspace / STATE_DIR
