@@ -1,0 +1,9 @@
+"""Commands: serve, demo, watch, rehearse, doctor."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the application."""
