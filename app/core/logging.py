@@ -50,7 +50,12 @@ def redact(value: Any) -> Any:
         }
     if isinstance(value, list | tuple | set):
         return type(value)(redact(v) for v in value)
-    return value
+    if value is None or isinstance(value, int | float):
+        return value
+    # Any other object (a URL, an exception...) is replaced by its scrubbed text if needed.
+    text = str(value)
+    scrubbed = redact_text(text)
+    return value if scrubbed == text else scrubbed
 
 
 class RedactionFilter(logging.Filter):
@@ -74,6 +79,9 @@ class RedactionFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact_text(record.exc_text)
+            # Formatters print the (scrubbed) exc_text; the exception object itself, whose
+            # message may hold a secret, must not be formatted again by a later handler.
+            record.exc_info = None
         if record.stack_info:
             record.stack_info = redact_text(record.stack_info)
         return True
