@@ -1,0 +1,346 @@
+"""The load generator: aiohttp with one session, a closed loop of workers or an open-loop schedule.
+
+Per-request work is kept minimal (pre-built URL and body, a list append for the latency, one dict
+update for the status) so the generator keeps up with wrk; latencies go into the HDR histogram in
+batches, between requests, about four times a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from vibecode.bench import stats
+from vibecode.bench.config import SEQ, LoadConfig
+from vibecode.bench.result import ErrorKind, LoadResult, Progress
+from vibecode.bench.selfwatch import CpuClock, CpuWatch, is_client_bound
+
+if TYPE_CHECKING:
+    import aiohttp
+
+TICK_S = 0.05
+"""How often the run checks its deadline and the stop signal."""
+PROGRESS_EVERY_S = 0.25
+NEVER = 2**62
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class StopSignal(Protocol):
+    """Anything with `is_set()`: a `threading.Event` or a `multiprocessing.Event`."""
+
+    def is_set(self) -> bool: ...
+
+
+def run_load(
+    config: LoadConfig,
+    *,
+    on_progress: ProgressCallback | None = None,
+    stop: StopSignal | None = None,
+    cpu_clock: CpuClock = time.process_time,
+) -> LoadResult:
+    """Run the load `config` describes; Ctrl-C or `stop` ends it early with the results so far."""
+    if config.processes > 1:
+        from vibecode.bench.multiproc import run_processes
+
+        return run_processes(config, on_progress=on_progress, stop=stop)
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(
+            _Run(config, on_progress=on_progress, stop=stop, cpu_clock=cpu_clock).main()
+        )
+
+
+def classify(exc: BaseException) -> ErrorKind:
+    """The kind of a failed request: connect, timeout, reset or other."""
+    import aiohttp
+
+    if isinstance(exc, TimeoutError):
+        return "timeout"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return "connect"
+    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+        return "reset"
+    if isinstance(exc, ConnectionResetError | BrokenPipeError):
+        return "reset"
+    if isinstance(exc, OSError) and exc.errno in (errno.ECONNRESET, errno.EPIPE):
+        return "reset"
+    return "other"
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    # uvloop roughly halves the client's per-request CPU; it ships with uvicorn[standard].
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency, but optional here
+        return None
+    return uvloop.new_event_loop
+
+
+class _RequestBuilder:
+    """Pre-builds the URL and the body once; only `${seq}` is filled in per request."""
+
+    def __init__(self, config: LoadConfig) -> None:
+        from yarl import URL
+
+        self._url_class = URL
+        self.method = config.method
+        self._url_parts = config.url.split(SEQ)
+        self.url: Any = URL(config.url) if len(self._url_parts) == 1 else None
+        template = config.body_template()
+        self._body_parts = template.split(SEQ) if template is not None else None
+        self.body: bytes | None = (
+            template.encode() if template is not None and len(self._body_parts or ()) == 1 else None
+        )
+        self.varies = self.url is None or (self._body_parts is not None and self.body is None)
+
+    def for_seq(self, seq: int) -> tuple[Any, bytes | None]:
+        """The URL and body of request number `seq`."""
+        text = str(seq)
+        url = self.url if self.url is not None else self._url_class(text.join(self._url_parts))
+        if self._body_parts is None:
+            return url, None
+        body = self.body if self.body is not None else text.join(self._body_parts).encode()
+        return url, body
+
+
+def session_headers(config: LoadConfig) -> dict[str, str]:
+    """The headers every request carries: the user's, plus a JSON content type for JSON bodies."""
+    headers = dict(config.headers)
+    if config.json is not None and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = "application/json"
+    return headers
+
+
+class _Run:
+    """The state of one run inside its event loop."""
+
+    def __init__(
+        self,
+        config: LoadConfig,
+        *,
+        on_progress: ProgressCallback | None,
+        stop: StopSignal | None,
+        cpu_clock: CpuClock,
+    ) -> None:
+        self.config = config
+        self.on_progress = on_progress
+        self.stop = stop
+        self.cpu = CpuWatch(cpu_clock=cpu_clock)
+        self.builder = _RequestBuilder(config)
+        self.histogram = stats.new_histogram()
+        self.latencies: list[int] = []
+        self.recorded = 0
+        self.status: dict[int, int] = {}
+        self.errors: dict[str, int] = {}
+        self.error_samples: dict[str, str] = {}
+        self.failed = 0
+        self.sent = 0
+        self.warmup = 0
+        self.seq = 0
+        self.remaining = config.requests
+        self.measure_ns = 0
+        self.end_ns = NEVER
+        self.interrupted = False
+        self.session: aiohttp.ClientSession | None = None
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def main(self) -> LoadResult:
+        import aiohttp
+
+        config = self.config
+        connector = aiohttp.TCPConnector(limit=config.concurrency, limit_per_host=0)
+        self.session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=config.timeout),
+            headers=session_headers(config),
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+        loop = asyncio.get_running_loop()
+        sigint = threading.current_thread() is threading.main_thread()
+        if sigint:
+            loop.add_signal_handler(signal.SIGINT, self._interrupt)
+        try:
+            return await self._drive()
+        finally:
+            if sigint:
+                loop.remove_signal_handler(signal.SIGINT)
+            await self.session.close()
+
+    def _interrupt(self) -> None:
+        self.interrupted = True
+
+    async def _drive(self) -> LoadResult:
+        config = self.config
+        clock = time.perf_counter_ns
+        start = clock()
+        self.measure_ns = start + int(config.warmup * 1e9)
+        run_seconds = config.run_seconds
+        if run_seconds is not None:
+            self.end_ns = self.measure_ns + int(run_seconds * 1e9)
+        self.cpu.start()
+        if config.rate is None:
+            drivers = [asyncio.create_task(self._worker()) for _ in range(config.concurrency)]
+        else:
+            drivers = [asyncio.create_task(self._scheduler(start, config.rate))]
+        window: deque[tuple[int, int]] = deque(maxlen=1 + int(1 / TICK_S))
+        next_progress = start
+        stopped_early = False
+        while True:
+            now = clock()
+            if now >= self.end_ns:
+                end = self.end_ns
+                break
+            if all(d.done() for d in drivers) and not self.tasks:
+                end = now
+                break
+            if self.interrupted or (self.stop is not None and self.stop.is_set()):
+                end, stopped_early = now, True
+                break
+            window.append((now, self.completed))
+            if now >= next_progress:
+                next_progress = now + int(PROGRESS_EVERY_S * 1e9)
+                self._flush()
+                self._report(now, window)
+            await asyncio.sleep(min(TICK_S, max(0.0, (self.end_ns - now) / 1e9)))
+        cpu_fraction = self.cpu.stop()
+        for task in [*drivers, *self.tasks]:
+            task.cancel()
+        await asyncio.gather(*drivers, *self.tasks, return_exceptions=True)
+        self._flush()
+        for driver in drivers:
+            failure = None if driver.cancelled() else driver.exception()
+            if failure is not None:
+                raise failure
+        return LoadResult(
+            config=config,
+            histogram=self.histogram,
+            duration_s=max(0.0, (end - self.measure_ns) / 1e9),
+            sent=self.sent,
+            status=dict(self.status),
+            errors=dict(self.errors),
+            error_samples=dict(self.error_samples),
+            in_flight=self.sent - self.recorded - self.failed,
+            warmup_requests=self.warmup,
+            stopped_early=stopped_early,
+            cpu_fraction=cpu_fraction,
+            client_bound=is_client_bound(cpu_fraction),
+        )
+
+    @property
+    def completed(self) -> int:
+        return self.recorded + len(self.latencies)
+
+    def _flush(self) -> None:
+        # In place: the workers hold a reference to this list.
+        batch = self.latencies[:]
+        self.latencies.clear()
+        stats.record_all(self.histogram, batch)
+        self.recorded += len(batch)
+
+    def _report(self, now: int, window: deque[tuple[int, int]]) -> None:
+        if self.on_progress is None:
+            return
+        t0, c0 = window[0]
+        rps = (self.completed - c0) / ((now - t0) / 1e9) if now > t0 else 0.0
+        self.on_progress(
+            Progress(
+                elapsed_s=max(0.0, (now - self.measure_ns) / 1e9),
+                completed=self.completed,
+                errors=self.failed,
+                in_flight=self.sent - self.completed - self.failed,
+                rps=rps,
+                warming_up=now < self.measure_ns,
+            )
+        )
+
+    def _fail(self, exc: BaseException) -> None:
+        kind = classify(exc)
+        self.failed += 1
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+        if kind not in self.error_samples:
+            self.error_samples[kind] = str(exc) or type(exc).__name__
+
+    def _claim(self, started: int) -> bool:
+        """Count a request about to be sent; False when the run has sent all it should."""
+        if started < self.measure_ns:
+            self.warmup += 1
+            return True
+        if self.remaining is not None:
+            if self.remaining <= 0:
+                return False
+            self.remaining -= 1
+        self.sent += 1
+        return True
+
+    async def _worker(self) -> None:
+        """Closed loop: one request at a time, the next as soon as the last one is answered."""
+        session = self.session
+        assert session is not None
+        clock = time.perf_counter_ns
+        builder = self.builder
+        method, url, body = builder.method, builder.url, builder.body
+        latencies, status = self.latencies, self.status
+        while True:
+            t0 = clock()
+            if t0 >= self.end_ns or not self._claim(t0):
+                return
+            if builder.varies:
+                self.seq += 1
+                url, body = builder.for_seq(self.seq)
+            try:
+                async with session.request(method, url, data=body) as response:
+                    await response.read()
+                code = response.status
+            except Exception as exc:
+                if t0 >= self.measure_ns and clock() <= self.end_ns:
+                    self._fail(exc)
+                continue
+            t1 = clock()
+            # A response after the deadline belongs to a request still in flight at the end.
+            if t0 >= self.measure_ns and t1 <= self.end_ns:
+                latencies.append((t1 - t0) // 1000)
+                status[code] = status.get(code, 0) + 1
+
+    async def _scheduler(self, start: int, rate: float) -> None:
+        """Open loop: send each request when it is due, whether or not earlier ones came back."""
+        clock = time.perf_counter_ns
+        interval = 1e9 / rate
+        index = 0
+        while True:
+            due = start + int(index * interval)
+            if due >= self.end_ns:
+                return
+            now = clock()
+            if due > now:
+                await asyncio.sleep((due - now) / 1e9)
+                continue
+            if not self._claim(due):
+                return
+            index += 1
+            task = asyncio.create_task(self._one(due))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _one(self, due: int) -> None:
+        """One open-loop request; its latency counts from when it was due, not when it was sent."""
+        session = self.session
+        assert session is not None
+        self.seq += 1
+        url, body = self.builder.for_seq(self.seq)
+        try:
+            async with session.request(self.builder.method, url, data=body) as response:
+                await response.read()
+        except Exception as exc:
+            if due >= self.measure_ns and time.perf_counter_ns() <= self.end_ns:
+                self._fail(exc)
+            return
+        done = time.perf_counter_ns()
+        if due >= self.measure_ns and done <= self.end_ns:
+            self.latencies.append((done - due) // 1000)
+            self.status[response.status] = self.status.get(response.status, 0) + 1

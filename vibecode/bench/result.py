@@ -1,0 +1,66 @@
+"""What a load run produces: counts, the latency histogram and the generator's own health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from vibecode.bench.config import LoadConfig
+
+ErrorKind = Literal["connect", "timeout", "reset", "other"]
+ERROR_KINDS: tuple[ErrorKind, ...] = ("connect", "timeout", "reset", "other")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A live snapshot of a run, sent about four times a second."""
+
+    elapsed_s: float
+    completed: int
+    errors: int
+    in_flight: int
+    rps: float
+    """Completed requests per second over the last second."""
+    warming_up: bool = False
+
+
+@dataclass(frozen=True)
+class LagSummary:
+    """The served app's event-loop lag over a run, from the request tap."""
+
+    samples: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+@dataclass
+class LoadResult:
+    """Everything one run measured; every measured request is completed, failed or in flight."""
+
+    config: LoadConfig
+    histogram: Any
+    """An `hdrh.histogram.HdrHistogram` of response latencies in microseconds."""
+    duration_s: float
+    sent: int
+    status: dict[int, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    error_samples: dict[str, str] = field(default_factory=dict)
+    """The first message seen for each error kind, to show the user what went wrong."""
+    in_flight: int = 0
+    warmup_requests: int = 0
+    stopped_early: bool = False
+    cpu_fraction: float | None = None
+    """The busiest generator process's CPU use, as a fraction of one core."""
+    client_bound: bool = False
+    loop_lag: LagSummary | None = None
+
+    @property
+    def completed(self) -> int:
+        """Requests that got a response, whatever its status."""
+        return sum(self.status.values())
+
+    @property
+    def failed(self) -> int:
+        """Requests that got no response."""
+        return sum(self.errors.values())

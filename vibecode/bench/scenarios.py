@@ -1,0 +1,157 @@
+"""Scenarios that steps declare (`[[bench]]` in step.toml), run side by side by name."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from vibecode.bench.compare import Comparison, join
+from vibecode.bench.config import SEQ, LoadConfig
+from vibecode.bench.loadgen import ProgressCallback, StopSignal
+from vibecode.bench.measure import Measurement, measure
+from vibecode.course import templating
+from vibecode.course.manifest import BenchTarget, Course, RequestSpec
+from vibecode.errors import VibecodeError
+
+SHORT_SECONDS = 1.0
+"""`short=True` (for `vibecode rehearse`): each side runs about this long."""
+WARMUP_S = 0.5
+SHORT_WARMUP_S = 0.2
+SERVER_READY_TIMEOUT_S = 60.0
+
+SideCallback = Callable[[str], None]
+
+
+def run_scenario(
+    course: Course,
+    name: str,
+    *,
+    ws: Path,
+    base_url: str | None,
+    on_progress: ProgressCallback | None = None,
+    short: bool = False,
+    on_side: SideCallback | None = None,
+    stop: StopSignal | None = None,
+    concurrency: int | None = None,
+    duration: float | None = None,
+) -> Comparison:
+    """Run the scenario `name`: setup requests, then the same load on side A and on side B."""
+    _, scenario = course.find_bench(name)
+    seconds = SHORT_SECONDS if short else (duration or scenario.duration)
+    sides: list[Measurement] = []
+    for target in (scenario.a, scenario.b):
+        if sides and sides[0].result.stopped_early:
+            from vibecode.bench.compare import skipped
+
+            sides.append(skipped(sides[0], target.label))
+            break
+        if on_side is not None:
+            on_side(target.label)
+        with _server_for(target, ws=ws, base_url=base_url) as (url, tap_dir):
+            variables = run_setup(url, scenario.setup)
+            config = target_config(
+                target,
+                url,
+                variables,
+                concurrency=concurrency or scenario.concurrency,
+                duration=seconds,
+                warmup=SHORT_WARMUP_S if short else WARMUP_S,
+            )
+            sides.append(
+                measure(
+                    config,
+                    label=target.label,
+                    workspace=ws,
+                    tap_dir=tap_dir,
+                    probe_url=join(url, scenario.probe) if scenario.probe else None,
+                    on_progress=on_progress,
+                    stop=stop,
+                )
+            )
+    return Comparison(title=scenario.title, a=sides[0], b=sides[1], note=scenario.note)
+
+
+def target_config(
+    target: BenchTarget,
+    base_url: str,
+    variables: Mapping[str, str],
+    *,
+    concurrency: int,
+    duration: float,
+    warmup: float,
+) -> LoadConfig:
+    """The load for one side, with `${name}` filled from the setup captures (`${seq}` kept)."""
+    values = {**variables, "seq": SEQ}
+    return LoadConfig(
+        url=base_url.rstrip("/") + templating.render(target.path, values),
+        method=target.method,
+        headers=templating.render(dict(target.headers), values),
+        json=templating.render(target.json, values),
+        concurrency=concurrency,
+        duration=duration,
+        warmup=warmup,
+    )
+
+
+def run_setup(base_url: str, specs: Sequence[RequestSpec]) -> dict[str, str]:
+    """Fire the setup requests in order and return the variables they captured (and `run`)."""
+    if not specs:
+        return {"run": templating.new_run_id()}
+    from vibecode.demo.runner import run_requests
+
+    variables = {"run": templating.new_run_id(), "seq": SEQ}
+    results = run_requests(base_url, specs, variables=variables)
+    for result in results:
+        if not result.ok:
+            raise VibecodeError(
+                f"benchmark setup request {result.spec.name!r} failed: {result.error}"
+            )
+        variables.update(result.captured)
+    return variables
+
+
+@contextlib.contextmanager
+def _server_for(
+    target: BenchTarget, *, ws: Path, base_url: str | None
+) -> Iterator[tuple[str, Path | None]]:
+    """The side's server: the running one, or its own temporary one when the side names a db."""
+    if target.db is None:
+        if not base_url:
+            raise VibecodeError(
+                "no server to benchmark", hint="start one with `vibecode serve` or pass --url"
+            )
+        yield base_url, None
+        return
+    from vibecode.serve.server import ServerProcess
+
+    with tempfile.TemporaryDirectory(prefix="vibecode-bench-") as folder:
+        server = ServerProcess(
+            ws,
+            port=0,
+            database_url=_database_url(target.db, ws, Path(folder)),
+            reload=False,
+            access_log=False,
+            log_path=Path(folder) / "server.log",
+        )
+        server.start()
+        try:
+            server.wait_ready(SERVER_READY_TIMEOUT_S)
+            yield server.url, server.tap_dir
+        finally:
+            server.stop()
+
+
+def _database_url(db: str, ws: Path, folder: Path) -> str:
+    if db == "sqlite":
+        return f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+    from vibecode.serve.environment import resolve_database_url
+
+    return resolve_database_url(ws, "postgres")
+
+
+def describe(scenario: Any) -> str:
+    """A one-line description of a scenario for listings."""
+    return f"{scenario.name}: {scenario.title}"

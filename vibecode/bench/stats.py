@@ -1,0 +1,109 @@
+"""Latency statistics on an HDR histogram (microseconds) and the `--json` summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from vibecode.bench.result import LoadResult
+
+LOWEST_US = 1
+HIGHEST_US = 3_600_000_000
+"""One hour: nothing a benchmark waits for is slower, and HDR needs a ceiling."""
+SIGNIFICANT_DIGITS = 3
+PERCENTILES = {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p99_9": 99.9}
+
+
+def new_histogram() -> Any:
+    """An empty HDR histogram for latencies in microseconds, 3 significant digits."""
+    from hdrh.histogram import HdrHistogram
+
+    return HdrHistogram(LOWEST_US, HIGHEST_US, SIGNIFICANT_DIGITS)
+
+
+def record_all(histogram: Any, latencies_us: Iterable[int]) -> None:
+    """Add many latencies at once; counting duplicates first keeps this cheap."""
+    for value, count in Counter(latencies_us).items():
+        histogram.record_value(min(max(value, LOWEST_US), HIGHEST_US), count)
+
+
+def encode(histogram: Any) -> str:
+    """A histogram as text, to send between processes."""
+    raw = histogram.encode()
+    return raw.decode("ascii") if isinstance(raw, bytes) else str(raw)
+
+
+def merge(histogram: Any, encoded: str) -> None:
+    """Add an encoded histogram (from `encode`) into `histogram`."""
+    if encoded:
+        histogram.decode_and_add(encoded)
+
+
+def percentiles_ms(histogram: Any) -> dict[str, float]:
+    """p50, p90, p99, p99.9, max and mean in milliseconds (zeros when nothing was recorded)."""
+    if histogram.get_total_count() == 0:
+        return {key: 0.0 for key in (*PERCENTILES, "max", "mean")}
+    figures = {
+        key: histogram.get_value_at_percentile(value) / 1000 for key, value in PERCENTILES.items()
+    }
+    figures["max"] = histogram.get_max_value() / 1000
+    figures["mean"] = histogram.get_mean_value() / 1000
+    return {key: round(value, 3) for key, value in figures.items()}
+
+
+def summarize(result: LoadResult) -> dict[str, Any]:
+    """The figures of a run as plain JSON data (the `--json` shape)."""
+    completed = result.completed
+    summary: dict[str, Any] = {
+        "url": result.config.url,
+        "method": result.config.method,
+        "mode": "open" if result.config.rate is not None else "closed",
+        "concurrency": result.config.concurrency,
+        "rate": result.config.rate,
+        "requests": completed,
+        "sent": result.sent,
+        "failed": result.failed,
+        "in_flight": result.in_flight,
+        "duration_s": round(result.duration_s, 3),
+        "rps": round(completed / result.duration_s, 1) if result.duration_s > 0 else 0.0,
+        "latency_ms": percentiles_ms(result.histogram),
+        "status": {str(code): count for code, count in sorted(result.status.items())},
+        "errors": dict(sorted(result.errors.items())),
+        "warmup_requests": result.warmup_requests,
+        "stopped_early": result.stopped_early,
+        "client_cpu": round(result.cpu_fraction, 3) if result.cpu_fraction is not None else None,
+        "client_bound": result.client_bound,
+        "loop_lag_ms": None,
+    }
+    if result.error_samples:
+        summary["error_samples"] = dict(sorted(result.error_samples.items()))
+    if result.loop_lag is not None:
+        lag = result.loop_lag
+        summary["loop_lag_ms"] = {
+            "samples": lag.samples,
+            "p50": round(lag.p50_ms, 3),
+            "p99": round(lag.p99_ms, 3),
+            "max": round(lag.max_ms, 3),
+        }
+    return summary
+
+
+def histogram_bars(histogram: Any, *, rows: int = 10) -> list[tuple[float, float, int]]:
+    """Latency buckets for a terminal histogram: (low ms, high ms, count), log-spaced."""
+    total = histogram.get_total_count()
+    if total == 0:
+        return []
+    low = max(histogram.get_min_value(), LOWEST_US)
+    high = max(histogram.get_max_value(), low + 1)
+    ratio = (high / low) ** (1 / rows)
+    edges = [low * ratio**i for i in range(rows + 1)]
+    edges[-1] = high
+    counts = [0] * rows
+    for item in histogram.get_recorded_iterator():
+        value = item.value_iterated_to
+        index = 0
+        while index < rows - 1 and value > edges[index + 1]:
+            index += 1
+        counts[index] += item.count_at_value_iterated_to
+    return [(edges[i] / 1000, edges[i + 1] / 1000, counts[i]) for i in range(rows)]
