@@ -1,9 +1,400 @@
-"""Commands: status, next, prev, goto, checkout, diff, check, reset, restore."""
+"""Commands: status, next, prev, goto, checkout, diff, check, reset, restore.
+
+Each command parses its options and hands off to `vibecode.workspace`; the domain modules and Rich
+are imported inside the commands, so `vibecode --help` and `vibecode status` start fast.
+"""
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from vibecode.cli.output import err, fail, out
+from vibecode.errors import CheckFailed, VibecodeError
+from vibecode.paths import resolve_workspace, steps_root
+
+if TYPE_CHECKING:
+    from vibecode.course.manifest import Course
+    from vibecode.workspace.apply import ApplyResult
+    from vibecode.workspace.saved import SavedFile
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar="VIBECODE_WORKSPACE",
+        help="The workspace folder.  [default: ./workshop]",
+        show_default=False,
+        show_envvar=True,
+        file_okay=False,
+    ),
+]
+"""`--workspace/-w` (and `VIBECODE_WORKSPACE`), shared by every command that reads a workspace."""
+
+INTERRUPTED = (
+    "interrupted: the workspace is between two steps; "
+    "the next vibecode command finishes the move (nothing is lost)"
+)
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Turn domain errors (and file system errors) into one line on stderr and an exit code."""
+    try:
+        yield
+    except VibecodeError as error:
+        fail(error)
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        fail(VibecodeError(f"{where}{error.strerror or error}"))
+
+
+def load() -> Course:
+    """The course from the steps folder (`VIBECODE_STEPS` or `steps/`)."""
+    from vibecode.course.manifest import load_course
+
+    return load_course(steps_root())
+
+
+def command_line(workspace: Path, *args: str) -> str:
+    """The exact `vibecode ...` command to type, with `-w` when the workspace is not the default."""
+    parts = ["vibecode", *args]
+    if workspace != resolve_workspace(None):
+        parts += ["-w", str(workspace)]
+    return shlex.join(parts)
+
+
+def print_saved(workspace: Path, saved: SavedFile) -> None:
+    """One line for a saved file: what was saved, and the command that brings it back."""
+    from rich.markup import escape
+
+    from vibecode.workspace.saved import WHY
+
+    back = command_line(workspace, "restore", saved.set_id, saved.path)
+    err().print(
+        f"[yellow]saved[/] {escape(saved.path)} [dim]({escape(WHY.get(saved.why, saved.why))})[/]"
+        f" -> get it back: [bold]{escape(back)}[/]",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+def repair_first(course: Course, workspace: Path) -> None:
+    """Finish a move that was cut short before a command reads the workspace."""
+    from vibecode.workspace.apply import repair
+
+    result = repair(course, workspace, on_saved=lambda s: print_saved(workspace, s))
+    if result is not None:
+        err().print(
+            f"[yellow]finished[/] the interrupted move to step {result.step}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def report_move(course: Course, workspace: Path, result: ApplyResult) -> None:
+    """What a goto/next/prev/reset did, on stdout; saved files were announced as they were saved."""
+    from rich.markup import escape
+
+    console = out()
+    if result.created:
+        err().print(f"created the workspace {escape(str(workspace))}", highlight=False)
+    if result.step == 0:
+        heading = "[bold]Step 0[/]: the empty workspace"
+    else:
+        step = course.step(result.step)
+        heading = (
+            f"[bold]Step {step.number}/{course.last}[/]: {escape(step.title)}\n"
+            f"[dim]{escape(step.goal)}[/]"
+        )
+    console.print(heading, highlight=False)
+    counts = [f"{len(result.written)} written", f"{len(result.deleted)} deleted"]
+    if result.unchanged:
+        counts.append(f"{len(result.unchanged)} unchanged")
+    if result.saved:
+        counts.append(f"{len(result.saved)} saved first")
+    arrow = f"step {result.from_step} -> {result.step}"
+    console.print(f"{arrow}: {', '.join(counts)}", highlight=False)
+
+
+def _move(
+    workspace: Path | None,
+    apply: Callable[[Course, Path, Callable[[SavedFile], None]], ApplyResult],
+) -> None:
+    """Run one apply (goto, next, prev, reset) with the shared output and Ctrl-C handling."""
+    ws = resolve_workspace(workspace)
+    with guarded():
+        course = load()
+        try:
+            result = apply(course, ws, lambda saved: print_saved(ws, saved))
+        except KeyboardInterrupt:
+            err().print(f"[red]{INTERRUPTED}[/]", highlight=False, soft_wrap=True)
+            raise typer.Exit(130) from None
+        report_move(course, ws, result)
+
+
+def status(workspace: WorkspaceOption = None) -> None:
+    """The current step, the workspace, and the files you changed since the tool wrote them."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from vibecode.workspace.diff import local_changes
+    from vibecode.workspace.state import load_state
+
+    ws = resolve_workspace(workspace)
+    with guarded():
+        state = load_state(ws)
+        course = load()
+        if state.pending is not None:
+            repair_first(course, ws)
+            state = load_state(ws)
+        changes = local_changes(ws, state)
+        console = out()
+        console.print(f"[bold]Workspace[/] {escape(str(ws))}", highlight=False, soft_wrap=True)
+        if state.step == 0:
+            console.print(f"[bold]Step[/] 0 of {course.last}: the empty workspace", highlight=False)
+        elif state.step > course.last:
+            raise VibecodeError(
+                f"the workspace is at step {state.step}, but the course ends at {course.last}",
+                hint=f"`vibecode reset --step {course.last}`",
+            )
+        else:
+            step = course.step(state.step)
+            console.print(
+                f"[bold]Step[/] {step.number} of {course.last}: {escape(step.title)}"
+                f"\n[dim]{escape(step.goal)}[/]",
+                highlight=False,
+            )
+        if changes.clean:
+            console.print("No changes since the tool wrote this step.", highlight=False)
+        else:
+            table = Table(title="Changed since the tool wrote them", title_justify="left")
+            table.add_column("File")
+            table.add_column("What")
+            for path in changes.changed:
+                table.add_row(escape(path), "[yellow]changed[/]")
+            for path in changes.missing:
+                table.add_row(escape(path), "[red]deleted[/]")
+            for path in changes.new:
+                table.add_row(escape(path), "[cyan]new[/] (the tool never wrote it)")
+            console.print(table)
+        if state.step < course.last:
+            upcoming = course.step(state.step + 1)
+            console.print(
+                f"[dim]next: {escape(command_line(ws, 'next'))} -> step {upcoming.number}: "
+                f"{escape(upcoming.title)}[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+def next_(workspace: WorkspaceOption = None) -> None:
+    """Go to the next step (your edits are saved first)."""
+    from vibecode.workspace.apply import move
+
+    _move(workspace, lambda course, ws, on_saved: move(course, ws, 1, on_saved=on_saved))
+
+
+def prev(workspace: WorkspaceOption = None) -> None:
+    """Go back to the previous step (your edits are saved first)."""
+    from vibecode.workspace.apply import move
+
+    _move(workspace, lambda course, ws, on_saved: move(course, ws, -1, on_saved=on_saved))
+
+
+def goto(
+    number: Annotated[int, typer.Argument(min=0, help="The step number (0: the empty workspace).")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Go to step N in one go, forward or backward; creates the workspace if needed."""
+    from vibecode.workspace.apply import goto as apply_goto
+
+    _move(workspace, lambda course, ws, on_saved: apply_goto(course, ws, number, on_saved=on_saved))
+
+
+def diff(
+    workspace: WorkspaceOption = None,
+    stat: Annotated[bool, typer.Option("--stat", help="Only list the files.")] = False,
+) -> None:
+    """Your workspace against the current step's checkpoint: what you changed, what is missing."""
+    from rich.markup import escape
+    from rich.syntax import Syntax
+
+    from vibecode.workspace.diff import workspace_diff
+    from vibecode.workspace.state import load_state
+
+    ws = resolve_workspace(workspace)
+    with guarded():
+        course = load()
+        repair_first(course, ws)
+        step = load_state(ws).step
+        result = workspace_diff(course, ws, step)
+        console = out()
+        if not result.files:
+            console.print(f"The workspace matches step {step}'s checkpoint.", highlight=False)
+            return
+        console.print(f"[bold]Workspace vs step {step}[/]", highlight=False)
+        for change in result.changed:
+            added, removed = change.counts
+            console.print(
+                f"  [yellow]changed[/] {escape(change.path)} [green]+{added}[/] [red]-{removed}[/]",
+                highlight=False,
+            )
+        for path in result.missing:
+            console.print(f"  [red]missing[/] {escape(path)}", highlight=False)
+        for path in result.extra:
+            console.print(f"  [cyan]new[/]     {escape(path)} (not in the step)", highlight=False)
+        if stat:
+            return
+        for change in result.changed:
+            text = change.unified(old_prefix=f"step-{step}/", new_prefix="workspace/")
+            console.print(Syntax(text, "diff", word_wrap=False, background_color="default"))
+        if result.missing:
+            back = command_line(ws, "reset")
+            console.print(
+                f"[dim]{escape(back)} brings the missing files back (saving your edits first)[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+def check(
+    workspace: WorkspaceOption = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show pytest's own output.")
+    ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Run the tests against this database URL."),
+    ] = None,
+) -> None:
+    """Run the current step's tests against your workspace: are you done?"""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from vibecode.workspace.checks import run_step_tests
+    from vibecode.workspace.state import load_state
+
+    ws = resolve_workspace(workspace)
+    with guarded():
+        course = load()
+        repair_first(course, ws)
+        number = load_state(ws).step
+        with err().status(f"running step {number}'s tests..."):
+            report = run_step_tests(course, ws, number, database_url=database_url)
+        console = out()
+        if report.no_tests:
+            console.print(f"Step {number} declares no tests: nothing to check.", highlight=False)
+            return
+        if verbose:
+            console.print(escape(report.output), highlight=False)
+        counts = [f"{report.passed} passed"]
+        for label, value in (
+            ("failed", report.failed),
+            ("errors", report.errors),
+            ("skipped", report.skipped),
+        ):
+            if value:
+                counts.append(f"{value} {label}")
+        summary = f"{', '.join(counts)} in {report.seconds:.1f}s"
+        if report.ok:
+            console.print(f"[bold green]PASS[/] step {number}: {summary}", highlight=False)
+            return
+        console.print(f"[bold red]FAIL[/] step {number}: {summary}", highlight=False)
+        if report.failures:
+            table = Table("Test", "Problem")
+            for node, message in report.failures:
+                table.add_row(escape(node), escape(message))
+            console.print(table)
+        if not verbose:
+            more = command_line(ws, "check", "--verbose")
+            err().print(f"[dim]details: {escape(more)}[/]", highlight=False, soft_wrap=True)
+        raise CheckFailed(f"step {number}'s tests do not pass yet")
+
+
+def reset(
+    workspace: WorkspaceOption = None,
+    step: Annotated[
+        int | None,
+        typer.Option("--step", min=0, help="Reset to this step (also rebuilds a broken state)."),
+    ] = None,
+) -> None:
+    """Back to the current step's checkpoint (or --step N's); your edits are saved first."""
+    from vibecode.workspace.apply import reset as apply_reset
+
+    _move(
+        workspace,
+        lambda course, ws, on_saved: apply_reset(course, ws, step=step, on_saved=on_saved),
+    )
+
+
+def restore(
+    ident: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]", help="A saved set (its name, a unique prefix, or `latest`)."
+        ),
+    ] = None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[PATH]...", help="Only these files of the set."),
+    ] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """List the saved sets, or bring one back (saving what it replaces in turn)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from vibecode.workspace import saved as saved_sets
+    from vibecode.workspace.state import load_state
+
+    ws = resolve_workspace(workspace)
+    with guarded():
+        if ident is None:
+            sets = saved_sets.list_saved(ws)
+            if not sets:
+                out().print(f"No saved files in {escape(str(ws))}.", highlight=False)
+                return
+            table = Table(title="Saved sets, newest first", title_justify="left")
+            for column in ("ID", "Step", "Saved by", "Files"):
+                table.add_column(column)
+            for item in sets:
+                names = [f.path for f in item.files]
+                shown = ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
+                table.add_row(item.id, str(item.step), escape(item.reason), escape(shown))
+            out().print(table)
+            err().print(
+                f"[dim]bring one back: {escape(command_line(ws, 'restore', 'ID'))}[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
+        course = load()
+        repair_first(course, ws)
+        state = load_state(ws)
+        result = saved_sets.restore(ws, ident, paths or (), owned=state.owned, step=state.step)
+        for saved_file in result.saved:
+            print_saved(ws, saved_file)
+        for path in result.restored:
+            out().print(f"restored {escape(path)} from {result.saved_set.id}", highlight=False)
+        for path in result.unchanged:
+            out().print(f"{escape(path)} already matches the saved copy", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the application."""
+    app.command("status")(status)
+    app.command("next")(next_)
+    app.command("prev")(prev)
+    app.command("goto")(goto)
+    app.command("checkout", help="Alias of `goto`: go to step N.")(goto)
+    app.command("diff")(diff)
+    app.command("check")(check)
+    app.command("reset")(reset)
+    app.command("restore")(restore)

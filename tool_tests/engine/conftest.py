@@ -1,0 +1,38 @@
+"""Fixtures for the steps engine's tests; the helpers themselves live in `engine_kit`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+# The test modules import `engine_kit` (with --import-mode=importlib, pytest adds no test folder
+# to sys.path).
+sys.path.insert(0, str(Path(__file__).parent))
+
+from engine_kit import SMALL_COURSE, Cli, write_course
+
+from vibecode.course.manifest import Course, load_course
+
+
+@pytest.fixture
+def course_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The small fixture course, found by the CLI through VIBECODE_STEPS."""
+    root = write_course(tmp_path / "steps", SMALL_COURSE)
+    monkeypatch.setenv("VIBECODE_STEPS", str(root))
+    return root
+
+
+@pytest.fixture
+def course(course_root: Path) -> Course:
+    """The small fixture course, loaded."""
+    return load_course(course_root)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """The CLI through Typer's CliRunner, with a wide terminal so lines do not wrap."""
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("NO_COLOR", "1")
+    return Cli()
