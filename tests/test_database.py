@@ -4,7 +4,6 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from app.core.config import Settings
 
@@ -24,18 +23,6 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(
         assert (await connection.scalar(text("PRAGMA foreign_keys"))) == 1
         busy_timeout = await connection.scalar(text("PRAGMA busy_timeout"))
         assert busy_timeout == settings.sqlite_busy_timeout_ms
-
-
-async def test_foreign_keys_are_enforced(app: FastAPI, client: AsyncClient) -> None:
-    async with app.state.engine.connect() as connection:
-        with pytest.raises(IntegrityError):
-            await connection.execute(
-                text(
-                    "INSERT INTO posts (public_id, title, content, author_id, created_at) "
-                    "VALUES (:public_id, 't', 'c', 424242, CURRENT_TIMESTAMP)"
-                ),
-                {"public_id": "0" * 32},
-            )
 
 
 async def test_sessions_keep_attributes_after_commit(app: FastAPI, client: AsyncClient) -> None:

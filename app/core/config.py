@@ -1,9 +1,9 @@
 """Settings read from the environment and from `.env` (pydantic-settings)."""
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The value shipped in `.env.example`: fine on a laptop, refused in production (see below).
@@ -18,7 +18,9 @@ class Settings(BaseSettings):
     app_name: str = "FastAPI SQLAlchemy Async Vibecoding"
     version: str = "1.0.0"
     debug: bool = False
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
+    ] = "INFO"
 
     database_url: str = "sqlite+aiosqlite:///./vibecoding_async.db"
     # PostgreSQL pool (ignored on SQLite). Explicit, so nobody discovers the defaults in production.

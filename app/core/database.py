@@ -17,12 +17,15 @@ from app.core.config import Settings
 def create_engine(settings: Settings) -> AsyncEngine:
     """Create the engine for `settings.database_url` (called once, in the lifespan)."""
     url = make_url(settings.database_url)
+    # Outside DEBUG, SQL parameters (emails, password hashes) stay out of errors and logs.
+    hide_parameters = not settings.debug
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, hide_parameters=hide_parameters)
         _tune_sqlite(engine, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
         return engine
     return create_async_engine(
         url,
+        hide_parameters=hide_parameters,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,

@@ -43,4 +43,5 @@ async def validation_exception_handler(
 def register_exception_handlers(app: FastAPI) -> None:
     """Install the handlers on `app`."""
     app.add_exception_handler(Exception, unhandled_exception_handler)
+    # Starlette types every handler as taking `Exception`; this one takes the narrower type.
     app.add_exception_handler(RequestValidationError, validation_exception_handler)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ _KEY_VALUE = re.compile(
 _BEARER = re.compile(r"(Bearer\s+)[\w.~+/=-]+", re.IGNORECASE)
 # A JWT anywhere in a text: three base64url segments, the first two starting with '{"'.
 _JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*")
+_PASSWORD_HASH = re.compile(r"\$argon2(?:id|i|d)\$[^\s'\")]+")
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
@@ -33,10 +34,11 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None)
 
 
 def redact_text(text: str) -> str:
-    """Replace sensitive values in free text (key=value pairs, bearer tokens, JWTs)."""
+    """Replace sensitive values in free text (key=value pairs, bearer tokens, JWTs, hashes)."""
     text = _KEY_VALUE.sub(lambda m: m.group("key") + REDACTED, text)
     text = _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
-    return _JWT.sub(REDACTED, text)
+    text = _JWT.sub(REDACTED, text)
+    return _PASSWORD_HASH.sub(REDACTED, text)
 
 
 def redact(value: Any) -> Any:
