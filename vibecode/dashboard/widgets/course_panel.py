@@ -1,0 +1,134 @@
+"""The course: the steps with the current one marked, its goal, budget, talking points, clocks."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from vibecode.course.manifest import Course
+from vibecode.dashboard.theme import ACCENT, BAD, DIM, OK
+
+STEP_WINDOW = 7
+"""How many steps the list shows at most, centred on the current one."""
+
+
+def clock_text(seconds: float) -> str:
+    """`MM:SS`, or `H:MM:SS` from an hour on."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+class CoursePanel(Vertical):
+    """Where the talk is: step list, the current step's card and the two elapsed clocks."""
+
+    DEFAULT_CSS = """
+    CoursePanel {
+        border: round $primary;
+        border-title-color: $primary;
+        border-title-style: bold;
+        padding: 0 1;
+        height: 1fr;
+    }
+    CoursePanel > #clocks { height: 1; }
+    CoursePanel > #steps { height: auto; margin-bottom: 1; }
+    CoursePanel > #card { height: 1fr; }
+    """
+
+    step: reactive[int] = reactive(0)
+    """The current step number (0: the empty workspace before the first step)."""
+    talk_seconds: reactive[float] = reactive(0.0)
+    """Time since the talk (the dashboard) started."""
+    step_seconds: reactive[float] = reactive(0.0)
+    """Time since the current step was reached."""
+
+    def __init__(self, course: Course, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.course = course
+        self.border_title = "Course"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="clocks")
+        yield Static(id="steps")
+        yield Static(id="card")
+
+    def on_mount(self) -> None:
+        self._render_all()
+
+    def watch_step(self) -> None:
+        if self.is_mounted:
+            self._render_all()
+
+    def watch_talk_seconds(self) -> None:
+        if self.is_mounted:
+            self.query_one("#clocks", Static).update(self._clocks())
+
+    def watch_step_seconds(self) -> None:
+        if self.is_mounted:
+            self.query_one("#clocks", Static).update(self._clocks())
+
+    def _render_all(self) -> None:
+        self.query_one("#clocks", Static).update(self._clocks())
+        self.query_one("#steps", Static).update(self._steps())
+        self.query_one("#card", Static).update(self._card())
+
+    def _budget(self) -> int | None:
+        if 1 <= self.step <= self.course.last:
+            return self.course.step(self.step).minutes
+        return None
+
+    def _clocks(self) -> Text:
+        text = Text.assemble(("Talk ", DIM), (clock_text(self.talk_seconds), "bold"))
+        text.append("   Step ", DIM)
+        text.append(clock_text(self.step_seconds), "bold")
+        budget = self._budget()
+        if budget is not None:
+            text.append(f" / {budget:02d}:00", DIM)
+            over = self.step_seconds - budget * 60
+            if over > 0:
+                text.append(f"  OVER +{clock_text(over)}", BAD)
+        return text
+
+    def _steps(self) -> Text:
+        steps = self.course.steps
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if not steps:
+            return Text("no steps in this course", DIM)
+        start = max(0, min(self.step - 1 - STEP_WINDOW // 2, len(steps) - STEP_WINDOW))
+        shown = steps[start : start + STEP_WINDOW]
+        if start > 0:
+            text.append(f"  … {start} earlier\n", DIM)
+        for step in shown:
+            if step.number == self.step:
+                text.append(f"▶ {step.number:02d} {step.title}\n", "bold #000000 on #FFD700")
+            elif step.number < self.step:
+                text.append(f"✓ {step.number:02d} {step.title}\n", OK)
+            else:
+                text.append(f"· {step.number:02d} {step.title}\n", DIM)
+        after = len(steps) - start - len(shown)
+        if after > 0:
+            text.append(f"  … {after} more\n", DIM)
+        text.rstrip()
+        return text
+
+    def _card(self) -> RenderableType:
+        if not 1 <= self.step <= self.course.last:
+            return Text.assemble(
+                (f"Step 0 of {self.course.last}: ", ACCENT),
+                "the empty workspace.\nPress ",
+                ("n", ACCENT),
+                " for the first step.",
+            )
+        step = self.course.step(self.step)
+        heading = Text.assemble(
+            (f"Step {step.number} of {self.course.last}: ", ACCENT), (step.title, "bold")
+        )
+        goal = Text.assemble(("Goal ", DIM), step.goal)
+        budget = Text.assemble(("Budget ", DIM), f"{step.minutes} min")
+        points = [Text.assemble(("• ", ACCENT), point) for point in step.talking_points]
+        return Group(heading, goal, budget, Text("Talking points", DIM), *points)

@@ -1,0 +1,64 @@
+"""The server: up or down in words, its URL and database, its log, or why it cannot start."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from vibecode.dashboard.backend import ServerStatus
+from vibecode.dashboard.theme import BAD, DIM, OK, WARN
+
+
+class ServerPanel(Static):
+    """One glance at the server; the workspace app's import error when it is broken."""
+
+    DEFAULT_CSS = """
+    ServerPanel {
+        border: round $primary;
+        border-title-color: $primary;
+        border-title-style: bold;
+        height: 9;
+        padding: 0 1;
+        overflow: hidden;
+    }
+    ServerPanel.-broken { border: heavy $error; border-title-color: $error; }
+    """
+
+    status: reactive[ServerStatus | None] = reactive(None)
+    """The latest status, or None before the first check."""
+    busy: reactive[str] = reactive("")
+    """What the dashboard is doing to the server right now (`starting…`), or empty."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Server"
+
+    def watch_status(self, status: ServerStatus | None) -> None:
+        self.set_class(status is not None and status.error is not None, "-broken")
+
+    def render(self) -> RenderableType:
+        status = self.status
+        if status is None:
+            return Text("checking…", DIM)
+        head = Text(no_wrap=True, overflow="ellipsis")
+        if status.up:
+            head.append("UP ", OK)
+            head.append(status.url or "?", "bold underline")
+        else:
+            head.append("DOWN ", BAD)
+            head.append("press s to start", DIM)
+        head.append(f"  db {status.database or '?'}", DIM)
+        if status.attached:
+            head.append("  (vibecode serve)", DIM)
+        parts: list[RenderableType] = [head]
+        if self.busy:
+            parts.append(Text(self.busy, WARN))
+        if status.error:
+            parts.append(Text("The workspace app does not start:", BAD))
+            parts.append(Text(status.error.strip()))
+        else:
+            lines = status.log_tail or ("(no log yet)",)
+            parts.extend(Text(line, DIM, no_wrap=True, overflow="ellipsis") for line in lines)
+        return Group(*parts)
