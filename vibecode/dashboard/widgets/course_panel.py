@@ -36,7 +36,12 @@ class CoursePanel(Vertical):
         height: 1fr;
     }
     CoursePanel > #clocks { height: 1; }
-    CoursePanel > #steps { height: auto; margin-bottom: 1; }
+    CoursePanel > #steps {
+        height: auto;
+        margin-bottom: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     CoursePanel > #card { height: 1fr; }
     """
 

@@ -1,0 +1,145 @@
+"""The real dashboard in a real terminal: tmux at 100x30, a real server, requests from curl."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from vibecode.course.manifest import load_course
+from vibecode.paths import steps_root
+from vibecode.workspace import apply
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not shutil.which("tmux") or not shutil.which("curl"), reason="needs tmux"),
+]
+
+VIBECODE = Path(sys.executable).with_name("vibecode")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Tmux:
+    """A private tmux server (its own socket), killed at the end whatever happens."""
+
+    def __init__(self) -> None:
+        self.socket = f"vibecode-test-{uuid.uuid4().hex[:8]}"
+
+    def __call__(self, *args: str) -> str:
+        command = ["tmux", "-L", self.socket, *args]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def pane(self) -> str:
+        return self("capture-pane", "-p", "-t", "dash")
+
+    def wait_for(self, found: Callable[[str], bool], timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.pane()
+            if found(text):
+                return text
+            time.sleep(0.2)
+        raise AssertionError(f"not on screen after {timeout} s:\n{text}")
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    server = Tmux()
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def course_workspace(tmp_path: Path) -> Path:
+    """The real course's first step with a /health endpoint, applied into a fresh workspace."""
+    course = load_course(steps_root())
+    workspace = tmp_path / "ws"
+    apply.goto(course, workspace, min(3, course.last))
+    return workspace
+
+
+def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
+    tmux: Tmux, course_workspace: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    exit_file = tmp_path / "exit"
+    command = (
+        f"{shlex.quote(str(VIBECODE))} dashboard -w {shlex.quote(str(course_workspace))} "
+        f"--port {port}; echo $? > {shlex.quote(str(exit_file))}"
+    )
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("VIBECODE_WORKSPACE", None)
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            tmux.socket,
+            "new-session",
+            "-d",
+            "-s",
+            "dash",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            command,
+        ],
+        env=env,
+        check=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    tmux.wait_for(lambda text: f"UP {url}" in text, timeout=60)
+    pane_pid = int(tmux("list-panes", "-t", "dash", "-F", "#{pane_pid}").strip())
+    started = [p.pid for p in psutil.Process(pane_pid).children(recursive=True)]
+    assert len(started) >= 2  # the dashboard and the uvicorn server it started
+
+    for path in ("/health", "/e2e-marker-one", "/e2e-marker-two"):
+        subprocess.run(["curl", "-s", "-o", "/dev/null", url + path], check=True, timeout=10)
+    text = tmux.wait_for(lambda text: "/e2e-marker-two" in text, timeout=10)
+    lines = text.splitlines()
+    marker_two = next(i for i, line in enumerate(lines) if "/e2e-marker-two" in line)
+    marker_one = next(i for i, line in enumerate(lines) if "/e2e-marker-one" in line)
+    assert marker_two < marker_one  # newest on top
+    assert "404 Not Found" in lines[marker_two]
+    assert "200 OK" in text
+    assert max(len(line) for line in lines) <= 100 and len(lines) <= 30
+
+    tmux("send-keys", "-t", "dash", "q")
+    deadline = time.monotonic() + 20
+    while not exit_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert exit_file.read_text().strip() == "0"
+    time.sleep(0.2)
+    left = [pid for pid in started if psutil.pid_exists(pid) and _alive(pid)]
+    assert left == [], [psutil.Process(pid).cmdline() for pid in left]
+    assert not (course_workspace / ".vibecode" / "server.json").exists()
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

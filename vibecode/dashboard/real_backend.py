@@ -1,0 +1,322 @@
+"""The real `Backend`: the steps engine, the server process, the tap, demo and bench.
+
+It attaches to a server that `vibecode serve` runs for the workspace (or to `--url`), or
+starts its own `ServerProcess`, records it in `.vibecode/server.json` so `vibecode demo` and
+`vibecode bench` find it, and stops it on `close()`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from vibecode.course import diffs
+from vibecode.course.manifest import Course
+from vibecode.dashboard.backend import (
+    BenchOutcome,
+    BenchProgress,
+    DemoLine,
+    GotoResult,
+    ServerStatus,
+    TapSource,
+)
+from vibecode.errors import VibecodeError
+from vibecode.serve import record
+from vibecode.serve.environment import database_kind, resolve_database_url
+from vibecode.serve.server import ServerProcess
+from vibecode.tap.channel import TapReader, tap_dir_for
+from vibecode.workspace import apply, state
+
+READY_TIMEOUT = 60.0
+LOG_LINES = 6
+TAP_NAME = "dashboard"
+
+
+class RealBackend:
+    """The tool's real modules behind the dashboard's seam."""
+
+    def __init__(
+        self,
+        course: Course,
+        workspace: Path,
+        *,
+        url: str | None = None,
+        port: int = 8000,
+        db: str | None = None,
+    ) -> None:
+        self._course = course
+        self.workspace = workspace.resolve()
+        self.url = url.rstrip("/") if url else None
+        self.port = port
+        self.db = db
+        self._server: ServerProcess | None = None
+        self._error: str | None = None
+        self._tap: TapReader | None = None
+        self._tap_dir: Path | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+
+    @property
+    def course(self) -> Course:
+        """The course's steps."""
+        return self._course
+
+    # Steps --------------------------------------------------------------------------------
+
+    def current_step(self) -> int:
+        """The workspace's step; 0 when the workspace does not exist yet."""
+        if not state.has_state(self.workspace):
+            return 0
+        return state.load_state(self.workspace).step
+
+    def goto(self, number: int) -> GotoResult:
+        """`apply.goto`, exactly as `vibecode goto` calls it."""
+        result = apply.goto(self._course, self.workspace, number)
+        saved = tuple(item.path for item in result.saved)
+        folder = None
+        if result.saved:
+            folder = f".vibecode/saved/{result.saved[0].set_id}"
+        return GotoResult(step=result.step, saved=saved, saved_to=folder)
+
+    def step_diff(self, number: int) -> str:
+        """What step `number` changes against the step before it."""
+        if number < 1:
+            return ""
+        return "".join(change.unified() for change in diffs.step_diff(self._course, number))
+
+    # Server -------------------------------------------------------------------------------
+
+    def _attached(self) -> record.ServerRecord | None:
+        if self._server is not None:
+            return None
+        return record.read_server(self.workspace)
+
+    def _base_url(self) -> str:
+        if self._server is not None and self._server.running:
+            return self._server.url
+        attached = self._attached()
+        if attached is not None:
+            return attached.url
+        if self.url is not None:
+            return self.url
+        raise VibecodeError("the server is not running", hint="press s to start it")
+
+    def server_status(self) -> ServerStatus:
+        """Our own server, else the one `vibecode serve` runs, else `--url`, else down."""
+        server = self._server
+        if server is not None:
+            return ServerStatus(
+                up=server.running,
+                url=server.url,
+                database=server.database,
+                log_tail=tuple(server.log_tail(LOG_LINES)),
+                error=self._error if not server.running else None,
+            )
+        attached = record.read_server(self.workspace)
+        if attached is not None:
+            return ServerStatus(
+                up=True,
+                url=attached.url,
+                database=attached.database,
+                attached=True,
+                log_tail=tuple(_tail(Path(attached.log), LOG_LINES)),
+            )
+        if self.url is not None:
+            up = _answers(self.url)
+            return ServerStatus(up=up, url=self.url, database=self.db, attached=True)
+        database = database_kind(resolve_database_url(self.workspace, self.db))
+        return ServerStatus(up=False, database=database, error=self._error)
+
+    def start_server(self) -> ServerStatus:
+        """Start our own server unless one already runs for this workspace (or `--url`)."""
+        with self._lock:
+            nobody_serves = self._server is None and record.read_server(self.workspace) is None
+            if nobody_serves and self.url is None:
+                self._start()
+        return self.server_status()
+
+    def _start(self) -> None:
+        server = ServerProcess(
+            self.workspace,
+            port=self.port,
+            database_url=resolve_database_url(self.workspace, self.db),
+        )
+        self._error = None
+        try:
+            server.start()
+            server.wait_ready(READY_TIMEOUT)
+        except VibecodeError as error:
+            server.stop()
+            self._error = str(error)
+            return
+        self._server = server
+        pid = server.pid
+        assert pid is not None
+        record.write_server(
+            self.workspace,
+            record.ServerRecord(
+                url=server.url,
+                pid=pid,
+                host=server.host,
+                port=server.port,
+                database=server.database,
+                tap=str(server.tap_dir or ""),
+                log=str(server.log_path),
+                started_at=time.time(),
+                step=self.current_step(),
+            ),
+        )
+
+    def stop_server(self) -> ServerStatus:
+        """Stop our own server; one started elsewhere is left alone (with a message why)."""
+        with self._lock:
+            self._stop_own()
+        return self.server_status()
+
+    def _stop_own(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            if record.read_server(self.workspace) is not None or self.url is not None:
+                raise VibecodeError(
+                    "this server was not started by the dashboard",
+                    hint="stop it where it runs (Ctrl-C in the `vibecode serve` terminal)",
+                )
+            return
+        pid = server.pid
+        server.stop()
+        record.remove_server(self.workspace, pid=pid)
+
+    def restart_server(self) -> ServerStatus:
+        """Stop our server and start it again."""
+        with self._lock:
+            self._stop_own()
+            self._start()
+        return self.server_status()
+
+    # Demo and bench -------------------------------------------------------------------------
+
+    def run_demo(self, number: int, *, on_result: Callable[[DemoLine], None]) -> list[DemoLine]:
+        """Fire step `number`'s demo requests against the running server."""
+        from vibecode.demo.runner import DemoResult, run_requests
+
+        def line(result: DemoResult) -> DemoLine:
+            return DemoLine(
+                name=result.spec.name,
+                method=result.method,
+                path=result.spec.path,
+                status=result.status,
+                ok=result.ok,
+                ms=result.ms,
+                error=result.error,
+                note=result.spec.note,
+            )
+
+        results = run_requests(
+            self._base_url(),
+            self._course.step(number).demos,
+            on_result=lambda result: on_result(line(result)),
+        )
+        return [line(result) for result in results]
+
+    def run_bench(
+        self, number: int, *, on_progress: Callable[[BenchProgress], None]
+    ) -> BenchOutcome:
+        """Run the step's first benchmark scenario on the running server, A then B."""
+        from vibecode.bench.result import Progress
+        from vibecode.bench.scenarios import run_scenario
+
+        scenario = self._course.step(number).benches[0]
+        sides = [scenario.a.label, scenario.b.label]
+        current = {"side": sides[0]}
+
+        def side(label: str) -> None:
+            current["side"] = label
+            on_progress(BenchProgress(side=label, fraction=sides.index(label) / 2))
+
+        def progress(snapshot: Progress) -> None:
+            index = sides.index(current["side"]) if current["side"] in sides else 0
+            done = min(1.0, snapshot.elapsed_s / scenario.duration)
+            detail = f"{snapshot.rps:,.0f} req/s  {snapshot.completed:,} done"
+            if snapshot.errors:
+                detail += f"  {snapshot.errors:,} errors"
+            on_progress(BenchProgress(current["side"], (index + done) / 2, detail))
+
+        self._stop.clear()
+        comparison = run_scenario(
+            self._course,
+            scenario.name,
+            ws=self.workspace,
+            base_url=self._base_url(),
+            on_progress=progress,
+            on_side=side,
+            stop=self._stop,
+        )
+        summary = comparison.summary()
+        lines = []
+        for key in ("a", "b"):
+            figures = summary[key]
+            latency = figures.get("latency_ms") or {}
+            lines.append(
+                f"{figures.get('label', key)}: {figures.get('rps', 0):,.0f} req/s  "
+                f"p50 {latency.get('p50', 0):,.1f} ms  p99 {latency.get('p99', 0):,.1f} ms"
+            )
+        rps_ratio = summary.get("ratios", {}).get("rps")
+        if rps_ratio:
+            better = scenario.a.label if rps_ratio["better"] == "a" else scenario.b.label
+            lines.append(f"{better} serves {rps_ratio['ratio']}x the requests per second")
+        return BenchOutcome(name=scenario.name, lines=tuple(lines))
+
+    # Tap and life cycle ----------------------------------------------------------------------
+
+    def tap(self) -> TapSource | None:
+        """A reader in the workspace's tap folder (the one in server.json when attached)."""
+        attached = self._attached()
+        tap_dir = Path(attached.tap) if attached is not None and attached.tap else None
+        tap_dir = tap_dir or tap_dir_for(self.workspace)
+        if self._tap is None or tap_dir != self._tap_dir:
+            if self._tap is not None:
+                self._tap.close()
+            self._tap = TapReader(tap_dir, name=TAP_NAME)
+            self._tap_dir = tap_dir
+        return self._tap
+
+    def close(self) -> None:
+        """Stop a running benchmark and our own server; unregister from the tap."""
+        self._stop.set()
+        with self._lock:
+            server, self._server = self._server, None
+            if server is not None:
+                pid = server.pid
+                server.stop()
+                record.remove_server(self.workspace, pid=pid)
+        if self._tap is not None:
+            self._tap.close()
+            self._tap = None
+
+
+def _tail(path: Path, lines: int) -> list[str]:
+    """The last lines of a log file (empty when it is missing)."""
+    try:
+        with open(path, "rb") as log:
+            log.seek(0, 2)
+            log.seek(max(0, log.tell() - 16 * 1024))
+            text = log.read().decode("utf-8", errors="replace")
+    except OSError:
+        return []
+    return text.splitlines()[-lines:]
+
+
+def _answers(url: str) -> bool:
+    """Whether anything answers HTTP at `url` (any status counts)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=1.0):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
