@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from vibecode.bench import stats
 from vibecode.bench.config import SEQ, LoadConfig
 from vibecode.bench.result import ErrorKind, LoadResult, Progress
-from vibecode.bench.selfwatch import CpuClock, CpuWatch, is_client_bound
+from vibecode.bench.selfwatch import CpuClock, CpuWatch, busy_seconds, is_client_bound
 
 if TYPE_CHECKING:
     import aiohttp
@@ -43,7 +43,7 @@ def run_load(
     *,
     on_progress: ProgressCallback | None = None,
     stop: StopSignal | None = None,
-    cpu_clock: CpuClock = time.process_time,
+    cpu_clock: CpuClock = busy_seconds,
 ) -> LoadResult:
     """Run the load `config` describes; Ctrl-C or `stop` ends it early with the results so far."""
     if config.processes > 1:

@@ -143,7 +143,10 @@ def _details(data: dict[str, Any], measurement: Measurement) -> Table:
     if "probe" in data:
         grid.add_row(f"probe {data['probe']['path']}", _probe_text(data["probe"]))
     if data.get("client_cpu") is not None:
-        grid.add_row("client CPU", f"{data['client_cpu']:.0%} of a core")
+        grid.add_row(
+            "client load",
+            f"{data['client_cpu']:.0%} of a core [dim](CPU used + waiting for a CPU)[/]",
+        )
     return grid
 
 

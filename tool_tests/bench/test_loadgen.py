@@ -1,0 +1,146 @@
+"""The load generator against fake servers with known behaviour."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+from bench_kit import FakeServer, RawServer, count_at_least
+
+from vibecode.bench.config import LoadConfig
+from vibecode.bench.loadgen import run_load
+from vibecode.bench.result import Progress
+from vibecode.bench.stats import summarize
+
+
+def test_fixed_delays_give_the_expected_percentiles(server: FakeServer) -> None:
+    # Every tenth request takes 100 ms, the others 10 ms.
+    config = LoadConfig(url=f"{server.url}/mixed?seq=${{seq}}", concurrency=5, requests=100)
+    summary = summarize(run_load(config))
+    latency = summary["latency_ms"]
+    assert summary["requests"] == 100
+    assert 10 <= latency["p50"] < 25
+    assert 100 <= latency["p99"] < 140
+    assert 100 <= latency["max"] < 160
+
+
+def test_a_request_count_is_exact_and_every_request_is_accounted_for(server: FakeServer) -> None:
+    result = run_load(LoadConfig(url=f"{server.url}/ok", concurrency=4, requests=37, warmup=0.1))
+    assert result.sent == 37
+    assert result.completed == 37
+    assert result.in_flight == 0 and result.failed == 0
+    assert result.status == {200: 37}
+    # The warm-up's requests reached the server but are not in the figures.
+    assert result.warmup_requests > 0
+    assert server.seen.hits == 37 + result.warmup_requests
+
+
+def test_duration_run_counts_the_requests_still_in_flight(server: FakeServer) -> None:
+    # 300 ms answers in a 0.5 s run: the last wave is in flight when time is up.
+    config = LoadConfig(url=f"{server.url}/delay?ms=300", concurrency=4, duration=0.5)
+    result = run_load(config)
+    assert result.completed == 4
+    assert result.in_flight == 4
+    assert result.sent == result.completed + result.failed + result.in_flight
+    assert result.duration_s == pytest.approx(0.5, abs=0.05)
+
+
+def test_seq_headers_and_json_body_reach_the_server(server: FakeServer) -> None:
+    config = LoadConfig(
+        url=f"{server.url}/echo?n=${{seq}}",
+        method="POST",
+        headers={"X-Token": "abc"},
+        json={"email": "user-${seq}@example.com", "n": 1},
+        concurrency=1,
+        requests=3,
+    )
+    run_load(config)
+    assert [json.loads(body)["email"] for body in server.seen.bodies] == [
+        "user-1@example.com",
+        "user-2@example.com",
+        "user-3@example.com",
+    ]
+    assert server.seen.paths == ["/echo?n=1", "/echo?n=2", "/echo?n=3"]
+    assert all(h["X-Token"] == "abc" for h in server.seen.headers)
+    assert all(h["Content-Type"] == "application/json" for h in server.seen.headers)
+
+
+def test_statuses_are_counted_by_code(server: FakeServer) -> None:
+    result = run_load(LoadConfig(url=f"{server.url}/status/503", concurrency=2, requests=10))
+    assert result.status == {503: 10}
+    assert result.failed == 0
+
+
+def test_connection_refused_counts_as_connect(refused_url: str) -> None:
+    result = run_load(LoadConfig(url=refused_url, concurrency=2, requests=6))
+    assert result.errors == {"connect": 6}
+    assert result.completed == 0
+    assert "connect" in result.error_samples
+
+
+def test_a_reset_connection_counts_as_reset(reset_server: RawServer) -> None:
+    result = run_load(LoadConfig(url=reset_server.url, concurrency=2, requests=6))
+    assert result.errors == {"reset": 6}
+    assert result.sent == 6
+
+
+def test_a_silent_server_counts_as_timeout(silent_server: RawServer) -> None:
+    config = LoadConfig(url=silent_server.url, concurrency=3, requests=3, timeout=0.3)
+    result = run_load(config)
+    assert result.errors == {"timeout": 3}
+    assert result.in_flight == 0
+
+
+def test_open_loop_counts_latency_from_when_each_request_was_due(server: FakeServer) -> None:
+    # 100 req/s; the 30th request blocks the server for 500 ms. About 50 requests fall due
+    # during the stall: each must show the wait, not only the one that caused it.
+    config = LoadConfig(
+        url=f"{server.url}/stall?at=30&ms=500", rate=100, concurrency=64, duration=1.5
+    )
+    result = run_load(config)
+    assert result.failed == 0
+    assert result.completed >= 120
+    assert count_at_least(result.histogram, 100_000) >= 30
+    assert result.histogram.get_max_value() >= 450_000
+
+
+def test_a_closed_loop_hides_the_same_stall_in_one_request(server: FakeServer) -> None:
+    # The contrast that motivates --rate: one worker waits, then reports one slow request.
+    config = LoadConfig(url=f"{server.url}/stall?at=30&ms=500", concurrency=1, requests=80)
+    result = run_load(config)
+    assert count_at_least(result.histogram, 100_000) == 1
+
+
+def test_a_stop_signal_ends_the_run_with_the_results_so_far(server: FakeServer) -> None:
+    stop = threading.Event()
+    threading.Timer(0.6, stop.set).start()
+    started = time.monotonic()
+    result = run_load(
+        LoadConfig(url=f"{server.url}/delay?ms=20", concurrency=4, duration=30), stop=stop
+    )
+    assert time.monotonic() - started < 3
+    assert result.stopped_early
+    assert result.completed > 10
+    assert result.duration_s < 3
+
+
+def test_progress_is_reported_about_four_times_a_second(server: FakeServer) -> None:
+    seen: list[Progress] = []
+    config = LoadConfig(url=f"{server.url}/delay?ms=5", concurrency=2, duration=1.0)
+    result = run_load(config, on_progress=seen.append)
+    assert 3 <= len(seen) <= 6
+    assert seen[-1].completed <= result.completed
+    assert seen[-1].rps > 0
+
+
+@pytest.mark.e2e
+def test_processes_merge_their_counts_and_histograms(server: FakeServer) -> None:
+    config = LoadConfig(url=f"{server.url}/delay?ms=5", concurrency=4, requests=41, processes=2)
+    result = run_load(config)
+    assert result.sent == 41
+    assert result.completed == 41
+    assert result.histogram.get_total_count() == 41
+    assert result.status == {200: 41}
+    assert server.seen.hits == 41

@@ -1,0 +1,90 @@
+"""Scenarios declared in step.toml, run by name: setup captures, both sides, the probe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bench_kit import FakeServer
+from typer.testing import CliRunner
+
+from vibecode.bench.scenarios import run_scenario
+from vibecode.cli.main import app
+from vibecode.course.manifest import load_course
+from vibecode.errors import VibecodeError
+
+STEP_TOML = """
+title = "Why async"
+goal = "see the difference"
+minutes = 5
+talking_points = ["one"]
+
+[[bench]]
+name = "auth-vs-slow"
+title = "a private endpoint vs a slow one"
+concurrency = 3
+duration = 0.6
+probe = "/health"
+note = "the slow side answers in 60 ms"
+[bench.a]
+label = "private"
+path = "/private"
+headers = { Authorization = "Bearer ${token}" }
+[bench.b]
+label = "slow"
+path = "/delay?ms=60"
+[[bench.setup]]
+name = "login"
+method = "POST"
+path = "/login"
+json = { email = "bench-${run}@example.com" }
+capture = { token = "access_token" }
+"""
+
+
+@pytest.fixture
+def steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "steps"
+    (root / "01-why-async").mkdir(parents=True)
+    (root / "01-why-async" / "step.toml").write_text(STEP_TOML, encoding="utf-8")
+    monkeypatch.setenv("VIBECODE_STEPS", str(root))
+    return root
+
+
+def test_a_scenario_runs_both_sides_by_name(
+    server: FakeServer, steps: Path, workspace: Path
+) -> None:
+    result = CliRunner().invoke(app, ["bench", "auth-vs-slow", "--url", server.url, "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["title"] == "a private endpoint vs a slow one"
+    assert (data["a"]["label"], data["b"]["label"]) == ("private", "slow")
+    # The setup's captured token reached side A's headers: every request was authorized.
+    assert data["a"]["status"] == {"200": data["a"]["requests"]}
+    assert server.seen.authorized >= data["a"]["requests"] > 0
+    assert data["b"]["latency_ms"]["p50"] >= 60
+    assert data["ratios"]["rps"]["better"] == "a"
+    assert data["a"]["probe"]["path"] == "/health"
+    assert data["a"]["probe"]["samples"] >= 2
+
+
+def test_short_runs_about_a_second_per_side(
+    server: FakeServer, steps: Path, workspace: Path
+) -> None:
+    comparison = run_scenario(
+        load_course(steps), "auth-vs-slow", ws=workspace, base_url=server.url, short=True
+    )
+    assert comparison.a.result.duration_s == pytest.approx(1.0, abs=0.1)
+    assert comparison.b.result.duration_s == pytest.approx(1.0, abs=0.1)
+
+
+def test_an_unknown_scenario_names_the_known_ones(steps: Path, workspace: Path) -> None:
+    result = CliRunner().invoke(app, ["bench", "nope", "--url", "http://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "auth-vs-slow" in result.stderr
+
+
+def test_a_scenario_without_a_server_says_how_to_start_one(steps: Path, workspace: Path) -> None:
+    with pytest.raises(VibecodeError, match="vibecode serve"):
+        run_scenario(load_course(steps), "auth-vs-slow", ws=workspace, base_url=None)
