@@ -1,0 +1,1 @@
+"""Fire a step's demo requests against the running server and print them."""

@@ -1,0 +1,1 @@
+"""Play the whole talk unattended in a temporary workspace and report step by step."""

@@ -1,0 +1,171 @@
+"""Rehearse steps one by one: apply, test, migrate, serve, fire demos, run benchmarks briefly."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vibecode.course.manifest import Course, Step
+from vibecode.errors import VibecodeError
+from vibecode.rehearse.benchcheck import check_scenario
+from vibecode.rehearse.database import FreshDatabase
+
+READY_TIMEOUT = 60.0
+MAX_FAILURES_SHOWN = 3
+
+OnPhase = Callable[[Step, str], None]
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """How one step's rehearsal went."""
+
+    number: int
+    title: str
+    minutes: int
+    seconds: float
+    problems: tuple[str, ...] = ()
+    checks: tuple[str, ...] = field(default_factory=tuple)
+    """What ran: tests, server, demos, benches (for the report)."""
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed."""
+        return not self.problems
+
+
+def select_steps(course: Course, *, step: int | None = None, start: int | None = None) -> list[int]:
+    """The step numbers to rehearse: all, only `step`, or from `start` to the last."""
+    if step is not None and start is not None:
+        raise VibecodeError("use --step or --from, not both")
+    if course.last == 0:
+        raise VibecodeError(f"the course in {course.root} has no steps")
+    if step is not None:
+        course.step(step)
+        return [step]
+    first = start or 1
+    course.step(first)
+    return list(range(first, course.last + 1))
+
+
+def rehearse(
+    course: Course,
+    workspace: Path,
+    numbers: Sequence[int],
+    *,
+    database: str = "sqlite",
+    on_phase: OnPhase | None = None,
+    on_outcome: Callable[[StepOutcome], None] | None = None,
+) -> list[StepOutcome]:
+    """Rehearse `numbers` in order in `workspace` (a temporary folder the caller owns)."""
+    fresh = FreshDatabase(workspace, kind=database)
+    outcomes: list[StepOutcome] = []
+    try:
+        for number in numbers:
+            outcome = rehearse_step(course, workspace, number, fresh=fresh, on_phase=on_phase)
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    finally:
+        fresh.drop()
+    return outcomes
+
+
+def rehearse_step(
+    course: Course,
+    workspace: Path,
+    number: int,
+    *,
+    fresh: FreshDatabase,
+    on_phase: OnPhase | None = None,
+) -> StepOutcome:
+    """One step: every phase runs even when an earlier one failed, so the report says it all."""
+    from vibecode.workspace.apply import goto
+
+    step = course.step(number)
+    started = time.monotonic()
+    problems: list[str] = []
+    checks: list[str] = []
+
+    def phase(name: str) -> None:
+        if on_phase is not None:
+            on_phase(step, name)
+
+    try:
+        phase("applying")
+        goto(course, workspace, number)
+        phase("testing")
+        problems += _tests(course, workspace, number, checks)
+        phase("migrating")
+        database_url = fresh.reset()
+        problems += _serve_and_fire(
+            course, step, workspace, database_url, fresh.kind, phase, checks
+        )
+    except VibecodeError as error:
+        problems.append(str(error))
+    return StepOutcome(
+        number=number,
+        title=step.title,
+        minutes=step.minutes,
+        seconds=time.monotonic() - started,
+        problems=tuple(problems),
+        checks=tuple(checks),
+    )
+
+
+def _tests(course: Course, workspace: Path, number: int, checks: list[str]) -> list[str]:
+    from vibecode.workspace.checks import run_step_tests
+
+    report = run_step_tests(course, workspace, number)
+    if report.no_tests:
+        return []
+    checks.append(f"{report.passed} tests")
+    if report.ok:
+        return []
+    if not report.failures:
+        last = (report.output.strip().splitlines() or ["no output"])[-1]
+        return [f"tests: pytest exited {report.returncode}: {last}"]
+    shown = [f"{test}: {message}" for test, message in report.failures[:MAX_FAILURES_SHOWN]]
+    more = len(report.failures) - len(shown)
+    return [f"tests: {failure}" for failure in shown] + ([f"tests: {more} more"] if more else [])
+
+
+def _serve_and_fire(
+    course: Course,
+    step: Step,
+    workspace: Path,
+    database_url: str,
+    database: str,
+    phase: Callable[[str], None],
+    checks: list[str],
+) -> list[str]:
+    from vibecode.demo.runner import run_requests
+    from vibecode.serve.server import ServerProcess
+
+    if not (workspace / "app" / "main.py").is_file():
+        return []  # nothing to serve yet
+    problems: list[str] = []
+    server = ServerProcess(
+        workspace, port=0, reload=False, database_url=database_url, access_log=False
+    )
+    try:
+        phase("starting the server")
+        server.start()
+        server.wait_ready(READY_TIMEOUT)
+        checks.append("server")
+        if step.demos:
+            phase("firing demo requests")
+            results = run_requests(server.url, step.demos)
+            problems += [f"demo {r.spec.name}: {r.error}" for r in results if not r.ok]
+            checks.append(f"{len(results)} demos")
+        for scenario in step.benches:
+            phase(f"benchmark {scenario.name}")
+            problems += check_scenario(
+                course, scenario, workspace=workspace, base_url=server.url, database=database
+            )
+            checks.append(f"bench {scenario.name}")
+    finally:
+        server.stop()
+    return problems

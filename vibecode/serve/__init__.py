@@ -1,0 +1,1 @@
+"""Serving a workspace: the uvicorn child process, pre-flight checks, migrations, the record."""
