@@ -42,12 +42,22 @@ class UserService:
         result = await self.session.execute(select(User).where(User.public_id == public_id))
         return result.scalar_one_or_none()
 
+    async def _release_connection(self) -> None:
+        """End the read transaction before a slow hash, so the connection goes back to the pool.
+
+        Otherwise every login waiting for a hashing thread holds a pooled connection, and a
+        burst of logins starves every other request (even /health) of connections. Loaded
+        objects stay usable: the session does not expire them on commit.
+        """
+        await self.session.commit()
+
     async def register(self, data: UserCreate) -> User:
         """Create a user; raise `EmailAlreadyRegisteredError` if the email is taken."""
         email = normalize_email(data.email)
         # The pre-check gives the common case a clear answer without paying for a hash...
         if await self.get_by_email(email) is not None:
             raise EmailAlreadyRegisteredError(email)
+        await self._release_connection()
         user = User(email=email, hashed_password=await self.hasher.hash(data.password))
         self.session.add(user)
         try:
@@ -64,6 +74,7 @@ class UserService:
     async def authenticate(self, email: str, password: str) -> User | None:
         """Return the user if the password is right, else None (one answer for every failure)."""
         user = await self.get_by_email(email)
+        await self._release_connection()
         if user is None:
             await self.hasher.verify_dummy(password)
             logger.info("user.login_failed", extra={"reason": "unknown_email"})
