@@ -87,3 +87,14 @@ def test_save_writes_an_image_or_a_page(tmp_path: Path, suffix: str, marker: str
 def test_save_refuses_other_formats(tmp_path: Path) -> None:
     with pytest.raises(VibecodeError, match=r"\.svg or \.html"):
         report.check_save_path(tmp_path / "result.png")
+
+
+def test_a_comparison_with_failures_is_not_ok() -> None:
+    good = measurement("await", 52_000, 960)
+    assert Comparison(title="t", a=good, b=good).ok
+    broken = measurement("b", 1000, 5, status={500: 5})
+    comparison = Comparison(title="t", a=good, b=broken)
+    assert not comparison.ok
+    assert comparison.problem == "b: error responses (500 x 5)"
+    refused = measurement("c", 1000, 0, status={}, errors={"connect": 3}, sent=3)
+    assert Comparison(title="t", a=refused, b=good).problem == "c: 3 requests failed (connect x 3)"

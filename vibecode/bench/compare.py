@@ -28,6 +28,27 @@ class Comparison:
         """Whether Ctrl-C (or a stop signal) cut either side short."""
         return self.a.result.stopped_early or self.b.result.stopped_early
 
+    @property
+    def problem(self) -> str | None:
+        """Why the comparison shows nothing useful (a side failed or never answered), or None."""
+        for side in (self.a, self.b):
+            result = side.result
+            if result.failed:
+                kinds = ", ".join(f"{kind} x {n}" for kind, n in sorted(result.errors.items()))
+                return f"{side.label}: {result.failed} requests failed ({kinds})"
+            bad = {code: n for code, n in result.status.items() if code >= 400}
+            if bad:
+                codes = ", ".join(f"{code} x {n}" for code, n in sorted(bad.items()))
+                return f"{side.label}: error responses ({codes})"
+            if not result.completed and not result.stopped_early:
+                return f"{side.label}: no request was answered in {result.duration_s:.1f} s"
+        return None
+
+    @property
+    def ok(self) -> bool:
+        """Both sides answered, without failures or error statuses (what a rehearsal checks)."""
+        return self.problem is None
+
     def summary(self) -> dict[str, Any]:
         """Both sides' figures and the ratios between them (the `--json` shape)."""
         a, b = self.a.summary(), self.b.summary()

@@ -140,8 +140,8 @@ class _Run:
         self.errors: dict[str, int] = {}
         self.error_samples: dict[str, str] = {}
         self.failed = 0
-        self.sent = 0
-        self.warmup = 0
+        self.started = 0
+        self.warmup = 0  # requests that finished before the end of the warm-up
         self.seq = 0
         self.remaining = config.requests
         self.measure_ns = 0
@@ -221,11 +221,11 @@ class _Run:
             config=config,
             histogram=self.histogram,
             duration_s=max(0.0, (end - self.measure_ns) / 1e9),
-            sent=self.sent,
+            sent=self.started - self.warmup,
             status=dict(self.status),
             errors=dict(self.errors),
             error_samples=dict(self.error_samples),
-            in_flight=self.sent - self.recorded - self.failed,
+            in_flight=self.started - self.warmup - self.recorded - self.failed,
             warmup_requests=self.warmup,
             stopped_early=stopped_early,
             cpu_fraction=cpu_fraction,
@@ -253,7 +253,7 @@ class _Run:
                 elapsed_s=max(0.0, (now - self.measure_ns) / 1e9),
                 completed=self.completed,
                 errors=self.failed,
-                in_flight=self.sent - self.completed - self.failed,
+                in_flight=self.started - self.warmup - self.completed - self.failed,
                 rps=rps,
                 warming_up=now < self.measure_ns,
             )
@@ -268,27 +268,29 @@ class _Run:
 
     def _claim(self, started: int) -> bool:
         """Count a request about to be sent; False when the run has sent all it should."""
-        if started < self.measure_ns:
-            self.warmup += 1
-            return True
-        if self.remaining is not None:
+        if started >= self.measure_ns and self.remaining is not None:
             if self.remaining <= 0:
                 return False
             self.remaining -= 1
-        self.sent += 1
+        self.started += 1
         return True
+
+    # The window: a request belongs to the figures when it finishes between the end of the
+    # warm-up and the end of the run, whenever it started (so the warm-up's slow requests are
+    # not lost); one that finishes before is warm-up; one that has not finished is in flight.
 
     async def _worker(self) -> None:
         """Closed loop: one request at a time, the next as soon as the last one is answered."""
         session = self.session
         assert session is not None
         clock = time.perf_counter_ns
+        measure_ns, end_ns = self.measure_ns, self.end_ns
         builder = self.builder
         method, url, body = builder.method, builder.url, builder.body
         latencies, status = self.latencies, self.status
         while True:
             t0 = clock()
-            if t0 >= self.end_ns or not self._claim(t0):
+            if t0 >= end_ns or not self._claim(t0):
                 return
             if builder.varies:
                 self.seq += 1
@@ -298,12 +300,16 @@ class _Run:
                     await response.read()
                 code = response.status
             except Exception as exc:
-                if t0 >= self.measure_ns and clock() <= self.end_ns:
+                finished = clock()
+                if finished < measure_ns:
+                    self.warmup += 1
+                elif finished <= end_ns:
                     self._fail(exc)
                 continue
             t1 = clock()
-            # A response after the deadline belongs to a request still in flight at the end.
-            if t0 >= self.measure_ns and t1 <= self.end_ns:
+            if t1 < measure_ns:
+                self.warmup += 1
+            elif t1 <= end_ns:
                 latencies.append((t1 - t0) // 1000)
                 status[code] = status.get(code, 0) + 1
 
@@ -337,10 +343,15 @@ class _Run:
             async with session.request(self.builder.method, url, data=body) as response:
                 await response.read()
         except Exception as exc:
-            if due >= self.measure_ns and time.perf_counter_ns() <= self.end_ns:
+            finished = time.perf_counter_ns()
+            if finished < self.measure_ns:
+                self.warmup += 1
+            elif finished <= self.end_ns:
                 self._fail(exc)
             return
         done = time.perf_counter_ns()
-        if due >= self.measure_ns and done <= self.end_ns:
+        if done < self.measure_ns:
+            self.warmup += 1
+        elif done <= self.end_ns:
             self.latencies.append((done - due) // 1000)
             self.status[response.status] = self.status.get(response.status, 0) + 1

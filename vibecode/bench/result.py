@@ -43,12 +43,14 @@ class LoadResult:
     """An `hdrh.histogram.HdrHistogram` of response latencies in microseconds."""
     duration_s: float
     sent: int
+    """Requests in the measured window: sent, and not finished before the warm-up ended."""
     status: dict[int, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     error_samples: dict[str, str] = field(default_factory=dict)
     """The first message seen for each error kind, to show the user what went wrong."""
     in_flight: int = 0
     warmup_requests: int = 0
+    """Requests that finished during the warm-up; not in the figures."""
     stopped_early: bool = False
     cpu_fraction: float | None = None
     """The busiest generator process's CPU use, as a fraction of one core."""

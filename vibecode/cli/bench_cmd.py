@@ -66,8 +66,14 @@ def bench(
         ),
     ] = None,
     warmup: Annotated[
-        float, typer.Option("--warmup", help="Seconds of load before measuring (not counted).")
-    ] = DEFAULT_WARMUP,
+        float | None,
+        typer.Option(
+            "--warmup",
+            help=f"Seconds of load before measuring, not counted (default {DEFAULT_WARMUP}"
+            " with a duration, 0 with --requests).",
+            show_default=False,
+        ),
+    ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Seconds before a request times out.")
     ] = 10.0,
@@ -148,7 +154,7 @@ def run_bench(
     method: str | None,
     headers: list[str],
     json_body: str | None,
-    warmup: float,
+    warmup: float | None,
     timeout: float,
     processes: int,
     compare: tuple[str, str] | None,
@@ -178,7 +184,7 @@ def run_bench(
             requests=requests,
             duration=duration,
             rate=rate,
-            warmup=warmup,
+            warmup=warmup if warmup is not None else (0.0 if requests else DEFAULT_WARMUP),
             timeout=timeout,
             processes=processes,
         )
