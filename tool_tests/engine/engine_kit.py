@@ -12,6 +12,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from vibecode.cli.main import app
+from vibecode.course.manifest import Course
 from vibecode.workspace import apply
 from vibecode.workspace.files import scan
 from vibecode.workspace.saved import list_saved
@@ -178,3 +179,29 @@ class InterruptAfter(apply.Writer):
     def remove(self, path: Path) -> None:
         self._tick()
         super().remove(path)
+
+
+def assert_routes_agree(course: Course, scratch: Path) -> None:
+    """For every step N: goto N in a new workspace, stepping 0 -> N one at a time, and stepping
+    down from the last step one at a time all leave exactly N's checkpoint on disk."""
+    last = course.last
+    up, down = scratch / "up", scratch / "down"
+    climbing: dict[int, dict[str, bytes]] = {}
+    apply.goto(course, up, 0)
+    climbing[0] = snapshot(up)
+    for number in range(1, last + 1):
+        apply.move(course, up, 1)
+        climbing[number] = snapshot(up)
+    descending: dict[int, dict[str, bytes]] = {}
+    apply.goto(course, down, last)
+    descending[last] = snapshot(down)
+    for number in range(last - 1, -1, -1):
+        apply.move(course, down, -1)
+        descending[number] = snapshot(down)
+    for number in range(last + 1):
+        direct = scratch / f"direct-{number:02d}"
+        apply.goto(course, direct, number)
+        expected = course.checkpoint(number)
+        assert snapshot(direct) == expected, f"goto {number} differs from its checkpoint"
+        assert climbing[number] == expected, f"0 -> {number} one at a time differs"
+        assert descending[number] == expected, f"{last} -> {number} one at a time differs"

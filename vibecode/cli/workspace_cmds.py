@@ -149,8 +149,8 @@ def status(workspace: WorkspaceOption = None) -> None:
 
     ws = resolve_workspace(workspace)
     with guarded():
-        state = load_state(ws)
         course = load()
+        state = load_state(ws)
         if state.pending is not None:
             repair_first(course, ws)
             state = load_state(ws)
