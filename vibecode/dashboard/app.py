@@ -6,7 +6,7 @@ goes through a `Backend`, always from a worker thread, so the UI never blocks.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -29,7 +29,7 @@ from vibecode.dashboard.backend import (
     TapSource,
 )
 from vibecode.dashboard.clock import Clock, SystemClock
-from vibecode.dashboard.live import EventBuffer, Frame, LiveStats
+from vibecode.dashboard.live import EventBuffer, Frame, LiveStats, TapPump
 from vibecode.dashboard.screens.help import HelpScreen
 from vibecode.dashboard.theme import (
     BAD,
@@ -124,12 +124,18 @@ class DashboardApp(App[None]):
         self.status: ServerStatus | None = None
         self.diff_shown = False
         self._tap: TapSource | None = None
-        self._tap_fd: int | None = None
+        self._pump: TapPump | None = None
         self._step_lock = threading.Lock()
         self._server_lock = threading.Lock()
         self._talk_started = self.clock.monotonic()
         self._step_started = self._talk_started
         self._job: str | None = None
+        self.course_panel = CoursePanel(backend.course, id="course")
+        self.server_panel = ServerPanel(id="server")
+        self.metrics = MetricsPanel(id="metrics")
+        self.requests = RequestTable(id="requests")
+        self.diff_view = DiffView(id="diff")
+        self.activity = ActivityPanel(id="activity")
 
     # Layout ---------------------------------------------------------------------------
 
@@ -137,14 +143,14 @@ class DashboardApp(App[None]):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield CoursePanel(self.backend.course, id="course")
-                yield ServerPanel(id="server")
+                yield self.course_panel
+                yield self.server_panel
             with Vertical(id="right"):
-                yield MetricsPanel(id="metrics")
+                yield self.metrics
                 with ContentSwitcher(initial="requests", id="switcher"):
-                    yield RequestTable(id="requests")
-                    yield DiffView(id="diff")
-                yield ActivityPanel(id="activity")
+                    yield self.requests
+                    yield self.diff_view
+                yield self.activity
         yield Static(id="too-small")
         yield Footer()
 
@@ -159,6 +165,8 @@ class DashboardApp(App[None]):
 
     def on_unmount(self) -> None:
         self._set_tap(None)
+        # Worker threads are waited for on exit: ask a running benchmark to stop now.
+        self.backend.cancel()
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
@@ -180,44 +188,37 @@ class DashboardApp(App[None]):
             self.clock.time(), received=self.buffer.received, dropped=self.buffer.dropped
         )
         if frame.rows_changed:
-            self.query_one(RequestTable).show(frame.rows)
-        self.query_one(MetricsPanel).show(frame)
+            self.requests.show(frame.rows)
+        self.metrics.show(frame)
         self.frames_drawn += 1
         return frame
 
     def tick(self) -> None:
         """Advance the talk and step clocks."""
         now = self.clock.monotonic()
-        course = self.query_one(CoursePanel)
+        course = self.course_panel
         course.talk_seconds = now - self._talk_started
         course.step_seconds = now - self._step_started
 
     def _pump_tap(self) -> None:
-        """Poll a tap that has no descriptor to wait on."""
-        if self._tap is not None and self._tap_fd is None:
-            self._read_tap()
-
-    def _read_tap(self) -> None:
+        """Poll a tap that has no descriptor to wait on (a pump thread reads the others)."""
         tap = self._tap
-        if tap is None:
+        if tap is None or self._pump is not None:
             return
-        try:
+        with contextlib.suppress(OSError):
             for _ in range(8):
                 events = tap.drain(DRAIN_LIMIT)
                 self.buffer.extend(events)
                 if len(events) < DRAIN_LIMIT:
                     break
-        except OSError:
-            return
 
     def _set_tap(self, tap: TapSource | None) -> None:
-        """Switch to another tap reader (a new server), waiting on its socket when it has one."""
+        """Switch to another tap reader (a new server); a reader with a socket gets a pump."""
         if tap is self._tap:
             return
-        loop = asyncio.get_running_loop()
-        if self._tap_fd is not None:
-            loop.remove_reader(self._tap_fd)
-            self._tap_fd = None
+        if self._pump is not None:
+            self._pump.stop()
+            self._pump = None
         self._tap = tap
         if tap is None:
             return
@@ -226,21 +227,20 @@ class DashboardApp(App[None]):
         except (OSError, ValueError):
             fd = -1
         if fd >= 0:
-            loop.add_reader(fd, self._read_tap)
-            self._tap_fd = fd
+            self._pump = TapPump(tap, self.buffer, limit=DRAIN_LIMIT).start()
 
     # Server -----------------------------------------------------------------------------
 
     def _show_status(self, status: ServerStatus, tap: TapSource | None) -> None:
         self.status = status
-        self.query_one(ServerPanel).status = status
+        self.server_panel.status = status
         self._set_tap(tap)
 
     @work(thread=True, group="startup")
     def _startup(self) -> None:
         step = self._call(self.backend.current_step)
         if step is not None:
-            self.call_from_thread(self._show_step, step)
+            self._ui(self._show_step, step)
         self._server_job(self._initial_server, busy="starting the server…")
 
     def _initial_server(self) -> ServerStatus:
@@ -257,22 +257,22 @@ class DashboardApp(App[None]):
             status = self._call(self.backend.server_status)
             tap = self._call(self.backend.tap)
             if status is not None:
-                self.call_from_thread(self._show_status, status, tap)
+                self._ui(self._show_status, status, tap)
         finally:
             self._server_lock.release()
 
     def _server_job(self, job: Callable[[], ServerStatus], *, busy: str) -> None:
         """Run a server action in this worker thread, one at a time."""
-        panel = self.query_one(ServerPanel)
+        panel = self.server_panel
         with self._server_lock:
-            self.call_from_thread(setattr, panel, "busy", busy)
+            self._ui(setattr, panel, "busy", busy)
             try:
                 status = self._call(job)
                 tap = self._call(self.backend.tap)
             finally:
-                self.call_from_thread(setattr, panel, "busy", "")
+                self._ui(setattr, panel, "busy", "")
             if status is not None:
-                self.call_from_thread(self._show_status, status, tap)
+                self._ui(self._show_status, status, tap)
                 if status.error:
                     self._say_from_thread("The server did not start: see the server panel.", BAD)
 
@@ -307,7 +307,7 @@ class DashboardApp(App[None]):
         if step != self.step:
             self._step_started = self.clock.monotonic()
         self.step = step
-        self.query_one(CoursePanel).step = step
+        self.course_panel.step = step
         self.tick()
         if self.diff_shown:
             self._load_diff()
@@ -331,10 +331,10 @@ class DashboardApp(App[None]):
             result = self._call(lambda: self.backend.goto(target))
             if result is None:
                 return
-            self.call_from_thread(self._show_step, result.step)
+            self._ui(self._show_step, result.step)
             self._say_from_thread(*self._goto_message(result))
             if result.saved:
-                self.call_from_thread(
+                self._ui(
                     self.notify,
                     f"Saved {len(result.saved)} edited file(s) to {result.saved_to}",
                     title="Edits saved",
@@ -366,7 +366,7 @@ class DashboardApp(App[None]):
         step = self.step
         diff = self._call(lambda: self.backend.step_diff(step))
         if diff is not None:
-            self.call_from_thread(self.query_one(DiffView).show, step, diff)
+            self._ui(self.diff_view.show, step, diff)
 
     # Demo and bench ---------------------------------------------------------------------
 
@@ -411,7 +411,7 @@ class DashboardApp(App[None]):
         )
         if result.error:
             line.append(f"  {result.error}", BAD)
-        self.call_from_thread(self.query_one(ActivityPanel).add, line)
+        self._ui(self.activity.add, line)
 
     def action_bench(self) -> None:
         """Run the current step's benchmark scenario."""
@@ -426,21 +426,21 @@ class DashboardApp(App[None]):
 
     @work(thread=True, group="bench")
     def _run_bench(self, step: int) -> None:
-        panel = self.query_one(ActivityPanel)
+        panel = self.activity
         try:
             outcome: BenchOutcome | None = self._call(
                 lambda: self.backend.run_bench(step, on_progress=self._bench_progress_from_thread)
             )
         finally:
             self._job = None
-            self.call_from_thread(setattr, panel, "progress", "")
+            self._ui(setattr, panel, "progress", "")
         if outcome is not None:
             for line in outcome.lines:
                 self._say_from_thread(line, "bold")
 
     def _bench_progress_from_thread(self, progress: BenchProgress) -> None:
         line = f"{progress.side:>10} {progress_bar(progress.fraction)} {progress.detail}".rstrip()
-        self.call_from_thread(setattr, self.query_one(ActivityPanel), "progress", line)
+        self._ui(setattr, self.activity, "progress", line)
 
     # Help and messages ------------------------------------------------------------------
 
@@ -450,10 +450,18 @@ class DashboardApp(App[None]):
         self.push_screen(HelpScreen(bindings, HELP_NOTES))
 
     def _say(self, line: str, style: str = "") -> None:
-        self.query_one(ActivityPanel).add(line, style)
+        self.activity.add(line, style)
 
     def _say_from_thread(self, line: str, style: str = "") -> None:
-        self.call_from_thread(self._say, line, style)
+        self._ui(self._say, line, style)
+
+    def _ui(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run `callback` on the UI thread from a worker; nothing once the app has closed."""
+        if not self.is_running:
+            return
+        # The app may stop between the check and the call.
+        with contextlib.suppress(RuntimeError):
+            self.call_from_thread(callback, *args, **kwargs)
 
     def _call(self, job: Callable[[], Any]) -> Any:
         """Run a backend call in a worker thread; a failure becomes a red activity line."""

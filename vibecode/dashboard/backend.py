@@ -141,6 +141,10 @@ class Backend(Protocol):
         """The tap reader for the current server, or None when there is no tap to read."""
         ...
 
+    def cancel(self) -> None:
+        """Ask long work in progress (a benchmark) to stop soon; called when the app closes."""
+        ...
+
     def close(self) -> None:
         """Stop what the dashboard started and release the tap."""
         ...
@@ -307,6 +311,10 @@ class FakeBackend:
     def tap(self) -> TapSource | None:
         """The in-memory tap (None while the server is down)."""
         return self.fake_tap
+
+    def cancel(self) -> None:
+        """Nothing runs long here."""
+        self.calls.append("cancel")
 
     def close(self) -> None:
         """Release the tap."""

@@ -8,10 +8,13 @@ counted: the dashboard falls behind in detail, never in time.
 
 from __future__ import annotations
 
+import math
+import select
+import threading
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 WINDOW_SECONDS = 60
 """How much history the sparklines show."""
@@ -31,30 +34,85 @@ class RequestRow:
 
 
 class EventBuffer:
-    """A bounded ring of raw events with counts of what was received and what was dropped."""
+    """A bounded ring of raw events with counts of what was received and what was dropped.
+
+    Thread-safe: the tap pump fills it from its thread, the frame timer empties it.
+    """
 
     def __init__(self, capacity: int = 20_000) -> None:
         self.capacity = capacity
         self._events: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._lock = threading.Lock()
         self.received = 0
         self.dropped = 0
 
     def extend(self, events: list[dict[str, Any]]) -> None:
         """Append events; when full, the oldest go (and are counted as dropped)."""
-        overflow = len(self._events) + len(events) - self.capacity
-        if overflow > 0:
-            self.dropped += overflow
-        self.received += len(events)
-        self._events.extend(events)
+        with self._lock:
+            overflow = len(self._events) + len(events) - self.capacity
+            if overflow > 0:
+                self.dropped += overflow
+            self.received += len(events)
+            self._events.extend(events)
 
     def take(self) -> list[dict[str, Any]]:
         """Everything buffered, oldest first; the ring is empty afterwards."""
-        events = list(self._events)
-        self._events.clear()
+        with self._lock:
+            events = list(self._events)
+            self._events.clear()
         return events
 
     def __len__(self) -> int:
         return len(self._events)
+
+
+class TapReading(Protocol):
+    """What the pump needs from a tap reader."""
+
+    def fileno(self) -> int:
+        """The socket to wait on."""
+        ...
+
+    def drain(self, limit: int) -> list[dict[str, Any]]:
+        """Events already received, without blocking."""
+        ...
+
+
+class TapPump:
+    """Reads a tap on its own thread into an `EventBuffer`.
+
+    The socket then stays drained while the UI thread is busy with a frame or a layout:
+    the kernel queue of a datagram socket is short (10 datagrams by default), so a stalled
+    reader would make the server's middleware drop events it could have delivered.
+    """
+
+    def __init__(self, tap: TapReading, buffer: EventBuffer, *, limit: int = 2_000) -> None:
+        self.tap = tap
+        self.buffer = buffer
+        self.limit = limit
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="vibecode-tap-pump", daemon=True)
+
+    def start(self) -> TapPump:
+        """Start reading."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop reading (before the tap is closed)."""
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=1.0)
+
+    def _run(self) -> None:
+        try:
+            fd = self.tap.fileno()
+            while not self._stop.is_set():
+                ready, _, _ = select.select([fd], [], [], 0.1)
+                if ready:
+                    self.buffer.extend(self.tap.drain(self.limit))
+        except (OSError, ValueError):  # the tap was closed under us: nothing more to read
+            return
 
 
 @dataclass
@@ -100,8 +158,10 @@ def percentiles(values: list[float]) -> tuple[float | None, float | None]:
     if not values:
         return None, None
     ordered = sorted(values)
-    last = len(ordered) - 1
-    return ordered[round(0.50 * last)], ordered[round(0.99 * last)]
+    count = len(ordered)
+    return ordered[max(0, math.ceil(0.50 * count) - 1)], ordered[
+        max(0, math.ceil(0.99 * count) - 1)
+    ]
 
 
 def status_class(status: int) -> str:

@@ -282,6 +282,10 @@ class RealBackend:
             self._tap_dir = tap_dir
         return self._tap
 
+    def cancel(self) -> None:
+        """Stop a running benchmark at its next progress check."""
+        self._stop.set()
+
     def close(self) -> None:
         """Stop a running benchmark and our own server; unregister from the tap."""
         self._stop.set()

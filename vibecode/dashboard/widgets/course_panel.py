@@ -56,11 +56,14 @@ class CoursePanel(Vertical):
         super().__init__(id=id)
         self.course = course
         self.border_title = "Course"
+        self.clocks = Static(id="clocks")
+        self.steps = Static(id="steps")
+        self.card = Static(id="card")
 
     def compose(self) -> ComposeResult:
-        yield Static(id="clocks")
-        yield Static(id="steps")
-        yield Static(id="card")
+        yield self.clocks
+        yield self.steps
+        yield self.card
 
     def on_mount(self) -> None:
         self._render_all()
@@ -71,16 +74,16 @@ class CoursePanel(Vertical):
 
     def watch_talk_seconds(self) -> None:
         if self.is_mounted:
-            self.query_one("#clocks", Static).update(self._clocks())
+            self.clocks.update(self._clocks())
 
     def watch_step_seconds(self) -> None:
         if self.is_mounted:
-            self.query_one("#clocks", Static).update(self._clocks())
+            self.clocks.update(self._clocks())
 
     def _render_all(self) -> None:
-        self.query_one("#clocks", Static).update(self._clocks())
-        self.query_one("#steps", Static).update(self._steps())
-        self.query_one("#card", Static).update(self._card())
+        self.clocks.update(self._clocks())
+        self.steps.update(self._steps())
+        self.card.update(self._card())
 
     def _budget(self) -> int | None:
         if 1 <= self.step <= self.course.last:

@@ -27,14 +27,15 @@ class DiffView(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Diff"
+        self.body = Static(Text("loading…", DIM))
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("loading…", DIM))
+        yield self.body
 
     def show(self, step: int, diff: str) -> None:
         """Show step `step`'s diff (empty: nothing changes)."""
         self.border_title = f"Diff: step {step} against step {step - 1}" if step else "Diff"
-        body = self.query_one(Static)
+        body = self.body
         if not diff.strip():
             body.update(Text("This step changes no files.", DIM))
         else:

@@ -27,15 +27,18 @@ class MetricsPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Traffic, last minute"
+        self.traffic = TrafficSparklines()
+        self.counts = StatusCounts()
+        self.gauge = LagGauge()
 
     def compose(self) -> ComposeResult:
-        yield TrafficSparklines()
-        yield StatusCounts()
-        yield LagGauge()
+        yield self.traffic
+        yield self.counts
+        yield self.gauge
 
     def show(self, frame: Frame) -> None:
         """Draw one frame."""
-        self.query_one(TrafficSparklines).show(
+        self.traffic.show(
             rps=frame.rps,
             p50=frame.p50,
             p99=frame.p99,
@@ -43,9 +46,7 @@ class MetricsPanel(Vertical):
             p50_now=frame.p50_now,
             p99_now=frame.p99_now,
         )
-        counts = self.query_one(StatusCounts)
-        counts.counts = frame.statuses
-        counts.dropped = frame.dropped
-        gauge = self.query_one(LagGauge)
-        gauge.lag_ms = frame.lag_ms
-        gauge.peak_ms = frame.lag_peak_ms
+        self.counts.counts = frame.statuses
+        self.counts.dropped = frame.dropped
+        self.gauge.lag_ms = frame.lag_ms
+        self.gauge.peak_ms = frame.lag_peak_ms

@@ -24,16 +24,18 @@ class TrafficRow(Horizontal):
     def __init__(self, name: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title = name
+        self.sparkline = Sparkline([0.0], summary_function=max)
+        self.value = Label("-", classes="value")
 
     def compose(self) -> ComposeResult:
         yield Label(self.title, classes="name")
-        yield Sparkline([0.0], summary_function=max)
-        yield Label("-", classes="value")
+        yield self.sparkline
+        yield self.value
 
     def show(self, series: Sequence[float], value: str) -> None:
         """Draw `series` (oldest first) and the latest value."""
-        self.query_one(Sparkline).data = list(series) or [0.0]
-        self.query_one(".value", Label).update(value)
+        self.sparkline.data = list(series) or [0.0]
+        self.value.update(value)
 
 
 class TrafficSparklines(Vertical):
@@ -43,10 +45,16 @@ class TrafficSparklines(Vertical):
     TrafficSparklines { height: 3; }
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.rps = TrafficRow("req/s", id="rps")
+        self.p50 = TrafficRow("p50", id="p50")
+        self.p99 = TrafficRow("p99", id="p99")
+
     def compose(self) -> ComposeResult:
-        yield TrafficRow("req/s", id="rps")
-        yield TrafficRow("p50", id="p50")
-        yield TrafficRow("p99", id="p99")
+        yield self.rps
+        yield self.p50
+        yield self.p99
 
     def show(
         self,
@@ -59,9 +67,9 @@ class TrafficSparklines(Vertical):
         p99_now: float | None,
     ) -> None:
         """Draw one frame's series."""
-        self.query_one("#rps", TrafficRow).show(rps, f"{rps_now:,.0f}/s")
-        self.query_one("#p50", TrafficRow).show(p50, _latency(p50_now))
-        self.query_one("#p99", TrafficRow).show(p99, _latency(p99_now))
+        self.rps.show(rps, f"{rps_now:,.0f}/s")
+        self.p50.show(p50, _latency(p50_now))
+        self.p99.show(p99, _latency(p99_now))
 
 
 def _latency(ms: float | None) -> str:
