@@ -38,10 +38,24 @@ def check_scenario(
             comparison = runner(course, scenario.name, ws=workspace, base_url=base_url, short=True)
         except VibecodeError as error:
             return [f"bench {scenario.name}: {error}"]
-        if getattr(comparison, "ok", True) is False:
-            return [f"bench {scenario.name}: {getattr(comparison, 'problem', 'failed')}"]
-        return []
+        return [f"bench {scenario.name} {problem}" for problem in judge(comparison)]
     return quick_check(scenario, base_url=base_url, database=database)
+
+
+def judge(comparison: Any) -> list[str]:
+    """Problems in a short comparison: a side with no answers, or answers that are not 2xx."""
+    problems: list[str] = []
+    for side in (comparison.a, comparison.b):
+        result = side.result
+        if result.completed == 0:
+            samples = "; ".join(result.error_samples.values()) or "no request completed"
+            problems.append(f"{side.label}: no answer ({samples})")
+            continue
+        bad = {status: n for status, n in result.status.items() if not 200 <= status < 300}
+        if bad:
+            shown = ", ".join(f"{n} x {status}" for status, n in sorted(bad.items()))
+            problems.append(f"{side.label}: answered {shown}")
+    return problems
 
 
 def quick_check(scenario: BenchScenario, *, base_url: str, database: str) -> list[str]:

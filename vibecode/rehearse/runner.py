@@ -97,7 +97,9 @@ def rehearse_step(
         phase("applying")
         goto(course, workspace, number)
         phase("testing")
-        problems += _tests(course, workspace, number, checks)
+        # On PostgreSQL the step's tests get the fresh database too; on SQLite they use their own.
+        test_database = fresh.reset() if fresh.kind == "postgres" else None
+        problems += _tests(course, workspace, number, checks, database_url=test_database)
         phase("migrating")
         database_url = fresh.reset()
         problems += _serve_and_fire(
@@ -115,13 +117,15 @@ def rehearse_step(
     )
 
 
-def _tests(course: Course, workspace: Path, number: int, checks: list[str]) -> list[str]:
+def _tests(
+    course: Course, workspace: Path, number: int, checks: list[str], *, database_url: str | None
+) -> list[str]:
     from vibecode.workspace.checks import run_step_tests
 
-    report = run_step_tests(course, workspace, number)
+    report = run_step_tests(course, workspace, number, database_url=database_url)
     if report.no_tests:
         return []
-    checks.append(f"{report.passed} tests")
+    checks.append(_count(report.passed, "test"))
     if report.ok:
         return []
     if not report.failures:
@@ -159,7 +163,7 @@ def _serve_and_fire(
             phase("firing demo requests")
             results = run_requests(server.url, step.demos)
             problems += [f"demo {r.spec.name}: {r.error}" for r in results if not r.ok]
-            checks.append(f"{len(results)} demos")
+            checks.append(_count(len(results), "demo"))
         for scenario in step.benches:
             phase(f"benchmark {scenario.name}")
             problems += check_scenario(
@@ -169,3 +173,7 @@ def _serve_and_fire(
     finally:
         server.stop()
     return problems
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

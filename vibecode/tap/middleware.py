@@ -47,7 +47,9 @@ class TapMiddleware:
         self.tap_dir = Path(tap_dir)
         self.flush_interval = flush_interval
         self.lag_interval = lag_interval
-        self.pending: deque[dict[str, Any]] = deque(maxlen=max_pending)
+        self.pending: deque[tuple[Any, ...] | dict[str, Any]] = deque(maxlen=max_pending)
+        # perf_counter() + offset = wall-clock time, without a second clock call per request.
+        self._clock_offset = time.time() - time.perf_counter()
         self.pid = os.getpid()
         self._socket: socket.socket | None = None
         self._pump: asyncio.Task[None] | None = None
@@ -62,41 +64,26 @@ class TapMiddleware:
             await self.app(scope, receive, send)
             return
 
-        started = time.time()
+        # Read before the app runs: routers may add to the scope on the way down.
+        method, path, client = scope["method"], scope["path"], scope.get("client")
         began = time.perf_counter()
-        response = {"status": 500, "bytes": 0}
+        response = [500, 0]  # status, body bytes
 
         async def tapped_send(message: Message) -> None:
             kind = message["type"]
-            if kind == "http.response.start":
-                response["status"] = message["status"]
-            elif kind == "http.response.body":
-                response["bytes"] += len(message.get("body", b""))
+            if kind == "http.response.body":
+                response[1] += len(message.get("body", b""))
+            elif kind == "http.response.start":
+                response[0] = message["status"]
             await send(message)
 
         try:
             await self.app(scope, receive, tapped_send)
         finally:
-            self._record(scope, started, began, response)
-
-    def _record(self, scope: Scope, started: float, began: float, response: dict[str, int]) -> None:
-        try:
-            client = scope.get("client")
+            # A tuple now, the event dict at flush time: the request pays for an append only.
             self.pending.append(
-                {
-                    "type": "request",
-                    "t": started,
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": response["status"],
-                    "ms": round((time.perf_counter() - began) * 1000, 3),
-                    "bytes": response["bytes"],
-                    "client": client[0] if client else None,
-                    "pid": self.pid,
-                }
+                (began, time.perf_counter(), method, path, client, response[0], response[1])
             )
-        except Exception:  # the tap never breaks a request
-            pass
 
     def _watch_shutdown(self, receive: Receive) -> Receive:
         async def watched() -> Message:
@@ -155,10 +142,11 @@ class TapMiddleware:
         """Send the pending events to every reader now; drop them when nobody can take them."""
         if not self.pending or self._socket is None:
             return
-        events = list(self.pending)
+        pending = list(self.pending)
         self.pending.clear()
         try:
             readers = reader_sockets(self.tap_dir)
+            events = [self._event(item) for item in pending] if readers else []
             datagrams = (
                 [
                     encode_batch(events[i : i + EVENTS_PER_DATAGRAM])
@@ -171,6 +159,22 @@ class TapMiddleware:
                 self._send_all(reader, datagrams)
         except Exception:
             pass
+
+    def _event(self, item: tuple[Any, ...] | dict[str, Any]) -> dict[str, Any]:
+        if isinstance(item, dict):
+            return item
+        began, ended, method, path, client, status, size = item
+        return {
+            "type": "request",
+            "t": round(began + self._clock_offset, 6),
+            "method": method,
+            "path": path,
+            "status": status,
+            "ms": round((ended - began) * 1000, 3),
+            "bytes": size,
+            "client": client[0] if client else None,
+            "pid": self.pid,
+        }
 
     def _send_all(self, reader: str, datagrams: list[bytes]) -> None:
         assert self._socket is not None

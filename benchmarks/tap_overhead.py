@@ -1,0 +1,168 @@
+"""What the request tap costs: req/s of a trivial endpoint with and without it, on real uvicorn.
+
+    .venv/bin/python benchmarks/tap_overhead.py [--runs 3] [--seconds 5] [--connections 50]
+
+Two servers of the same workspace (one worker each, uvloop + httptools, no access log): one
+plain, one wrapped by the tap. wrk (-t1) loads them back to back, alternating, and the medians of
+the runs are compared. The tap is measured twice: nobody listening (events are dropped at each
+flush) and a reader draining every event (what the dashboard does). Target: at most 5 % slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from vibecode.serve.server import ServerProcess
+from vibecode.tap.channel import TapReader
+
+TRIVIAL_APP = """
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/ping")
+async def ping() -> dict[str, bool]:
+    return {"ok": True}
+"""
+REQUESTS_PER_SECOND = re.compile(r"Requests/sec:\s+([\d.]+)")
+REQUESTS_DONE = re.compile(r"(\d+) requests in")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One wrk run: throughput, and the server process's CPU time per request."""
+
+    rps: float
+    cpu_us_per_request: float
+
+
+def measure(server: ServerProcess, *, seconds: float, connections: int) -> Run:
+    """Load `server`'s /ping with wrk; its req/s and the CPU the server spent per request."""
+    import psutil
+
+    process = psutil.Process(server.pid)
+    before = process.cpu_times()
+    output = wrk(server.url + "/ping", seconds=seconds, connections=connections)
+    after = process.cpu_times()
+    rps = _number(REQUESTS_PER_SECOND, output)
+    requests = _number(REQUESTS_DONE, output)
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return Run(rps=rps, cpu_us_per_request=cpu / requests * 1e6)
+
+
+def _number(pattern: re.Pattern[str], output: str) -> float:
+    match = pattern.search(output)
+    if match is None:
+        raise SystemExit(f"could not read wrk's output:\n{output}")
+    return float(match.group(1))
+
+
+def wrk(url: str, *, seconds: float, connections: int) -> str:
+    """wrk's report of a run against `url`."""
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+class Drain:
+    """A tap reader emptied continuously in a thread, counting the events it receives."""
+
+    def __init__(self, tap_dir: Path) -> None:
+        self.reader = TapReader(tap_dir, name="bench-drain")
+        self.requests = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        import select
+
+        while not self.stop.is_set():
+            if select.select([self.reader], [], [], 0.1)[0]:
+                events = self.reader.drain(100_000)
+                self.requests += sum(1 for event in events if event.get("type") == "request")
+
+    def __enter__(self) -> Drain:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.reader.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=50)
+    arguments = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+
+    with tempfile.TemporaryDirectory(prefix="vibecode-tap-bench-") as folder:
+        workspace = Path(folder) / "ws"
+        (workspace / "app").mkdir(parents=True)
+        (workspace / "app" / "__init__.py").write_text("")
+        (workspace / "app" / "main.py").write_text(TRIVIAL_APP.lstrip())
+        common = {"port": 0, "reload": False, "access_log": False, "migrate": False}
+        plain = ServerProcess(workspace, tap=False, log_path=Path(folder) / "plain.log", **common)
+        tapped = ServerProcess(workspace, tap=True, log_path=Path(folder) / "tap.log", **common)
+        figures: dict[str, list[Run]] = {"no tap": [], "tap, no reader": [], "tap + reader": []}
+        delivered: list[tuple[int, float]] = []
+        with plain, tapped:
+            assert tapped.tap_dir is not None
+            for url in (plain.url, tapped.url):  # warm both up
+                wrk(url + "/ping", seconds=1, connections=arguments.connections)
+            options = {"seconds": arguments.seconds, "connections": arguments.connections}
+            for run in range(1, arguments.runs + 1):
+                figures["no tap"].append(measure(plain, **options))
+                figures["tap, no reader"].append(measure(tapped, **options))
+                with Drain(tapped.tap_dir) as drain:
+                    figures["tap + reader"].append(measure(tapped, **options))
+                delivered.append((drain.requests, figures["tap + reader"][-1].rps))
+                print(
+                    f"run {run}: "
+                    + ", ".join(f"{name} {runs[-1].rps:,.0f}" for name, runs in figures.items()),
+                    flush=True,
+                )
+
+    base_rps = statistics.median(run.rps for run in figures["no tap"])
+    base_cpu = statistics.median(run.cpu_us_per_request for run in figures["no tap"])
+    print(
+        f"\nwrk -t1 -c{arguments.connections} -d{arguments.seconds:g}s, GET /ping, "
+        f"medians of {arguments.runs} runs (req/s is noisy on a shared machine; the server's "
+        "CPU time per request is the steadier figure):"
+    )
+    for name, runs in figures.items():
+        rps = statistics.median(run.rps for run in runs)
+        cpu = statistics.median(run.cpu_us_per_request for run in runs)
+        print(
+            f"  {name:<15} {rps:>9,.0f} req/s (ratio {rps / base_rps:.3f})   "
+            f"server CPU {cpu:6.1f} us/request (cost {(cpu / base_cpu - 1) * 100:+.1f} %)"
+        )
+    received, rate = delivered[-1]
+    print(
+        f"  the reader received {received:,} request events in the last run "
+        f"(wrk: about {rate * arguments.seconds:,.0f} requests)"
+    )
+
+
+if __name__ == "__main__":
+    main()

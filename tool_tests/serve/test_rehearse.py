@@ -1,0 +1,54 @@
+"""The rehearsal: step selection, and a real run of a small course with one broken demo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tool_tests.serve import fixtures
+from vibecode.course.manifest import load_course
+from vibecode.errors import StepError, VibecodeError
+from vibecode.rehearse.runner import select_steps
+
+
+def test_step_selection(course_root: Path) -> None:
+    course = load_course(course_root)
+
+    assert select_steps(course) == [1, 2]
+    assert select_steps(course, step=2) == [2]
+    assert select_steps(course, start=2) == [2]
+    with pytest.raises(StepError, match="there is no step 3"):
+        select_steps(course, start=3)
+    with pytest.raises(VibecodeError, match="not both"):
+        select_steps(course, step=1, start=1)
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("no_orphans")
+def test_rehearse_reports_each_step_and_fails_on_a_broken_demo(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps = fixtures.make_course(tmp_path / "steps", read_expect=418)
+    monkeypatch.setenv("VIBECODE_STEPS", str(steps))
+    monkeypatch.setenv("COLUMNS", "200")
+
+    done = subprocess.run([sys.executable, "-m", "vibecode", "rehearse"],
+                          capture_output=True, text=True, timeout=180)  # fmt: skip
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    rows = {line.split("│")[1].strip(): line for line in done.stdout.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip().isdigit()}  # fmt: skip
+    assert "pass" in rows["1"] and "1 demo" in rows["1"] and "3 min" in rows["1"]
+    assert "FAIL" in rows["2"] and "7 min" in rows["2"]
+    assert "demo read: expected 418, got 200" in rows["2"]
+    assert "bench" not in rows["2"]  # its short benchmark ran fine
+    assert "1 of 2 steps passed" in done.stdout
+    assert not workspace.exists()  # the user's workspace is never touched
+    kept = done.stdout.split("kept for a look: ")[1].split()[0]
+    assert Path(kept).is_dir() and Path(kept) != workspace
+    import shutil
+
+    shutil.rmtree(Path(kept).parent)
