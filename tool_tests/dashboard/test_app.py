@@ -56,7 +56,7 @@ async def test_moving_reports_the_edits_it_saved(fake: FakeBackend, clock: Froze
         await pilot.pause()
         text = activity(app)
         assert "Saved your edits first (app/main.py, app/api/users.py)" in text
-        assert ".vibecode/saved/20261126T040000Z-step-04" in text
+        assert "to get them back: vibecode restore 20261126T040000.000Z-step-04" in text
 
 
 async def test_no_step_beyond_the_last(clock: FrozenClock) -> None:

@@ -336,7 +336,7 @@ class DashboardApp(App[None]):
             if result.saved:
                 self._ui(
                     self.notify,
-                    f"Saved {len(result.saved)} edited file(s) to {result.saved_to}",
+                    f"{len(result.saved)} edited file(s): vibecode restore {result.saved_set}",
                     title="Edits saved",
                     severity="warning",
                 )
@@ -349,7 +349,8 @@ class DashboardApp(App[None]):
         line = f"Step {result.step}: {title}."
         if result.saved:
             files = ", ".join(result.saved)
-            return f"{line} Saved your edits first ({files}) to {result.saved_to}.", WARN
+            restore = f"vibecode restore {result.saved_set}"
+            return f"{line} Saved your edits first ({files}); to get them back: {restore}", WARN
         return line, OK
 
     # Diff -------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ class GotoResult:
 
     step: int
     saved: tuple[str, ...] = ()
-    saved_to: str | None = None
+    saved_set: str | None = None
+    """The saved set's id (`.vibecode/saved/<id>`), for `vibecode restore <id>`."""
 
 
 @dataclass(frozen=True)
@@ -214,8 +215,8 @@ class FakeBackend:
         saved = tuple(self.edited)
         self.edited.clear()
         self.step = number
-        folder = f".vibecode/saved/20261126T040000Z-step-{number:02d}" if saved else None
-        return GotoResult(step=number, saved=saved, saved_to=folder)
+        saved_set = f"20261126T040000.000Z-step-{number:02d}" if saved else None
+        return GotoResult(step=number, saved=saved, saved_set=saved_set)
 
     def server_status(self) -> ServerStatus:
         """The fake server's state."""

@@ -75,10 +75,8 @@ class RealBackend:
         """`apply.goto`, exactly as `vibecode goto` calls it."""
         result = apply.goto(self._course, self.workspace, number)
         saved = tuple(item.path for item in result.saved)
-        folder = None
-        if result.saved:
-            folder = f".vibecode/saved/{result.saved[0].set_id}"
-        return GotoResult(step=result.step, saved=saved, saved_to=folder)
+        saved_set = result.saved[0].set_id if result.saved else None
+        return GotoResult(step=result.step, saved=saved, saved_set=saved_set)
 
     def step_diff(self, number: int) -> str:
         """What step `number` changes against the step before it."""
