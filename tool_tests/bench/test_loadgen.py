@@ -64,6 +64,8 @@ def test_duration_run_counts_the_requests_still_in_flight(server: FakeServer) ->
     assert result.in_flight == 4
     assert result.sent == result.completed + result.failed + result.in_flight
     assert result.duration_s == pytest.approx(0.5, abs=0.05)
+    # The second wave started at about 0.3 s and was still waiting at 0.5 s.
+    assert result.oldest_in_flight_ms == pytest.approx(200, abs=60)
 
 
 def test_seq_headers_and_json_body_reach_the_server(server: FakeServer) -> None:
@@ -121,6 +123,7 @@ def test_open_loop_counts_latency_from_when_each_request_was_due(server: FakeSer
     result = run_load(config)
     assert result.failed == 0
     assert result.completed >= 120
+    assert result.oldest_in_flight_ms is None or result.oldest_in_flight_ms < 100
     assert count_at_least(result.histogram, 100_000) >= 30
     assert result.histogram.get_max_value() >= 450_000
 

@@ -149,6 +149,9 @@ class _Run:
         self.interrupted = False
         self.session: aiohttp.ClientSession | None = None
         self.tasks: set[asyncio.Task[None]] = set()
+        # When each unfinished request started (0: none), to report how old the oldest one is.
+        self.since: list[int] = [0] * config.concurrency
+        self.due: dict[int, int] = {}
 
     async def main(self) -> LoadResult:
         import aiohttp
@@ -185,7 +188,7 @@ class _Run:
             self.end_ns = self.measure_ns + int(run_seconds * 1e9)
         self.cpu.start()
         if config.rate is None:
-            drivers = [asyncio.create_task(self._worker()) for _ in range(config.concurrency)]
+            drivers = [asyncio.create_task(self._worker(i)) for i in range(config.concurrency)]
         else:
             drivers = [asyncio.create_task(self._scheduler(start, config.rate))]
         window: deque[tuple[int, int]] = deque(maxlen=1 + int(1 / TICK_S))
@@ -209,6 +212,8 @@ class _Run:
                 self._report(now, window)
             await asyncio.sleep(min(TICK_S, max(0.0, (self.end_ns - now) / 1e9)))
         cpu_fraction = self.cpu.stop()
+        starts = [t for t in self.since if t] + list(self.due.values())
+        oldest = (end - min(starts)) / 1e6 if starts else None
         for task in [*drivers, *self.tasks]:
             task.cancel()
         await asyncio.gather(*drivers, *self.tasks, return_exceptions=True)
@@ -230,6 +235,7 @@ class _Run:
             stopped_early=stopped_early,
             cpu_fraction=cpu_fraction,
             client_bound=is_client_bound(cpu_fraction),
+            oldest_in_flight_ms=oldest,
         )
 
     @property
@@ -279,7 +285,7 @@ class _Run:
     # warm-up and the end of the run, whenever it started (so the warm-up's slow requests are
     # not lost); one that finishes before is warm-up; one that has not finished is in flight.
 
-    async def _worker(self) -> None:
+    async def _worker(self, slot: int) -> None:
         """Closed loop: one request at a time, the next as soon as the last one is answered."""
         session = self.session
         assert session is not None
@@ -287,7 +293,7 @@ class _Run:
         measure_ns, end_ns = self.measure_ns, self.end_ns
         builder = self.builder
         method, url, body = builder.method, builder.url, builder.body
-        latencies, status = self.latencies, self.status
+        latencies, status, since = self.latencies, self.status, self.since
         while True:
             t0 = clock()
             if t0 >= end_ns or not self._claim(t0):
@@ -295,11 +301,13 @@ class _Run:
             if builder.varies:
                 self.seq += 1
                 url, body = builder.for_seq(self.seq)
+            since[slot] = t0
             try:
                 async with session.request(method, url, data=body) as response:
                     await response.read()
                 code = response.status
             except Exception as exc:
+                since[slot] = 0
                 finished = clock()
                 if finished < measure_ns:
                     self.warmup += 1
@@ -307,6 +315,7 @@ class _Run:
                     self._fail(exc)
                 continue
             t1 = clock()
+            since[slot] = 0
             if t1 < measure_ns:
                 self.warmup += 1
             elif t1 <= end_ns:
@@ -338,11 +347,14 @@ class _Run:
         session = self.session
         assert session is not None
         self.seq += 1
-        url, body = self.builder.for_seq(self.seq)
+        seq = self.seq
+        url, body = self.builder.for_seq(seq)
+        self.due[seq] = due
         try:
             async with session.request(self.builder.method, url, data=body) as response:
                 await response.read()
         except Exception as exc:
+            del self.due[seq]
             finished = time.perf_counter_ns()
             if finished < self.measure_ns:
                 self.warmup += 1
@@ -350,6 +362,7 @@ class _Run:
                 self._fail(exc)
             return
         done = time.perf_counter_ns()
+        del self.due[seq]
         if done < self.measure_ns:
             self.warmup += 1
         elif done <= self.end_ns:

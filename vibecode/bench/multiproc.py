@@ -129,6 +129,7 @@ def _portable(result: LoadResult) -> dict[str, Any]:
         "errors": result.errors,
         "error_samples": result.error_samples,
         "in_flight": result.in_flight,
+        "oldest_in_flight_ms": result.oldest_in_flight_ms,
         "warmup_requests": result.warmup_requests,
         "stopped_early": result.stopped_early,
         "cpu_fraction": result.cpu_fraction,
@@ -160,6 +161,7 @@ def _merge(config: LoadConfig, parts: list[dict[str, Any]], *, interrupted: bool
         for kind, message in part["error_samples"].items():
             samples.setdefault(kind, message)
     fractions = [p["cpu_fraction"] for p in parts if p["cpu_fraction"] is not None]
+    ages = [p["oldest_in_flight_ms"] for p in parts if p["oldest_in_flight_ms"] is not None]
     busiest = max(fractions) if fractions else None
     return LoadResult(
         config=config,
@@ -170,6 +172,7 @@ def _merge(config: LoadConfig, parts: list[dict[str, Any]], *, interrupted: bool
         errors=errors,
         error_samples=samples,
         in_flight=sum(p["in_flight"] for p in parts),
+        oldest_in_flight_ms=max(ages) if ages else None,
         warmup_requests=sum(p["warmup_requests"] for p in parts),
         stopped_early=interrupted or any(p["stopped_early"] for p in parts),
         cpu_fraction=busiest,

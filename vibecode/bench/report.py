@@ -73,9 +73,14 @@ def _figures(data: dict[str, Any]) -> Table:
         f"[bold]{data['rps']:,.1f}[/] req/s",
         f"[bold]{data['requests']:,}[/] answered in {data['duration_s']:.2f} s",
         f"{data['failed']:,} failed",
-        f"{data['in_flight']:,} in flight at the end",
+        f"{data['in_flight']:,} in flight at the end" + _oldest(data),
     )
     return grid
+
+
+def _oldest(data: dict[str, Any]) -> str:
+    oldest = data.get("in_flight_oldest_ms")
+    return f" [dim](oldest waiting {ms(oldest)})[/]" if data["in_flight"] and oldest else ""
 
 
 def _latency_row(latency: dict[str, float]) -> Table:

@@ -49,6 +49,8 @@ class LoadResult:
     error_samples: dict[str, str] = field(default_factory=dict)
     """The first message seen for each error kind, to show the user what went wrong."""
     in_flight: int = 0
+    oldest_in_flight_ms: float | None = None
+    """How long the oldest request still in flight at the end had been waiting."""
     warmup_requests: int = 0
     """Requests that finished during the warm-up; not in the figures."""
     stopped_early: bool = False

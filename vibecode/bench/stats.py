@@ -65,6 +65,9 @@ def summarize(result: LoadResult) -> dict[str, Any]:
         "sent": result.sent,
         "failed": result.failed,
         "in_flight": result.in_flight,
+        "in_flight_oldest_ms": (
+            round(result.oldest_in_flight_ms, 3) if result.oldest_in_flight_ms is not None else None
+        ),
         "duration_s": round(result.duration_s, 3),
         "rps": round(completed / result.duration_s, 1) if result.duration_s > 0 else 0.0,
         "latency_ms": percentiles_ms(result.histogram),
