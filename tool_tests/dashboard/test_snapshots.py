@@ -6,7 +6,10 @@ Regenerate after an intended change: `pytest tool_tests/dashboard --snapshot-upd
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -62,3 +65,15 @@ def test_diff_view(snap_compare: SnapCompare) -> None:
     assert snap_compare(
         app, terminal_size=(100, 30), run_before=lambda p: draw_a_frame(p, clock, "v")
     )
+
+
+def test_the_readme_screenshot_is_generated_with_representative_data(tmp_path: Path) -> None:
+    from vibecode.dashboard.screenshot import main
+
+    output = tmp_path / "dashboard.svg"
+    main([str(output), "--size", "100x30"])
+    svg = output.read_text(encoding="utf-8")
+    assert svg.startswith("<svg")
+    text = html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+    assert "Demo done:" in text and "as expected." in text
+    assert "Live requests" in text and "UP http://127.0.0.1:8000" in text
