@@ -1,4 +1,8 @@
-"""Dependencies, named as types: `session: SessionDep`, `user: CurrentUser`."""
+"""Dependencies, named as types: `session: SessionDep`, `user: CurrentUser`.
+
+They are all `async def`, even those that never await: FastAPI runs a plain `def` dependency
+in its thread pool, a thread hop per request for a function that only reads an attribute.
+"""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -15,7 +19,7 @@ from app.services.post_service import PostService
 from app.services.user_service import UserService
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -33,7 +37,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_hasher(request: Request) -> PasswordHasher:
+async def get_hasher(request: Request) -> PasswordHasher:
     """The app's password hasher (created in the lifespan)."""
     hasher: PasswordHasher = request.app.state.hasher
     return hasher
@@ -42,7 +46,7 @@ def get_hasher(request: Request) -> PasswordHasher:
 HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
 
 
-def get_user_service(session: SessionDep, hasher: HasherDep) -> UserService:
+async def get_user_service(session: SessionDep, hasher: HasherDep) -> UserService:
     """A UserService bound to this request's session."""
     return UserService(session, hasher)
 
@@ -50,7 +54,7 @@ def get_user_service(session: SessionDep, hasher: HasherDep) -> UserService:
 UserServiceDep = Annotated[UserService, Depends(get_user_service)]
 
 
-def get_post_service(session: SessionDep) -> PostService:
+async def get_post_service(session: SessionDep) -> PostService:
     """A PostService bound to this request's session."""
     return PostService(session)
 

@@ -30,7 +30,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
-        pool_pre_ping=True,  # a server restart costs one retry, not one failed request
+        pool_pre_ping=settings.db_pool_pre_ping,
     )
 
 

@@ -1,0 +1,262 @@
+"""Read throughput of GET /posts/{id} through the ORM, against raw asyncpg, on PostgreSQL.
+
+One uvicorn server (1 worker) serves the real app plus one benchmark-only route,
+GET /raw/posts/{id}, which answers the same JSON from one hand-written SQL query on a plain
+asyncpg pool. wrk loads each route in turn; the script prints req/s of both and the ratio
+ORM / raw (target >= 0.5).
+
+    .venv/bin/python benchmarks/orm_read_throughput.py
+
+Needs PostgreSQL and wrk. BENCH_DATABASE_URL (default
+postgresql+asyncpg://postgres@127.0.0.1:5432/vibecode_bench) is created if missing and rebuilt
+by the migrations. Not a test: quote medians and the ratio, the absolute figures are the
+machine's.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/vibecode_bench"
+TARGET_RATIO = 0.5
+
+RAW_SQL = """
+SELECT p.public_id, p.title, p.content, p.created_at, u.public_id AS author_id, u.email
+FROM posts AS p JOIN users AS u ON u.id = p.author_id
+WHERE p.public_id = $1
+"""
+
+
+# --- the server side: the app plus a raw route (imported by uvicorn) ----------------------
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def create_bench_app() -> Any:
+    """The real app, plus GET /raw/posts/{id} on its own asyncpg pool (benchmark only)."""
+    import asyncpg
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
+
+    from app.core.config import get_settings
+    from app.main import create_app
+
+    settings = get_settings()
+    app = create_app(settings)
+    app_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with app_lifespan(app):
+            # Same size as the app's SQLAlchemy pool: a fair fight.
+            size = settings.db_pool_size + settings.db_max_overflow
+            app.state.raw_pool = await asyncpg.create_pool(
+                _asyncpg_dsn(settings.database_url), min_size=settings.db_pool_size, max_size=size
+            )
+            try:
+                yield
+            finally:
+                await app.state.raw_pool.close()
+
+    app.router.lifespan_context = lifespan
+
+    async def raw_post(public_id: uuid.UUID, request: Request) -> JSONResponse:
+        row = await request.app.state.raw_pool.fetchrow(RAW_SQL, public_id)
+        if row is None:
+            return JSONResponse({"detail": "Post not found"}, status_code=404)
+        return JSONResponse(
+            {
+                "id": str(row["public_id"]),
+                "title": row["title"],
+                "content": row["content"],
+                "created_at": row["created_at"].isoformat(),
+                "author": {"id": str(row["author_id"]), "email": row["email"]},
+            }
+        )
+
+    app.add_api_route("/raw/posts/{public_id}", raw_post)
+    return app
+
+
+# --- the client side -----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _request(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> Any:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def _prepare_database(url: str, env: dict[str, str]) -> None:
+    """Create the database if needed, then rebuild it with the migrations."""
+    import asyncio
+
+    import asyncpg
+
+    async def create() -> None:
+        dsn = _asyncpg_dsn(url)
+        name = dsn.rsplit("/", 1)[1].split("?")[0]
+        admin = await asyncpg.connect(dsn.rsplit("/", 1)[0] + "/postgres")
+        try:
+            if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+
+    asyncio.run(create())
+    for revision in (["downgrade", "base"], ["upgrade", "head"]):
+        subprocess.run(
+            [sys.executable, "-m", "alembic", *revision],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
+
+@contextlib.contextmanager
+def uvicorn_server(env: dict[str, str]) -> Iterator[str]:
+    """Start the benchmark app under uvicorn (1 worker), yield its URL, stop it."""
+    port = _free_port()
+    command = [sys.executable, "-m", "uvicorn", "--factory"]
+    command += ["benchmarks.orm_read_throughput:create_bench_app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--no-access-log", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                _request(f"{base}/health")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("uvicorn did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _seed(base: str, posts: int) -> str:
+    """Create one user and `posts` posts through the API; return one post's public id."""
+    email, password = "bench@example.com", "bench-password-123"
+    body = {"email": email, "password": password, "confirm_password": password}
+    json_headers = {"Content-Type": "application/json"}
+    _request(f"{base}/users/register", data=json.dumps(body).encode(), headers=json_headers)
+    form = f"username={email}&password={password}".encode()
+    token = _request(
+        f"{base}/users/login",
+        data=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )["access_token"]
+    auth = json_headers | {"Authorization": f"Bearer {token}"}
+    ids = [
+        _request(
+            f"{base}/posts",
+            data=json.dumps({"title": f"Post {i}", "content": "Lorem ipsum " * 20}).encode(),
+            headers=auth,
+        )["id"]
+        for i in range(posts)
+    ]
+    return str(ids[len(ids) // 2])
+
+
+def wrk(url: str, *, seconds: int, connections: int) -> float:
+    """Run wrk on `url`; return requests per second (fail on any non-2xx answer or error)."""
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    if "Non-2xx" in result.stdout or "Socket errors" in result.stdout:
+        raise RuntimeError(f"wrk saw errors:\n{result.stdout}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    if match is None:
+        raise RuntimeError(result.stdout)
+    return float(match.group(1))
+
+
+def _same_data(orm: dict[str, Any], raw: dict[str, Any]) -> bool:
+    from datetime import datetime
+
+    def normal(post: dict[str, Any]) -> dict[str, Any]:
+        created = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+        return post | {"created_at": created}
+
+    return normal(orm) == normal(raw)
+
+
+def main() -> int:
+    """Prepare, serve, load both routes in turns, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8, help="duration of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per route")
+    parser.add_argument("--connections", type=int, default=50, help="wrk connections")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk)")
+        return 2
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    _prepare_database(url, env)
+    with uvicorn_server(env) as base:
+        post_id = _seed(base, posts=100)
+        orm_url, raw_url = f"{base}/posts/{post_id}", f"{base}/raw/posts/{post_id}"
+        if not _same_data(_request(orm_url), _request(raw_url)):
+            raise RuntimeError("the two routes do not answer the same data")
+        wrk(orm_url, seconds=2, connections=args.connections)  # warm up both
+        wrk(raw_url, seconds=2, connections=args.connections)
+        figures: dict[str, list[float]] = {"orm": [], "raw": []}
+        for _ in range(args.rounds):
+            figures["orm"].append(wrk(orm_url, seconds=args.seconds, connections=args.connections))
+            figures["raw"].append(wrk(raw_url, seconds=args.seconds, connections=args.connections))
+    orm, raw = statistics.median(figures["orm"]), statistics.median(figures["raw"])
+    print(
+        f"uvicorn (1 worker), PostgreSQL, wrk -t1 -c{args.connections} "
+        f"-d{args.seconds}s x {args.rounds} rounds, {os.cpu_count()} CPUs"
+    )
+    for name, route in (("orm", "/posts/{id}"), ("raw", "/raw/posts/{id}")):
+        runs = ", ".join(f"{r:.0f}" for r in figures[name])
+        median = statistics.median(figures[name])
+        print(f"{name}  GET {route:<16} median {median:7.0f} req/s  [{runs}]")
+    ratio = orm / raw
+    verdict = "OK" if ratio >= TARGET_RATIO else "BELOW TARGET"
+    print(f"ratio ORM / raw: {ratio:.2f} (target >= {TARGET_RATIO}): {verdict}")
+    return 0 if ratio >= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
