@@ -37,11 +37,12 @@ def test_json_is_exactly_one_object_on_stdout(server: FakeServer, run_cli: Any) 
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("as_json", [True, False])
+@pytest.mark.parametrize(("as_json", "processes"), [(True, 1), (False, 1), (True, 2)])
 def test_ctrl_c_prints_the_results_so_far(
-    server: FakeServer, spawn_cli: Callable[..., Any], as_json: bool
+    server: FakeServer, spawn_cli: Callable[..., Any], as_json: bool, processes: int
 ) -> None:
     args = [f"{server.url}/delay?ms=10", "-d", "60", "-c", "4", "--warmup", "0"]
+    args += ["--processes", str(processes)]
     process = spawn_cli(*args, *(["--json"] if as_json else []))
     deadline = time.monotonic() + 20
     while server.seen.hits < 20 and time.monotonic() < deadline:

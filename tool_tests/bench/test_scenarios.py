@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -77,6 +79,36 @@ def test_short_runs_about_a_second_per_side(
     )
     assert comparison.a.result.duration_s == pytest.approx(1.0, abs=0.1)
     assert comparison.b.result.duration_s == pytest.approx(1.0, abs=0.1)
+
+
+def test_a_side_with_a_database_runs_on_its_own_server(
+    server: FakeServer, steps: Path, workspace: Path
+) -> None:
+    toml = STEP_TOML.replace(
+        '[bench.b]\nlabel = "slow"', '[bench.b]\nlabel = "slow"\ndb = "postgres"'
+    )
+    (steps / "01-why-async" / "step.toml").write_text(toml, encoding="utf-8")
+    started: list[tuple[Path, str]] = []
+
+    @contextlib.contextmanager
+    def fake_server(ws: Path, db: str) -> Iterator[tuple[str, Path | None]]:
+        started.append((ws, db))
+        # The same fake server under another name, to tell which side went where.
+        yield server.url.replace("127.0.0.1", "localhost"), None
+
+    comparison = run_scenario(
+        load_course(steps),
+        "auth-vs-slow",
+        ws=workspace,
+        base_url=server.url,
+        short=True,
+        start_server=fake_server,
+        duration=0.3,
+    )
+    assert started == [(workspace, "postgres")]
+    assert comparison.a.result.config.url.startswith(server.url)
+    assert comparison.b.result.config.url.startswith("http://localhost:")
+    assert comparison.b.result.completed > 0
 
 
 def test_an_unknown_scenario_names_the_known_ones(steps: Path, workspace: Path) -> None:

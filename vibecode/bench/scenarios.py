@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 from vibecode.bench.compare import Comparison, join
 from vibecode.bench.config import SEQ, LoadConfig
@@ -23,6 +23,8 @@ SHORT_WARMUP_S = 0.2
 SERVER_READY_TIMEOUT_S = 60.0
 
 SideCallback = Callable[[str], None]
+ServerStarter = Callable[[Path, str], AbstractContextManager[tuple[str, Path | None]]]
+"""Starts a temporary server of the workspace on a database kind: (base URL, tap folder)."""
 
 
 def run_scenario(
@@ -37,6 +39,7 @@ def run_scenario(
     stop: StopSignal | None = None,
     concurrency: int | None = None,
     duration: float | None = None,
+    start_server: ServerStarter | None = None,
 ) -> Comparison:
     """Run the scenario `name`: setup requests, then the same load on side A and on side B."""
     _, scenario = course.find_bench(name)
@@ -50,7 +53,9 @@ def run_scenario(
             break
         if on_side is not None:
             on_side(target.label)
-        with _server_for(target, ws=ws, base_url=base_url) as (url, tap_dir):
+        with _server_for(
+            target, ws=ws, base_url=base_url, start_server=start_server or temporary_server
+        ) as (url, tap_dir):
             variables = run_setup(url, scenario.setup)
             config = target_config(
                 target,
@@ -115,23 +120,30 @@ def run_setup(base_url: str, specs: Sequence[RequestSpec]) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _server_for(
-    target: BenchTarget, *, ws: Path, base_url: str | None
+    target: BenchTarget, *, ws: Path, base_url: str | None, start_server: ServerStarter
 ) -> Iterator[tuple[str, Path | None]]:
     """The side's server: the running one, or its own temporary one when the side names a db."""
-    if target.db is None:
-        if not base_url:
-            raise VibecodeError(
-                "no server to benchmark", hint="start one with `vibecode serve` or pass --url"
-            )
-        yield base_url, None
+    if target.db is not None:
+        with start_server(ws, target.db) as started:
+            yield started
         return
+    if not base_url:
+        raise VibecodeError(
+            "no server to benchmark", hint="start one with `vibecode serve` or pass --url"
+        )
+    yield base_url, None
+
+
+@contextlib.contextmanager
+def temporary_server(ws: Path, db: str) -> Iterator[tuple[str, Path | None]]:
+    """The workspace's app on a free port with its own database (fresh SQLite, or PostgreSQL)."""
     from vibecode.serve.server import ServerProcess
 
     with tempfile.TemporaryDirectory(prefix="vibecode-bench-") as folder:
         server = ServerProcess(
             ws,
             port=0,
-            database_url=_database_url(target.db, ws, Path(folder)),
+            database_url=_database_url(db, ws, Path(folder)),
             reload=False,
             access_log=False,
             log_path=Path(folder) / "server.log",
@@ -150,8 +162,3 @@ def _database_url(db: str, ws: Path, folder: Path) -> str:
     from vibecode.serve.environment import resolve_database_url
 
     return resolve_database_url(ws, "postgres")
-
-
-def describe(scenario: Any) -> str:
-    """A one-line description of a scenario for listings."""
-    return f"{scenario.name}: {scenario.title}"
