@@ -130,3 +130,35 @@ def test_an_app_that_dies_at_startup_is_reported(app_workspace: Path) -> None:
             server.wait_ready(20)
     finally:
         server.stop()
+
+
+def test_the_server_stops_itself_when_its_parent_is_killed(app_workspace: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from vibecode.serve.server import ServerProcess\n"
+        "server = ServerProcess(Path(sys.argv[1]), port=0, reload=True)\n"
+        "server.start(); server.wait_ready(30)\n"
+        "print(server.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(app_workspace)], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    leader = int(parent.stdout.readline())
+    members = group_members(leader)
+    assert len(members) >= 2  # the reloader and its worker
+
+    parent.kill()  # SIGKILL: no clean-up code runs in the parent
+    parent.communicate()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(
+        p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in members
+    ):
+        time.sleep(0.2)
+
+    assert not [p for p in members if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

@@ -96,10 +96,10 @@ def demo(
 
     try:
         ok = run_demo(resolve_workspace(workspace), name=name, url=url, start=start, console=out())
-        if not ok:
-            raise CheckFailed("a demo request did not answer as expected")
     except VibecodeError as error:
         fail(error)
+    if not ok:
+        raise typer.Exit(code=CheckFailed.exit_code)  # the summary above says what failed
 
 
 def watch(
@@ -151,10 +151,10 @@ def rehearse(
         passed = run_rehearsal(
             steps_root=steps_root(), step=step, start=start, database=db.value, console=out()
         )
-        if not passed:
-            raise CheckFailed("the rehearsal found problems (see the table above)")
     except VibecodeError as error:
         fail(error)
+    if not passed:
+        raise typer.Exit(code=CheckFailed.exit_code)  # the table above says what failed
 
 
 def doctor(
@@ -177,7 +177,7 @@ def doctor(
     findings = diagnose(folder, host=host, port=port, database_url=database_url)
     render_findings(out(), findings)
     if any(finding.ok is False for finding in findings):
-        fail(CheckFailed("the doctor found problems"))
+        raise typer.Exit(code=CheckFailed.exit_code)  # the table above lists each fix
 
 
 def register(app: typer.Typer) -> None:

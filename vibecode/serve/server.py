@@ -136,7 +136,7 @@ class ServerProcess:
         last = "no answer"
         while time.monotonic() < deadline:
             if not self.running:
-                raise VibecodeError(f"the server stopped: {self._last_log_problem()}")
+                raise VibecodeError(f"the server stopped: {self.last_problem()}")
             for path in READY_PATHS:
                 status = _probe(self.url + path)
                 if status == 200:
@@ -152,7 +152,8 @@ class ServerProcess:
             hint=f"see {self.log_path}",
         )
 
-    def _last_log_problem(self) -> str:
+    def last_problem(self) -> str:
+        """The most telling line of the log: the last error, or the last line."""
         lines = self.log_tail(40)
         errors = [line for line in lines if "Error" in line or "error" in line]
         return (errors or lines or ["no output"])[-1].strip()

@@ -86,7 +86,7 @@ def serve_forever(workspace: Path, options: ServeOptions, console: Console) -> N
                 result: migrations.MigrationResult | None,
                 error: VibecodeError | None,
             ) -> None:
-                _report_step_change(console, number, result, error)
+                _report_step_change(console, number, result, error, reload=options.reload)
                 _update_record_step(workspace, number)
 
             watcher = StepWatcher(
@@ -97,7 +97,7 @@ def serve_forever(workspace: Path, options: ServeOptions, console: Console) -> N
             while server.running:
                 time.sleep(0.2)
             raise VibecodeError(
-                f"the server stopped unexpectedly: {(server.log_tail(1) or ['no output'])[-1]}",
+                f"the server stopped unexpectedly: {server.last_problem()}",
                 hint=f"see {server.log_path}",
             )
         except KeyboardInterrupt:
@@ -193,13 +193,21 @@ def _report_step_change(
     number: int,
     result: migrations.MigrationResult | None,
     error: VibecodeError | None,
+    *,
+    reload: bool,
 ) -> None:
     from rich.markup import escape
 
     if error is not None:
         console.print(f"[bold red]step {number}: {escape(str(error))}[/]")
         return
-    console.print(f"[bold cyan]Now at step {number}[/]: the server reloads with its code.")
+    if reload:
+        console.print(f"[bold cyan]Now at step {number}[/]: the server reloads with its code.")
+    else:
+        console.print(
+            f"[bold yellow]Now at step {number}[/]: reload is off, restart `vibecode serve` "
+            "to run its code."
+        )
     _report_migration(console, result)
 
 
