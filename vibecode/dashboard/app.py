@@ -50,6 +50,8 @@ from vibecode.errors import VibecodeError
 
 FPS = 5.0
 """Frames per second of the live panels (the requirement is 4 or more)."""
+COMPACT_HEIGHT = 40
+"""Below this many rows the server panel shows fewer log lines, leaving room for the course."""
 DRAIN_LIMIT = 2_000
 """Events taken from the tap per read; the ring buffer bounds what waits between frames."""
 
@@ -84,8 +86,9 @@ class DashboardApp(App[None]):
         text-style: bold;
         color: $warning;
     }
-    Screen.-too-small #too-small { display: block; }
-    Screen.-too-small #body { display: none; }
+    .-too-small #too-small { display: block; }
+    .-too-small #body { display: none; }
+    .-compact ServerPanel { height: 7; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -171,7 +174,8 @@ class DashboardApp(App[None]):
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.screen.set_class(small, "-too-small")
+        self.set_class(small, "-too-small")
+        self.set_class(height < COMPACT_HEIGHT, "-compact")
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; the dashboard needs at least "

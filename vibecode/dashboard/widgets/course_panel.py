@@ -14,6 +14,10 @@ from vibecode.dashboard.theme import ACCENT, BAD, DIM, OK
 
 STEP_WINDOW = 7
 """How many steps the list shows at most, centred on the current one."""
+SHORT_WINDOW = 3
+"""The list in a short panel: the previous, the current and the next step."""
+SHORT_PANEL = 24
+"""Panels shorter than this many rows get the short list."""
 
 
 def clock_text(seconds: float) -> str:
@@ -68,6 +72,14 @@ class CoursePanel(Vertical):
     def on_mount(self) -> None:
         self._render_all()
 
+    def on_resize(self) -> None:
+        self.steps.update(self._steps())
+
+    @property
+    def window(self) -> int:
+        """How many steps the list shows, given the panel's height."""
+        return SHORT_WINDOW if 0 < self.size.height < SHORT_PANEL else STEP_WINDOW
+
     def watch_step(self) -> None:
         if self.is_mounted:
             self._render_all()
@@ -107,8 +119,9 @@ class CoursePanel(Vertical):
         text = Text(no_wrap=True, overflow="ellipsis")
         if not steps:
             return Text("no steps in this course", DIM)
-        start = max(0, min(self.step - 1 - STEP_WINDOW // 2, len(steps) - STEP_WINDOW))
-        shown = steps[start : start + STEP_WINDOW]
+        window = self.window
+        start = max(0, min(self.step - 1 - window // 2, len(steps) - window))
+        shown = steps[start : start + window]
         if start > 0:
             text.append(f"  … {start} earlier\n", DIM)
         for step in shown:
@@ -137,6 +150,6 @@ class CoursePanel(Vertical):
             (f"Step {step.number} of {self.course.last}: ", ACCENT), (step.title, "bold")
         )
         goal = Text.assemble(("Goal ", DIM), step.goal)
-        budget = Text.assemble(("Budget ", DIM), f"{step.minutes} min")
+        budget = Text.assemble(("Budget ", DIM), f"{step.minutes} min", ("  Talking points:", DIM))
         points = [Text.assemble(("• ", ACCENT), point) for point in step.talking_points]
-        return Group(heading, goal, budget, Text("Talking points", DIM), *points)
+        return Group(heading, goal, budget, *points)
