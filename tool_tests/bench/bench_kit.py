@@ -22,6 +22,7 @@ class Seen:
     """What the fake server saw, for assertions."""
 
     hits: int = 0
+    finished: int = 0
     stall_count: int = 0
     bodies: list[bytes] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
@@ -39,6 +40,7 @@ def build_app(seen: Seen) -> web.Application:
     async def delay(request: web.Request) -> web.Response:
         seen.hits += 1
         await asyncio.sleep(int(request.query["ms"]) / 1000)
+        seen.finished += 1
         return web.Response(text="slow")
 
     async def mixed(request: web.Request) -> web.Response:

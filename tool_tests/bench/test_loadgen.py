@@ -21,9 +21,11 @@ def test_fixed_delays_give_the_expected_percentiles(server: FakeServer) -> None:
     summary = summarize(run_load(config))
     latency = summary["latency_ms"]
     assert summary["requests"] == 100
-    assert 10 <= latency["p50"] < 25
-    assert 100 <= latency["p99"] < 140
-    assert 100 <= latency["max"] < 160
+    # Lower bounds are exact (a delay cannot be shorter); upper bounds leave room for a
+    # machine shared with other work.
+    assert 10 <= latency["p50"] < 50
+    assert 100 <= latency["p99"] < 250
+    assert 100 <= latency["max"] < 300
 
 
 def test_a_request_count_is_exact_and_every_request_is_accounted_for(server: FakeServer) -> None:
@@ -66,6 +68,8 @@ def test_duration_run_counts_the_requests_still_in_flight(server: FakeServer) ->
     assert result.duration_s == pytest.approx(0.5, abs=0.05)
     # The second wave started at about 0.3 s and was still waiting at 0.5 s.
     assert result.oldest_in_flight_ms == pytest.approx(200, abs=60)
+    # The run let them finish (uncounted) so that the server has no backlog of ours.
+    assert server.seen.finished == server.seen.hits == 8
 
 
 def test_seq_headers_and_json_body_reach_the_server(server: FakeServer) -> None:
@@ -152,9 +156,10 @@ def test_progress_is_reported_about_four_times_a_second(server: FakeServer) -> N
     seen: list[Progress] = []
     config = LoadConfig(url=f"{server.url}/delay?ms=5", concurrency=2, duration=1.0)
     result = run_load(config, on_progress=seen.append)
-    assert 3 <= len(seen) <= 6
-    assert seen[-1].completed <= result.completed
-    assert seen[-1].rps > 0
+    running = [p for p in seen if not p.draining]
+    assert 3 <= len(running) <= 6
+    assert running[-1].completed <= result.completed
+    assert running[-1].rps > 0
 
 
 @pytest.mark.e2e

@@ -214,6 +214,8 @@ class _Run:
         cpu_fraction = self.cpu.stop()
         starts = [t for t in self.since if t] + list(self.due.values())
         oldest = (end - min(starts)) / 1e6 if starts else None
+        if not stopped_early:
+            await self._drain(drivers)
         for task in [*drivers, *self.tasks]:
             task.cancel()
         await asyncio.gather(*drivers, *self.tasks, return_exceptions=True)
@@ -237,6 +239,36 @@ class _Run:
             client_bound=is_client_bound(cpu_fraction),
             oldest_in_flight_ms=oldest,
         )
+
+    async def _drain(self, drivers: list[asyncio.Task[None]]) -> None:
+        """Let the requests still in flight finish (uncounted, up to the timeout), so the server
+        has no backlog of ours when the next run starts: a blocked server would otherwise
+        still be answering this run's requests during the next one."""
+        clock = time.perf_counter_ns
+        deadline = clock() + int(self.config.timeout * 1e9)
+        next_progress = 0
+        while any(not d.done() for d in drivers) or self.tasks:
+            now = clock()
+            if (
+                now >= deadline
+                or self.interrupted
+                or (self.stop is not None and self.stop.is_set())
+            ):
+                return
+            if self.on_progress is not None and now >= next_progress:
+                next_progress = now + int(PROGRESS_EVERY_S * 1e9)
+                waiting = sum(1 for t in self.since if t) + len(self.due)
+                self.on_progress(
+                    Progress(
+                        elapsed_s=(now - self.measure_ns) / 1e9,
+                        completed=self.completed,
+                        errors=self.failed,
+                        in_flight=waiting,
+                        rps=0.0,
+                        draining=True,
+                    )
+                )
+            await asyncio.sleep(TICK_S)
 
     @property
     def completed(self) -> int:

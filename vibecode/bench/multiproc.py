@@ -144,6 +144,7 @@ def _sum_progress(parts: list[Progress]) -> Progress:
         in_flight=sum(p.in_flight for p in parts),
         rps=sum(p.rps for p in parts),
         warming_up=any(p.warming_up for p in parts),
+        draining=all(p.draining for p in parts),
     )
 
 

@@ -67,6 +67,13 @@ class LiveProgress:
         if progress is None:
             line.add_row(label, "[dim]starting…[/]")
             return line
+        if progress.draining:
+            line.add_row(
+                label,
+                f"[dim]done: waiting for {progress.in_flight:,} requests still in flight"
+                " (not counted)[/]",
+            )
+            return line
         if progress.warming_up:
             line.add_row(label, "[yellow]warming up (not counted)[/]", f"{progress.rps:,.0f} req/s")
             return line

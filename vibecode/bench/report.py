@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from vibecode.bench.measure import Measurement
 
 BAR_WIDTH = 36
+COMPARE_BAR_WIDTH = 16
 SAVE_WIDTH = 110
 SAVE_SUFFIXES = (".svg", ".html")
 TIMES = "\u00d7"
@@ -95,7 +96,7 @@ def _latency_row(latency: dict[str, float]) -> Table:
     return table
 
 
-def _bars(histogram: Any) -> RenderableType:
+def _bars(histogram: Any, *, width: int = BAR_WIDTH) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
@@ -108,8 +109,8 @@ def _bars(histogram: Any) -> RenderableType:
     table.add_column()
     table.add_column(justify="right")
     for low, high, count in buckets:
-        width = count / peak * BAR_WIDTH
-        bar = "█" * int(width) + ("▌" if width - int(width) >= 0.5 else "")
+        length = count / peak * width
+        bar = "█" * int(length) + ("▌" if length - int(length) >= 0.5 else "")
         if count and not bar:
             bar = "▏"
         table.add_row(f"{ms(low)} {DASH} {ms(high)}", Text(bar, style="cyan"), f"{count:,}")
@@ -246,7 +247,12 @@ def render_comparison(comparison: Comparison) -> RenderableType:
     parts.append(
         Columns(
             [
-                Panel(_bars(side.result.histogram), title=side.label, border_style="dim")
+                Panel(
+                    _bars(side.result.histogram, width=COMPARE_BAR_WIDTH),
+                    title=side.label,
+                    border_style="dim",
+                    expand=False,
+                )
                 for side in (comparison.a, comparison.b)
             ]
         )

@@ -22,6 +22,8 @@ class Progress:
     rps: float
     """Completed requests per second over the last second."""
     warming_up: bool = False
+    draining: bool = False
+    """The run is over; the requests still in flight are finishing, uncounted."""
 
 
 @dataclass(frozen=True)
