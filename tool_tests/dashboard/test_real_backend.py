@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from vibecode.course.manifest import load_course
-from vibecode.dashboard.backend import DemoLine
+from vibecode.dashboard.backend import BenchProgress, DemoLine
 from vibecode.dashboard.real_backend import RealBackend
+from vibecode.errors import VibecodeError
 from vibecode.paths import steps_root
 from vibecode.serve.record import read_server
+from vibecode.workspace import apply
 
 pytestmark = pytest.mark.e2e
+
+VIBECODE = Path(sys.executable).with_name("vibecode")
 
 
 @pytest.fixture
@@ -76,3 +84,90 @@ def test_a_broken_app_reports_its_import_error(backend: RealBackend) -> None:
     assert status.error is not None
     assert "No module named 'app.nowhere'" in status.error
     assert backend.server_status().error == status.error
+
+
+def test_it_attaches_to_the_server_vibecode_serve_runs(tmp_path: Path) -> None:
+    from vibecode.serve.preflight import free_port
+
+    course = load_course(steps_root())
+    workspace = tmp_path / "ws"
+    apply.goto(course, workspace, 2)
+    port = free_port("127.0.0.1")
+    serve = subprocess.Popen(
+        [str(VIBECODE), "serve", "-w", str(workspace), "--port", str(port), "--no-reload"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    backend = RealBackend(course, workspace, port=free_port("127.0.0.1"))
+    try:
+        deadline = time.monotonic() + 60
+        while read_server(workspace) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        status = backend.start_server()  # finds the running server instead of starting one
+        assert status.up and status.attached
+        assert status.url == f"http://127.0.0.1:{port}"
+        tap = backend.tap()
+        assert tap is not None
+        backend.run_demo(2, on_result=lambda line: None)
+        events: list[dict[str, object]] = []
+        while time.monotonic() < deadline and not any(
+            e.get("path") == "/openapi.json" for e in events
+        ):
+            events += tap.drain(100)
+            time.sleep(0.05)
+        assert any(e.get("path") == "/openapi.json" for e in events)
+        with pytest.raises(VibecodeError, match="not started by the dashboard"):
+            backend.stop_server()
+        backend.close()
+        assert serve.poll() is None  # the dashboard leaves `vibecode serve`'s server running
+    finally:
+        backend.close()
+        serve.send_signal(signal.SIGINT)
+        serve.wait(timeout=20)
+    assert read_server(workspace) is None
+
+
+BENCH_STEP = """\
+title = "Skeleton"
+goal = "GET /health answers 200"
+minutes = 5
+talking_points = ["a tiny course for the dashboard's benchmark test"]
+
+[[bench]]
+name = "health-vs-openapi"
+title = "/health against /openapi.json"
+concurrency = 4
+duration = 0.5
+[bench.a]
+label = "health"
+path = "/health"
+[bench.b]
+label = "openapi"
+path = "/openapi.json"
+"""
+
+
+def test_bench_runs_the_steps_scenario_with_progress(tmp_path: Path) -> None:
+    from vibecode.serve.preflight import free_port
+
+    real = load_course(steps_root())
+    step_dir = tmp_path / "steps" / "01-skeleton"
+    shutil.copytree(real.step(1).files_dir, step_dir / "files")
+    (step_dir / "step.toml").write_text(BENCH_STEP)
+    course = load_course(tmp_path / "steps")
+    backend = RealBackend(course, tmp_path / "ws", port=free_port("127.0.0.1"))
+    try:
+        backend.goto(1)
+        assert backend.start_server().up
+        progress: list[BenchProgress] = []
+        outcome = backend.run_bench(1, on_progress=progress.append)
+    finally:
+        backend.close()
+    assert outcome.name == "health-vs-openapi"
+    assert outcome.lines[0].startswith("health: ") and "req/s" in outcome.lines[0]
+    assert outcome.lines[1].startswith("openapi: ")
+    assert {p.side for p in progress} == {"health", "openapi"}
+    fractions = [p.fraction for p in progress]
+    assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] <= 1
+    assert any(p.side == "openapi" and p.fraction > 0.5 for p in progress)
