@@ -1,0 +1,19 @@
+"""The FastAPI application: `uvicorn app.main:app`."""
+
+from fastapi import FastAPI
+
+from app.api import health
+from app.core.config import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings."""
+    settings = settings or get_settings()
+    # Not FastAPI(debug=...): debug mode answers 500s with the traceback in the body.
+    app = FastAPI(title=settings.app_name, version=settings.version)
+    app.state.settings = settings
+    app.include_router(health.router)
+    return app
+
+
+app = create_app()

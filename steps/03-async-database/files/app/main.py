@@ -1,0 +1,36 @@
+"""The FastAPI application: `uvicorn app.main:app`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import health
+from app.core.config import Settings, get_settings
+from app.core.database import create_engine, create_session_factory
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Create the engine at startup; release it at shutdown."""
+    settings: Settings = app.state.settings
+    engine = create_engine(settings)
+    app.state.engine = engine
+    app.state.session_factory = create_session_factory(engine)
+    try:
+        yield
+    finally:
+        await engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; tests pass their own settings."""
+    settings = settings or get_settings()
+    # Not FastAPI(debug=...): debug mode answers 500s with the traceback in the body.
+    app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)
+    app.state.settings = settings
+    app.include_router(health.router)
+    return app
+
+
+app = create_app()

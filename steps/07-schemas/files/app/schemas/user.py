@@ -1,0 +1,35 @@
+"""User schemas."""
+
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from app.schemas.common import PublicId, UtcDatetime
+
+# 6 characters is low, but the workshop's own example ("demo123") must register.
+Password = Annotated[str, Field(min_length=6, max_length=128)]
+
+
+class UserCreate(BaseModel):
+    """Registration form."""
+
+    email: EmailStr
+    password: Password
+    confirm_password: str
+
+    @model_validator(mode="after")
+    def passwords_match(self) -> Self:
+        """Reject a confirmation that differs from the password."""
+        if self.password != self.confirm_password:
+            raise ValueError("Passwords do not match")
+        return self
+
+
+class UserPublic(BaseModel):
+    """A user as the API shows it; `id` is the public UUID."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: PublicId
+    email: str  # validated on the way in; no need to re-validate on the way out
+    created_at: UtcDatetime

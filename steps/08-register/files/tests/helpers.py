@@ -1,0 +1,49 @@
+"""Helpers for the tests (fixtures live in conftest.py)."""
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct-horse-battery"
+
+
+def alembic_config(connection: Connection) -> Config:
+    """An Alembic config that runs on `connection` (env.py picks it up) with quiet logging."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["connection"] = connection
+    config.attributes["configure_logger"] = False
+    return config
+
+
+async def run_alembic(engine: AsyncEngine, fn: Callable[..., Any], *args: Any) -> None:
+    """Run an Alembic command (e.g. `command.upgrade, "head"`) from async code.
+
+    `run_sync` hands Alembic a synchronous connection inside the running loop; env.py must not
+    (and does not) call asyncio.run() in that case.
+    """
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: fn(alembic_config(sync), *args))
+
+
+@asynccontextmanager
+async def lifespan_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """Run the app's lifespan and yield an HTTP client talking to it in-process."""
+    async with LifespanManager(app) as manager:
+        transport = ASGITransport(app=manager.app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+def new_email() -> str:
+    """A unique email address."""
+    return f"user-{uuid.uuid4().hex[:12]}@example.com"

@@ -1,0 +1,84 @@
+"""POST /users/register."""
+
+import uuid
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import select
+
+from app.models.user import User
+
+
+async def test_the_readme_request_registers_a_user(client: AsyncClient) -> None:
+    # The exact request of the README's curl example (7-character password included).
+    response = await client.post(
+        "/users/register",
+        json={"email": "demo@example.com", "password": "demo123", "confirm_password": "demo123"},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "email", "created_at"}
+    assert body["email"] == "demo@example.com"
+    assert uuid.UUID(body["id"]).version == 4
+
+
+async def test_the_password_is_stored_as_an_argon2_hash(app: FastAPI, client: AsyncClient) -> None:
+    body = {"email": "hash@example.com", "password": "demo123", "confirm_password": "demo123"}
+    await client.post("/users/register", json=body)
+    async with app.state.session_factory() as session:
+        user = (await session.execute(select(User))).scalar_one()
+    assert user.hashed_password.startswith("$argon2id$")
+    assert "demo123" not in user.hashed_password
+
+
+async def test_a_duplicate_email_is_rejected(client: AsyncClient) -> None:
+    body = {"email": "twice@example.com", "password": "demo123", "confirm_password": "demo123"}
+    assert (await client.post("/users/register", json=body)).status_code == 201
+    response = await client.post("/users/register", json=body)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Email already registered"}
+
+
+async def test_emails_are_compared_without_case(client: AsyncClient) -> None:
+    body = {"email": "Case@Example.com", "password": "demo123", "confirm_password": "demo123"}
+    first = await client.post("/users/register", json=body)
+    assert first.json()["email"] == "case@example.com"
+    response = await client.post("/users/register", json=body | {"email": "CASE@example.COM"})
+    assert response.status_code == 400
+
+
+async def test_mismatched_passwords_get_a_clear_422(client: AsyncClient) -> None:
+    response = await client.post(
+        "/users/register",
+        json={"email": "a@example.com", "password": "demo123", "confirm_password": "demo124"},
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert "Passwords do not match" in error["msg"]
+
+
+async def test_a_bad_email_gets_422(client: AsyncClient) -> None:
+    response = await client.post(
+        "/users/register",
+        json={"email": "not-an-email", "password": "demo123", "confirm_password": "demo123"},
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "email"]
+    assert "email" in error["msg"]
+
+
+async def test_a_short_password_gets_422(client: AsyncClient) -> None:
+    response = await client.post(
+        "/users/register",
+        json={"email": "a@example.com", "password": "12345", "confirm_password": "12345"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "password"]
+
+
+async def test_missing_fields_get_422(client: AsyncClient) -> None:
+    response = await client.post("/users/register", json={"email": "a@example.com"})
+    assert response.status_code == 422
+    locs = {tuple(error["loc"]) for error in response.json()["detail"]}
+    assert locs == {("body", "password"), ("body", "confirm_password")}

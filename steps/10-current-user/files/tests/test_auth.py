@@ -1,0 +1,176 @@
+"""POST /users/login, GET /users/me, and attacks on the JWT."""
+
+import base64
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import delete
+
+from app.core.config import Settings
+from app.models.user import User
+from tests.helpers import PASSWORD, Account
+
+Register = Callable[..., Awaitable[dict[str, Any]]]
+NewAccount = Callable[[], Awaitable[Account]]
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _claims(sub: str, **changes: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {"sub": sub, "iat": now, "exp": now + timedelta(minutes=5)} | changes
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+async def test_login_returns_a_bearer_token(client: AsyncClient, register: Register) -> None:
+    user = await register()
+    response = await client.post(
+        "/users/login", data={"username": user["email"], "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "bearer"
+    assert set(body) == {"access_token", "token_type"}
+
+
+async def test_the_token_identifies_the_user_by_public_id(
+    client: AsyncClient, register: Register, settings: Settings
+) -> None:
+    user = await register()
+    response = await client.post(
+        "/users/login", data={"username": user["email"], "password": PASSWORD}
+    )
+    claims = jwt.decode(
+        response.json()["access_token"],
+        settings.secret_key.get_secret_value(),
+        algorithms=["HS256"],
+    )
+    assert claims["sub"] == user["id"]
+    assert claims["exp"] - claims["iat"] == settings.access_token_expire_minutes * 60
+
+
+async def test_login_accepts_the_email_in_any_case(client: AsyncClient, register: Register) -> None:
+    user = await register()
+    response = await client.post(
+        "/users/login", data={"username": user["email"].upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 200
+
+
+async def test_wrong_password_and_unknown_email_get_the_same_401(
+    client: AsyncClient, register: Register
+) -> None:
+    user = await register()
+    wrong_password = await client.post(
+        "/users/login", data={"username": user["email"], "password": "not-the-password"}
+    )
+    unknown_email = await client.post(
+        "/users/login", data={"username": "nobody@example.com", "password": PASSWORD}
+    )
+    for response in (wrong_password, unknown_email):
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Incorrect email or password"}
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_an_unknown_email_still_pays_for_a_verification(
+    app: FastAPI, client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hasher = app.state.hasher
+    calls: list[str] = []
+    real_verify = hasher.verify
+
+    async def counting_verify(password: str, hashed: str) -> bool:
+        calls.append(hashed)
+        return bool(await real_verify(password, hashed))
+
+    monkeypatch.setattr(hasher, "verify", counting_verify)
+    await client.post("/users/login", data={"username": "ghost@example.com", "password": "x"})
+    assert len(calls) == 1
+
+
+async def test_login_needs_both_form_fields(client: AsyncClient) -> None:
+    response = await client.post("/users/login", data={"username": "a@example.com"})
+    assert response.status_code == 422
+
+
+async def test_me_returns_the_logged_in_user(client: AsyncClient, new_account: NewAccount) -> None:
+    account = await new_account()
+    response = await client.get("/users/me", headers=account.headers)
+    assert response.status_code == 200
+    assert response.json()["id"] == account.id
+    assert response.json()["email"] == account.email
+
+
+async def test_me_without_a_token_is_401(client: AsyncClient) -> None:
+    response = await client.get("/users/me")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def _tampered(token: str) -> str:
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["sub"] = str(uuid.uuid4())
+    return ".".join([header, _b64(claims), signature])
+
+
+def _alg_none(sub: str) -> str:
+    claims = _claims(sub)
+    claims = {k: int(v.timestamp()) if isinstance(v, datetime) else v for k, v in claims.items()}
+    return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
+
+
+BAD_TOKENS: dict[str, Callable[[str, str, str], str]] = {
+    # (valid token, subject, secret) -> bad token
+    "tampered payload": lambda token, sub, key: _tampered(token),
+    "bad signature": lambda token, sub, key: (
+        token[:-4] + ("AAAA" if token[-4:] != "AAAA" else "BBBB")
+    ),
+    "expired": lambda token, sub, key: jwt.encode(
+        _claims(sub, exp=datetime.now(UTC) - timedelta(seconds=1)), key, "HS256"
+    ),
+    "alg none": lambda token, sub, key: _alg_none(sub),
+    "wrong key": lambda token, sub, key: jwt.encode(_claims(sub), "another-key" * 4, "HS256"),
+    "other algorithm": lambda token, sub, key: jwt.encode(_claims(sub), key, "HS512"),
+    "no exp": lambda token, sub, key: jwt.encode({"sub": sub, "iat": datetime.now(UTC)}, key),
+    "sub not a uuid": lambda token, sub, key: jwt.encode(_claims("42"), key, "HS256"),
+    "unknown sub": lambda token, sub, key: jwt.encode(_claims(str(uuid.uuid4())), key, "HS256"),
+    "garbage": lambda token, sub, key: "not.a.jwt",
+}
+
+
+@pytest.mark.parametrize("attack", list(BAD_TOKENS))
+async def test_bad_tokens_get_401(
+    attack: str, client: AsyncClient, new_account: NewAccount, settings: Settings
+) -> None:
+    account = await new_account()
+    token = account.headers["Authorization"].removeprefix("Bearer ")
+    bad = BAD_TOKENS[attack](token, account.id, settings.secret_key.get_secret_value())
+    response = await client.get("/users/me", headers=_bearer(bad))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Could not validate credentials"}
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_the_token_of_a_deleted_user_is_401(
+    app: FastAPI, client: AsyncClient, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    async with app.state.session_factory() as session:
+        await session.execute(delete(User).where(User.email == account.email))
+        await session.commit()
+    response = await client.get("/users/me", headers=account.headers)
+    assert response.status_code == 401

@@ -1,0 +1,38 @@
+"""Post schemas."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.common import PublicId, UtcDatetime
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Content = Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class PostCreate(BaseModel):
+    """A new post."""
+
+    title: Title
+    content: Content
+
+
+class AuthorPublic(BaseModel):
+    """The author shown inside a post; `id` is the user's public UUID."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: PublicId
+    email: str  # validated on the way in; no need to re-validate on the way out
+
+
+class PostPublic(BaseModel):
+    """A post as the API shows it; `id` is the public UUID."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: PublicId
+    title: str
+    content: str
+    created_at: UtcDatetime
+    author: AuthorPublic

@@ -1,0 +1,78 @@
+"""Concurrent requests: races on unique emails, many writers on SQLite, the performance demo."""
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import func, select
+
+from app.models.post import Post
+from tests.helpers import PASSWORD, Account
+
+NewAccount = Callable[[], Awaitable[Account]]
+
+
+async def test_racing_registrations_of_one_email_create_one_user(client: AsyncClient) -> None:
+    body = {"email": "race@example.com", "password": PASSWORD, "confirm_password": PASSWORD}
+    responses = await asyncio.gather(
+        *(client.post("/users/register", json=body) for _ in range(50))
+    )
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 400: 49}, statuses
+    for response in responses:
+        if response.status_code == 400:
+            assert response.json() == {"detail": "Email already registered"}
+
+
+async def test_200_concurrent_posts_are_all_created(
+    app: FastAPI, client: AsyncClient, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                "/posts", json={"title": f"post {i}", "content": "x"}, headers=account.headers
+            )
+            for i in range(200)
+        )
+    )
+    assert Counter(r.status_code for r in responses) == {201: 200}
+    assert len({r.json()["id"] for r in responses}) == 200
+    async with app.state.session_factory() as session:
+        assert await session.scalar(select(func.count()).select_from(Post)) == 200
+
+
+async def test_performance_demo_concurrent_requests_all_succeed(
+    client: AsyncClient, new_account: NewAccount
+) -> None:
+    """The original template's demo: fire many requests at once and check every result."""
+    accounts = await asyncio.gather(*(new_account() for _ in range(10)))
+    started = time.perf_counter()
+    created = await asyncio.gather(
+        *(
+            client.post(
+                "/posts",
+                json={"title": f"{a.email} #{n}", "content": "demo"},
+                headers=a.headers,
+            )
+            for a in accounts
+            for n in range(5)
+        )
+    )
+    reads = await asyncio.gather(
+        *(client.get(f"/posts/{r.json()['id']}") for r in created),
+        *(client.get("/users/me", headers=a.headers) for a in accounts),
+        *(client.get("/health") for _ in range(20)),
+    )
+    elapsed = time.perf_counter() - started
+    assert all(r.status_code == 201 for r in created)
+    assert all(r.status_code == 200 for r in reads)
+    for write, read in zip(created, reads, strict=False):
+        assert read.json() == write.json()
+    me = [r.json()["email"] for r in reads[len(created) : len(created) + len(accounts)]]
+    assert me == [a.email for a in accounts]
+    # 110 requests through the whole stack; generous bound for a busy 2-core machine.
+    assert elapsed < 30

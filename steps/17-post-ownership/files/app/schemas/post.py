@@ -1,0 +1,53 @@
+"""Post schemas."""
+
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.schemas.common import PublicId, UtcDatetime
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+Content = Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class PostCreate(BaseModel):
+    """A new post."""
+
+    title: Title
+    content: Content
+
+
+class PostUpdate(BaseModel):
+    """A partial update: only the fields sent are changed."""
+
+    title: Title | None = None
+    content: Content | None = None
+
+    @model_validator(mode="after")
+    def no_nulls(self) -> Self:
+        """Reject an explicit null: the columns are required."""
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class AuthorPublic(BaseModel):
+    """The author shown inside a post; `id` is the user's public UUID."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: PublicId
+    email: str  # validated on the way in; no need to re-validate on the way out
+
+
+class PostPublic(BaseModel):
+    """A post as the API shows it; `id` is the public UUID."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: PublicId
+    title: str
+    content: str
+    created_at: UtcDatetime
+    author: AuthorPublic

@@ -1,0 +1,250 @@
+"""The posts API: create, list, read, update, delete; only the author may change a post."""
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import Connection, event, inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.helpers import Account
+
+NewAccount = Callable[[], Awaitable[Account]]
+
+
+async def _create(client: AsyncClient, account: Account, **changes: str) -> dict[str, Any]:
+    body = {"title": "Hello", "content": "First post"} | changes
+    response = await client.post("/posts", json=body, headers=account.headers)
+    assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()
+    return data
+
+
+async def test_create_returns_the_post_with_its_author(
+    client: AsyncClient, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    post = await _create(client, account, title="Async", content="is fun")
+    assert set(post) == {"id", "title", "content", "created_at", "author"}
+    assert post["title"] == "Async"
+    assert post["content"] == "is fun"
+    assert post["author"] == {"id": account.id, "email": account.email}
+    assert uuid.UUID(post["id"]).version == 4
+
+
+async def test_create_needs_a_token(client: AsyncClient) -> None:
+    response = await client.post("/posts", json={"title": "t", "content": "c"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": "", "content": "c"},
+        {"title": "t" * 201, "content": "c"},
+        {"title": "t", "content": ""},
+        {"title": "t"},
+        {"content": "c"},
+    ],
+)
+async def test_create_validates_the_body(
+    body: dict[str, str], client: AsyncClient, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    response = await client.post("/posts", json=body, headers=account.headers)
+    assert response.status_code == 422
+
+
+async def test_read_a_post(client: AsyncClient, new_account: NewAccount) -> None:
+    post = await _create(client, await new_account())
+    response = await client.get(f"/posts/{post['id']}")
+    assert response.status_code == 200
+    assert response.json() == post
+
+
+async def test_read_an_unknown_post_is_404(client: AsyncClient) -> None:
+    response = await client.get(f"/posts/{uuid.uuid4()}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Post not found"}
+
+
+async def test_list_is_newest_first(client: AsyncClient, new_account: NewAccount) -> None:
+    account = await new_account()
+    created = [await _create(client, account, title=f"post {i}") for i in range(3)]
+    response = await client.get("/posts")
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()] == [p["id"] for p in reversed(created)]
+
+
+async def test_list_paginates(client: AsyncClient, new_account: NewAccount) -> None:
+    account = await new_account()
+    created = [await _create(client, account, title=f"post {i}") for i in range(5)]
+    newest_first = [p["id"] for p in reversed(created)]
+    page = await client.get("/posts", params={"limit": 2, "offset": 1})
+    assert [p["id"] for p in page.json()] == newest_first[1:3]
+    past_the_end = await client.get("/posts", params={"limit": 2, "offset": 5})
+    assert past_the_end.json() == []
+
+
+async def test_list_defaults_to_20(client: AsyncClient, new_account: NewAccount) -> None:
+    account = await new_account()
+    for i in range(21):
+        await _create(client, account, title=f"post {i}")
+    assert len((await client.get("/posts")).json()) == 20
+
+
+@pytest.mark.parametrize("params", [{"limit": 101}, {"limit": 0}, {"offset": -1}])
+async def test_list_caps_the_page_size(params: dict[str, int], client: AsyncClient) -> None:
+    response = await client.get("/posts", params=params)
+    assert response.status_code == 422
+
+
+async def test_list_filters_by_author(client: AsyncClient, new_account: NewAccount) -> None:
+    alice, bob = await new_account(), await new_account()
+    await _create(client, alice, title="by alice")
+    await _create(client, bob, title="by bob")
+    response = await client.get("/posts", params={"author_id": bob.id})
+    assert [p["title"] for p in response.json()] == ["by bob"]
+    nobody = await client.get("/posts", params={"author_id": str(uuid.uuid4())})
+    assert nobody.json() == []
+
+
+async def test_list_rejects_an_integer_author_id(client: AsyncClient) -> None:
+    response = await client.get("/posts", params={"author_id": 1})
+    assert response.status_code == 422
+
+
+@pytest.fixture
+def statements(app: FastAPI, client: AsyncClient) -> Iterator[list[str]]:
+    """The SQL statements the app runs during the test."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(args[2])
+
+    sync_engine = app.state.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(sync_engine, "before_cursor_execute", record)
+
+
+async def test_list_runs_one_query_whatever_the_number_of_authors(
+    client: AsyncClient, new_account: NewAccount, statements: list[str]
+) -> None:
+    for account in [await new_account() for _ in range(4)]:
+        await _create(client, account)
+        await _create(client, account)
+    statements.clear()
+    response = await client.get("/posts")
+    assert len(response.json()) == 8
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, selects  # posts JOIN users: no N+1, no lazy loads
+
+
+async def test_read_runs_one_query(
+    client: AsyncClient, new_account: NewAccount, statements: list[str]
+) -> None:
+    post = await _create(client, await new_account())
+    statements.clear()
+    await client.get(f"/posts/{post['id']}")
+    assert len(statements) == 1
+
+
+async def test_the_author_updates_some_fields(client: AsyncClient, new_account: NewAccount) -> None:
+    account = await new_account()
+    post = await _create(client, account, title="Old", content="Body")
+    response = await client.patch(
+        f"/posts/{post['id']}", json={"title": "New"}, headers=account.headers
+    )
+    assert response.status_code == 200
+    assert response.json() == post | {"title": "New"}
+    assert (await client.get(f"/posts/{post['id']}")).json()["title"] == "New"
+
+
+@pytest.mark.parametrize("body", [{"title": None}, {"content": None}, {"title": ""}])
+async def test_update_rejects_nulls_and_empty_fields(
+    body: dict[str, Any], client: AsyncClient, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    post = await _create(client, account)
+    response = await client.patch(f"/posts/{post['id']}", json=body, headers=account.headers)
+    assert response.status_code == 422
+
+
+async def test_another_user_cannot_update(client: AsyncClient, new_account: NewAccount) -> None:
+    author, other = await new_account(), await new_account()
+    post = await _create(client, author, title="Mine")
+    response = await client.patch(
+        f"/posts/{post['id']}", json={"title": "Stolen"}, headers=other.headers
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only the author can change this post"}
+    assert (await client.get(f"/posts/{post['id']}")).json() == post
+
+
+async def test_update_needs_a_token(client: AsyncClient, new_account: NewAccount) -> None:
+    post = await _create(client, await new_account())
+    response = await client.patch(f"/posts/{post['id']}", json={"title": "x"})
+    assert response.status_code == 401
+
+
+async def test_update_an_unknown_post_is_404(client: AsyncClient, new_account: NewAccount) -> None:
+    account = await new_account()
+    response = await client.patch(
+        f"/posts/{uuid.uuid4()}", json={"title": "x"}, headers=account.headers
+    )
+    assert response.status_code == 404
+
+
+async def test_the_author_deletes(client: AsyncClient, new_account: NewAccount) -> None:
+    account = await new_account()
+    post = await _create(client, account)
+    response = await client.delete(f"/posts/{post['id']}", headers=account.headers)
+    assert response.status_code == 204
+    assert response.content == b""
+    assert (await client.get(f"/posts/{post['id']}")).status_code == 404
+    again = await client.delete(f"/posts/{post['id']}", headers=account.headers)
+    assert again.status_code == 404
+
+
+async def test_another_user_cannot_delete(client: AsyncClient, new_account: NewAccount) -> None:
+    author, other = await new_account(), await new_account()
+    post = await _create(client, author)
+    response = await client.delete(f"/posts/{post['id']}", headers=other.headers)
+    assert response.status_code == 403
+    assert (await client.get(f"/posts/{post['id']}")).json() == post
+
+
+async def test_delete_needs_a_token(client: AsyncClient, new_account: NewAccount) -> None:
+    post = await _create(client, await new_account())
+    assert (await client.delete(f"/posts/{post['id']}")).status_code == 401
+
+
+async def test_posts_reference_users_by_integer_id(engine: AsyncEngine) -> None:
+    def foreign_keys(connection: Connection) -> list[dict[str, Any]]:
+        return [dict(fk) for fk in inspect(connection).get_foreign_keys("posts")]
+
+    async with engine.connect() as connection:
+        [fk] = await connection.run_sync(foreign_keys)
+    assert fk["name"] == "fk_posts_author_id_users"
+    assert fk["constrained_columns"] == ["author_id"]
+    assert (fk["referred_table"], fk["referred_columns"]) == ("users", ["id"])
+
+
+async def test_the_database_enforces_the_author_foreign_key(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # On SQLite this holds only because every connection sends PRAGMA foreign_keys=ON.
+    async with app.state.engine.connect() as connection:
+        with pytest.raises(IntegrityError):
+            await connection.execute(
+                text(
+                    "INSERT INTO posts (public_id, title, content, author_id, created_at) "
+                    "VALUES (:public_id, 't', 'c', 424242, CURRENT_TIMESTAMP)"
+                ),
+                {"public_id": uuid.uuid4().hex},
+            )

@@ -1,0 +1,57 @@
+"""The /demo endpoints of the "why async" talk: off by default, each one behaving as advertised."""
+
+import asyncio
+import time
+
+import pytest
+from httpx import AsyncClient
+
+from app.core.config import Settings
+from app.main import create_app
+from tests.helpers import lifespan_client
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The test settings with the demo endpoints mounted."""
+    return settings.model_copy(update={"demo_endpoints": True})
+
+
+async def _elapsed(client: AsyncClient, path: str, n: int) -> float:
+    started = time.perf_counter()
+    responses = await asyncio.gather(*(client.get(path) for _ in range(n)))
+    assert all(r.status_code == 200 for r in responses)
+    return time.perf_counter() - started
+
+
+async def test_demo_endpoints_are_off_by_default(settings: Settings) -> None:
+    off = settings.model_copy(update={"demo_endpoints": False})
+    async with lifespan_client(create_app(off)) as client:
+        assert (await client.get("/demo/async-sleep")).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["async-sleep", "blocking-sleep", "sync-sleep"])
+async def test_sleep_endpoints_take_the_time_asked(name: str, client: AsyncClient) -> None:
+    response = await client.get(f"/demo/{name}", params={"ms": 20})
+    assert response.status_code == 200
+    assert response.json()["endpoint"] == name
+    assert response.json()["elapsed_ms"] >= 19
+
+
+@pytest.mark.parametrize("ms", [-1, 2001])
+async def test_ms_is_bounded(ms: int, client: AsyncClient) -> None:
+    assert (await client.get("/demo/async-sleep", params={"ms": ms})).status_code == 422
+
+
+async def test_async_sleep_overlaps_and_blocking_sleep_does_not(client: AsyncClient) -> None:
+    # 10 requests of 100 ms each: awaited sleeps overlap, blocking sleeps queue up.
+    assert await _elapsed(client, "/demo/async-sleep?ms=100", 10) < 0.6
+    assert await _elapsed(client, "/demo/sync-sleep?ms=100", 10) < 0.6
+    assert await _elapsed(client, "/demo/blocking-sleep?ms=100", 10) >= 1.0
+
+
+@pytest.mark.parametrize("name", ["hash-on-loop", "hash-off-loop"])
+async def test_hash_endpoints(name: str, client: AsyncClient) -> None:
+    response = await client.post(f"/demo/{name}")
+    assert response.status_code == 200
+    assert response.json()["endpoint"] == name

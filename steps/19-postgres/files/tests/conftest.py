@@ -1,0 +1,145 @@
+"""Shared fixtures: a database built by the migrations, an app client with its lifespan running.
+
+The suite runs on a temporary SQLite file by default and on PostgreSQL when TEST_DATABASE_URL is
+set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test). Each test starts from empty tables.
+"""
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from alembic import command
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import Connection, MetaData, pool
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from app.core.config import Settings
+from app.main import create_app
+from tests.helpers import PASSWORD, Account, lifespan_client, new_email, run_alembic
+
+# --- database -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """TEST_DATABASE_URL, or a fresh SQLite file for this run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database, whose schema is built by the migrations."""
+    engine = create_async_engine(database_url, poolclass=pool.NullPool)
+    # Start from nothing: a previous, interrupted run may have left tables behind.
+    async with engine.begin() as connection:
+        await connection.run_sync(_drop_everything)
+    await run_alembic(engine, command.upgrade, "head")
+    yield engine
+    await engine.dispose()
+
+
+def _drop_everything(connection: Connection) -> None:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    metadata.drop_all(connection)
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Delete every row after each test, so tests never see each other's data.
+
+    Rows are deleted (not rolled back) because the app commits through its own connections,
+    and the race tests need real concurrent commits.
+    """
+    yield
+    async with engine.begin() as connection:
+        await connection.run_sync(_delete_rows)
+
+
+def _delete_rows(connection: Connection) -> None:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    for table in reversed(metadata.sorted_tables):
+        if table.name != "alembic_version":
+            connection.execute(table.delete())
+
+
+# --- app and client -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for tests: the test database, a real secret, and very cheap password hashing."""
+    return Settings(
+        _env_file=None,  # a developer's .env must not change the tests
+        database_url=database_url,
+        debug=False,
+        log_level="DEBUG",
+        secret_key="test-secret-key-" + "x" * 64,  # long enough for HS512 too
+        argon2_time_cost=1,
+        argon2_memory_cost=8,
+        argon2_parallelism=1,
+        hash_threads=4,
+        demo_endpoints=False,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> FastAPI:
+    """A fresh app built from the test settings."""
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client for the app, lifespan included."""
+    async with lifespan_client(app) as client:
+        yield client
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def register(client: AsyncClient) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """Register a user and return the response body."""
+
+    async def _register(email: str | None = None, password: str = PASSWORD) -> dict[str, Any]:
+        body = {"email": email or new_email(), "password": password, "confirm_password": password}
+        response = await client.post("/users/register", json=body)
+        assert response.status_code == 201, response.text
+        data: dict[str, Any] = response.json()
+        return data
+
+    return _register
+
+
+@pytest.fixture
+def login(client: AsyncClient) -> Callable[..., Awaitable[dict[str, str]]]:
+    """Log in and return the Authorization header."""
+
+    async def _login(email: str, password: str = PASSWORD) -> dict[str, str]:
+        response = await client.post("/users/login", data={"username": email, "password": password})
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return _login
+
+
+@pytest.fixture
+def new_account(
+    register: Callable[..., Awaitable[dict[str, Any]]],
+    login: Callable[..., Awaitable[dict[str, str]]],
+) -> Callable[[], Awaitable[Account]]:
+    """Register and log in a fresh user."""
+
+    async def _new_account() -> Account:
+        user = await register()
+        return Account(id=user["id"], email=user["email"], headers=await login(user["email"]))
+
+    return _new_account

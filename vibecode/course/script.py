@@ -1,0 +1,286 @@
+"""SCRIPT.md, the presenter's talk track, generated from the steps.
+
+Everything the script says comes from the step manifests, so the two never disagree. Prose that
+only the script needs lives in the manifests' existing fields:
+
+- a talking point that starts with `Point at:` goes under "Point at" (what to show on screen);
+- a talking point that starts with `If it breaks:` goes under "If it breaks" (a stage risk and
+  its recovery move);
+- every other talking point goes under "Say";
+- demo and bench `note`s become the "What the audience sees" column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vibecode.course.manifest import BenchScenario, BenchTarget, Course, RequestSpec, Step
+
+POINT_AT = "Point at:"
+IF_IT_BREAKS = "If it breaks:"
+MIGRATIONS_DIR = "app/alembic/versions/"
+
+HEADER = """\
+# SCRIPT: the talk track
+
+<!-- Generated from steps/*/step.toml by `vibecode script`. Do not edit by hand: change the steps,
+     then run `vibecode script` (a test fails while this file is stale). -->
+
+The course builds an async FastAPI + SQLAlchemy 2.0 app from an empty folder, one idea per step.
+Every step below says what to type, what to say, what the audience should see and how to recover
+when something breaks on stage. Commands run from the folder that holds your `workshop/`.
+"""
+
+PREFLIGHT = """\
+## Pre-flight (30 minutes before)
+
+- [ ] `vibecode doctor`: every line green (Python, dependencies, port 8000 free, PostgreSQL,
+      terminal size). Fix what it names before going on.
+- [ ] `vibecode rehearse`: the whole talk runs unattended in a temporary workspace (every
+      step's tests, migrations, demos and a short run of every benchmark). Start only when green.
+- [ ] Terminal: at least 120 columns by 36 rows at the font size the back row can read; check it
+      on the projector, not on your laptop screen.
+- [ ] PostgreSQL is up for the last step: `pg_isready -h 127.0.0.1 -p 5432` answers "accepting
+      connections" (otherwise start it now; `vibecode doctor` says how).
+- [ ] Start from an empty workspace: `vibecode reset --step 0` (old edits are saved, as always).
+- [ ] Two panes side by side: `vibecode serve` in the left one (it follows the workspace and
+      reloads on every step), `vibecode dashboard` in the right one (requests, latency, loop lag).
+- [ ] A third pane (or tab) for the commands below, an editor open on `workshop/`.
+- [ ] Notifications off, presentation mode on, a glass of water.
+"""
+
+RECOVERY = (
+    "`vibecode reset`: back to this step's checkpoint (edits are saved first, and "
+    "`vibecode restore` brings them back after the talk)."
+)
+
+
+@dataclass(frozen=True)
+class _Points:
+    say: tuple[str, ...]
+    point_at: tuple[str, ...]
+    if_it_breaks: tuple[str, ...]
+
+
+def render_script(course: Course) -> str:
+    """The full SCRIPT.md for `course`, deterministic (same steps, same bytes)."""
+    parts = [HEADER, _overview(course), PREFLIGHT]
+    parts.extend(_section(course, step) for step in course.steps)
+    parts.append(_closing(course))
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def total_minutes(course: Course) -> int:
+    """The sum of every step's minutes budget."""
+    return sum(step.minutes for step in course.steps)
+
+
+def _overview(course: Course) -> str:
+    lines = [
+        "## The course at a glance",
+        "",
+        "| Step | Title | Minutes | Starts at |",
+        "|---:|---|---:|---:|",
+    ]
+    clock = 0
+    for step in course.steps:
+        lines.append(f"| {step.number} | {_cell(step.title)} | {step.minutes} | {_clock(clock)} |")
+        clock += step.minutes
+    lines.append(f"| | **Total** | **{clock}** | {_clock(clock)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _section(course: Course, step: Step) -> str:
+    points = _split_points(step.talking_points)
+    lines = [f"## Step {step.number}: {step.title} ({step.minutes} min)", ""]
+    lines += [f"**Goal:** {step.goal}", ""]
+    lines += ["### Type and run", "", "```bash", *_commands(course, step), "```", ""]
+    lines += ["### Say", ""]
+    lines += [f"- {point}" for point in points.say] or ["- (no talking points)"]
+    lines.append("")
+    if points.point_at:
+        lines += ["### Point at", ""]
+        lines += [f"- {point}" for point in points.point_at]
+        lines.append("")
+    lines += ["### What the audience sees", ""]
+    lines += _audience(step)
+    lines.append("")
+    lines += ["### If it breaks", ""]
+    lines += [f"- {point}" for point in points.if_it_breaks]
+    lines += [f"- {RECOVERY}", *_fallbacks(course, step)]
+    return "\n".join(lines) + "\n"
+
+
+def _commands(course: Course, step: Step) -> list[str]:
+    commands = [
+        f"{'vibecode next':<44}# apply step {step.number}",
+        f"{'vibecode show':<44}# the diff to narrate, with these talking points",
+    ]
+    if _adds_migration(course, step):
+        commands.append("# new migration: the serve pane applies it as the step changes")
+    if step.tests:
+        commands.append(f"{'vibecode check':<44}# {_plural(len(step.tests), 'test file')} green")
+    if step.demos:
+        commands.append(
+            f"{'vibecode demo':<44}# {_plural(len(step.demos), 'request')}, statuses checked"
+        )
+    for scenario in step.benches:
+        commands.append(f"{'vibecode bench ' + scenario.name:<44}# side by side: see below")
+    return commands
+
+
+def _adds_migration(course: Course, step: Step) -> bool:
+    before = course.checkpoint(step.number - 1)
+    return any(
+        path.startswith(MIGRATIONS_DIR) and path.endswith(".py") and path not in before
+        for path in step.files()
+    )
+
+
+def _audience(step: Step) -> list[str]:
+    lines: list[str] = []
+    if step.demos:
+        lines += [
+            "`vibecode demo` fires these in order (the dashboard shows each one):",
+            "",
+            "| # | Request | Expect | Notice |",
+            "|---:|---|---|---|",
+        ]
+        for index, demo in enumerate(step.demos, start=1):
+            lines.append(
+                f"| {index} | {_request(demo)} | {_statuses(demo.expect)} | {_cell(demo.note)} |"
+            )
+    for scenario in step.benches:
+        if lines:
+            lines.append("")
+        lines += _bench(scenario)
+    if not lines:
+        lines.append(
+            "No requests yet: the diff in `vibecode show` and a green `vibecode check` "
+            "are the show."
+        )
+    return lines
+
+
+def _bench(scenario: BenchScenario) -> list[str]:
+    lines = [
+        f"`vibecode bench {scenario.name}`: {scenario.title} "
+        f"({scenario.concurrency} concurrent clients, {scenario.duration:g} s per side"
+        + (f", `{scenario.probe}` latency sampled during the load" if scenario.probe else "")
+        + ").",
+        "",
+        "| Side | Label | Request | Database |",
+        "|---|---|---|---|",
+        _target_row("A", scenario.a),
+        _target_row("B", scenario.b),
+    ]
+    if scenario.setup:
+        names = ", ".join(f"`{spec.name}`" for spec in scenario.setup)
+        lines += ["", f"Before the load, each side runs its setup requests once: {names}."]
+    if scenario.note:
+        lines += ["", scenario.note]
+    return lines
+
+
+def _target_row(side: str, target: BenchTarget) -> str:
+    request = f"`{target.method} {target.path}`"
+    if target.json is not None:
+        request += f" `{_compact(target.json)}`"
+    database = target.db or "the served one"
+    return f"| {side} | {_cell(target.label)} | {_cell(request)} | {database} |"
+
+
+def _fallbacks(course: Course, step: Step) -> list[str]:
+    lines = [
+        f"- `vibecode goto {step.number}`: jump straight here from anywhere (a rehearsal, "
+        "an attendee's question), every earlier step applied in one go.",
+    ]
+    if step.demos or step.benches:
+        lines.append(
+            "- A request fails or hangs: read the `vibecode serve` pane (the traceback is "
+            "there), then Ctrl-C it and start `vibecode serve` again."
+        )
+    if step.number < course.last:
+        lines.append(
+            f"- Running late: skip ahead with `vibecode goto {step.number + 1}` and narrate this "
+            "step from `vibecode show "
+            f"{step.number}`."
+        )
+    return lines
+
+
+def _closing(course: Course) -> str:
+    total = total_minutes(course)
+    lines = [
+        "## Closing",
+        "",
+        f"**Total: {total} minutes** over {_plural(len(course.steps), 'step')} "
+        f"({_clock(total)}), plus questions.",
+        "",
+        "- Recap in one breath: settings and one engine per process; one session per request; the "
+        "service commits before the response; hashing off the loop; `id` inside, `public_id` "
+        "outside; eager loading instead of lazy loads; migrations, not `create_all`.",
+        "- Point attendees at the finished code: `vibecode goto "
+        f"{course.last}` gives them the reference app, and `vibecode restore` gives back anything "
+        "they typed along the way.",
+        "- After the talk: Ctrl-C `vibecode serve` and `vibecode dashboard`.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _split_points(points: Iterable[str]) -> _Points:
+    say: list[str] = []
+    point_at: list[str] = []
+    if_it_breaks: list[str] = []
+    for point in points:
+        if point.startswith(POINT_AT):
+            point_at.append(point.removeprefix(POINT_AT).strip())
+        elif point.startswith(IF_IT_BREAKS):
+            if_it_breaks.append(point.removeprefix(IF_IT_BREAKS).strip())
+        else:
+            say.append(point)
+    return _Points(tuple(say), tuple(point_at), tuple(if_it_breaks))
+
+
+def _request(spec: RequestSpec) -> str:
+    text = f"`{spec.method} {spec.path}`"
+    if spec.json is not None:
+        text += f" `{_compact(spec.json)}`"
+    if spec.form is not None:
+        text += f" form `{_compact(dict(spec.form))}`"
+    if spec.headers:
+        text += " with " + ", ".join(f"`{name}`" for name in spec.headers)
+    if spec.capture:
+        text += " → keeps " + ", ".join(f"`${{{name}}}`" for name in spec.capture)
+    return _cell(text)
+
+
+def _compact(value: Any) -> str:
+    if isinstance(value, Mapping):
+        inner = ", ".join(f'"{key}": {_compact(item)}' for key, item in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_compact(item) for item in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _statuses(expect: tuple[int, ...]) -> str:
+    return " or ".join(str(status) for status in expect)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
