@@ -11,7 +11,7 @@ from bench_kit import FakeServer, RawServer, count_at_least
 
 from vibecode.bench.config import LoadConfig
 from vibecode.bench.loadgen import run_load
-from vibecode.bench.result import Progress
+from vibecode.bench.result import LoadResult, Progress
 from vibecode.bench.stats import summarize
 
 
@@ -165,7 +165,12 @@ def test_progress_is_reported_about_four_times_a_second(server: FakeServer) -> N
 @pytest.mark.e2e
 def test_processes_merge_their_counts_and_histograms(server: FakeServer) -> None:
     config = LoadConfig(url=f"{server.url}/delay?ms=5", concurrency=4, requests=41, processes=2)
-    result = run_load(config)
+    # From a worker thread, as the dashboard runs it (no signal handlers there).
+    results: list[LoadResult] = []
+    runner = threading.Thread(target=lambda: results.append(run_load(config)))
+    runner.start()
+    runner.join(60)
+    [result] = results
     assert result.sent == 41
     assert result.completed == 41
     assert result.histogram.get_total_count() == 41

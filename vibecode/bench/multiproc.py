@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import signal
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,6 @@ def run_processes(
         )
         for index in range(config.processes)
     ]
-    previous = signal.getsignal(signal.SIGINT)
     interrupted = False
 
     def on_sigint(signum: int, frame: object) -> None:
@@ -49,7 +49,9 @@ def run_processes(
         interrupted = True
         halt.set()
 
-    signal.signal(signal.SIGINT, on_sigint)
+    # Only the main thread may handle signals; elsewhere (the dashboard) `stop` is the way.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if in_main else None
     try:
         for worker in workers:
             worker.start()
@@ -87,7 +89,8 @@ def run_processes(
             if worker.is_alive():
                 worker.kill()
                 worker.join()
-        signal.signal(signal.SIGINT, previous)
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _wait_ready(messages: Any, count: int) -> None:

@@ -302,7 +302,8 @@ def _run_scenario(
 
 
 def _looks_like_url(target: str) -> bool:
-    return target.startswith(("http://", "https://", "/")) or "://" in target
+    # Scenario names are slugs; anything with a slash or a colon is meant as an address.
+    return "/" in target or ":" in target
 
 
 def _resolve_url(target: str, ws: Path, base_url: str | None) -> str:
