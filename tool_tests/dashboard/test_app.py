@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual.app import App
 
 from vibecode.dashboard.app import DashboardApp, make_dashboard
-from vibecode.dashboard.backend import FakeBackend
+from vibecode.dashboard.backend import FakeBackend, ServerStatus
 from vibecode.dashboard.clock import FrozenClock
 from vibecode.dashboard.screens.help import HelpScreen
 from vibecode.dashboard.widgets.activity import ActivityPanel
@@ -277,3 +277,21 @@ async def test_too_small_terminal_says_so(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "needs at least 100x30" in screen_text(app)
+
+
+async def test_a_running_server_with_a_broken_app_says_broken(
+    fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
+) -> None:
+    error = "the workspace app fails to import: SyntaxError: invalid syntax (app/main.py:4)"
+    broken = ServerStatus(up=False, running=True, url=fake.url, database="sqlite", error=error)
+    fake.server_status = lambda: broken  # type: ignore[method-assign]
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "BROKEN save a fix: the server reloads" in text
+        assert "SyntaxError: invalid syntax" in text
+        await pilot.press("s")  # the process runs: s stops it
+        await app.workers.wait_for_complete()
+        assert fake.calls[-1] == "stop"

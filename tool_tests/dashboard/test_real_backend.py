@@ -7,12 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from vibecode.course.manifest import load_course
-from vibecode.dashboard.backend import BenchProgress, DemoLine
+from vibecode.dashboard.backend import BenchProgress, DemoLine, ServerStatus
 from vibecode.dashboard.real_backend import RealBackend
 from vibecode.errors import VibecodeError
 from vibecode.paths import steps_root
@@ -32,6 +33,18 @@ def backend(tmp_path: Path) -> RealBackend:
     real = RealBackend(course, tmp_path / "ws", port=free_port("127.0.0.1"))
     yield real  # type: ignore[misc]
     real.close()
+
+
+def wait_for_status(
+    backend: RealBackend, done: Callable[[ServerStatus], bool], timeout: float = 30
+) -> ServerStatus:
+    deadline = time.monotonic() + timeout
+    status = backend.server_status()
+    while not done(status) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        status = backend.server_status()
+    assert done(status), status
+    return status
 
 
 def test_moving_steps_saves_edits_like_the_cli(backend: RealBackend) -> None:
@@ -70,6 +83,17 @@ def test_server_demo_and_tap(backend: RealBackend) -> None:
         time.sleep(0.05)
     paths = [e["path"] for e in events if e.get("type") == "request"]
     assert "/openapi.json" in paths
+
+    # A saved file that no longer imports: uvicorn --reload keeps running, the app does not.
+    main = backend.workspace / "app" / "main.py"
+    good = main.read_text()
+    main.write_text("from app.nowhere import thing\n" + good)
+    broken = wait_for_status(backend, lambda s: s.error is not None)
+    assert broken.running and not broken.up
+    assert "No module named 'app.nowhere'" in (broken.error or "")
+    main.write_text(good)
+    assert wait_for_status(backend, lambda s: s.up).error is None
+
     stopped = backend.stop_server()
     assert not stopped.up
     assert read_server(backend.workspace) is None

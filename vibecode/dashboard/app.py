@@ -282,7 +282,7 @@ class DashboardApp(App[None]):
 
     def action_toggle_server(self) -> None:
         """Start the server, or stop it."""
-        if self.status is not None and self.status.up:
+        if self.status is not None and (self.status.up or self.status.running):
             self._server_action("stop")
         else:
             self._server_action("start")

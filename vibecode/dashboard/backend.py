@@ -36,6 +36,9 @@ class ServerStatus:
     """What the server panel shows."""
 
     up: bool
+    """The app answers (as far as the dashboard can tell without sending requests)."""
+    running: bool = False
+    """A server process runs, even if the app in it is broken (uvicorn --reload waits for a fix)."""
     url: str | None = None
     database: str | None = None
     attached: bool = False
@@ -225,6 +228,7 @@ class FakeBackend:
             return ServerStatus(up=False, url=None, database=self.database, error=self.import_error)
         return ServerStatus(
             up=self.up,
+            running=self.up,
             url=self.url if self.up else None,
             database=self.database,
             log_tail=tuple(self.log[-5:]),

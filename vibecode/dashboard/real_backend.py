@@ -22,6 +22,7 @@ from vibecode.dashboard.backend import (
     ServerStatus,
     TapSource,
 )
+from vibecode.dashboard.server_log import import_problem
 from vibecode.errors import VibecodeError
 from vibecode.serve import record
 from vibecode.serve.environment import database_kind, resolve_database_url
@@ -31,6 +32,8 @@ from vibecode.workspace import apply, state
 
 READY_TIMEOUT = 60.0
 LOG_LINES = 6
+SCAN_LINES = 60
+"""Log lines read to find an import error (a traceback is 10-30 lines)."""
 TAP_NAME = "dashboard"
 
 
@@ -105,21 +108,28 @@ class RealBackend:
         """Our own server, else the one `vibecode serve` runs, else `--url`, else down."""
         server = self._server
         if server is not None:
+            lines = server.log_tail(SCAN_LINES)
+            broken = import_problem(lines, self.workspace) if server.running else None
             return ServerStatus(
-                up=server.running,
+                up=server.running and broken is None,
+                running=server.running,
                 url=server.url,
                 database=server.database,
-                log_tail=tuple(server.log_tail(LOG_LINES)),
-                error=self._error if not server.running else None,
+                log_tail=tuple(lines[-LOG_LINES:]),
+                error=broken or (self._error if not server.running else None),
             )
         attached = record.read_server(self.workspace)
         if attached is not None:
+            lines = _tail(Path(attached.log), SCAN_LINES)
+            broken = import_problem(lines, self.workspace)
             return ServerStatus(
-                up=True,
+                up=broken is None,
+                running=True,
                 url=attached.url,
                 database=attached.database,
                 attached=True,
-                log_tail=tuple(_tail(Path(attached.log), LOG_LINES)),
+                log_tail=tuple(lines[-LOG_LINES:]),
+                error=broken,
             )
         if self.url is not None:
             up = _answers(self.url)

@@ -46,6 +46,9 @@ class ServerPanel(Static):
         if status.up:
             head.append("UP ", OK)
             head.append(status.url or "?", "bold underline")
+        elif status.running:
+            head.append("BROKEN ", BAD)
+            head.append("save a fix: the server reloads", DIM)
         else:
             head.append("DOWN ", BAD)
             head.append("press s to start", DIM)
