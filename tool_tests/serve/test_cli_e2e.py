@@ -165,3 +165,32 @@ def test_watch_prints_live_requests(app_workspace: Path) -> None:
     lines = [line for line in out.splitlines() if "/health" in line]
     assert len(lines) >= 3
     assert "GET" in lines[0] and "200" in lines[0] and "ms" in lines[0] and "127.0.0.1" in lines[0]
+
+
+def test_serve_on_a_busy_port_names_the_holder(course_root: Path, workspace: Path) -> None:
+    import socket
+
+    goto(load_course(course_root), workspace, 1)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        serve = vibecode("serve", "--port", str(port))
+        _, err = serve.communicate(timeout=60)
+
+    assert serve.returncode == 2
+    assert err.count("\n") == 1, err
+    assert f"port {port} is already in use by python (pid {os.getpid()})" in err
+
+
+def test_serve_with_postgres_down_is_one_line(course_root: Path, workspace: Path) -> None:
+    goto(load_course(course_root), workspace, 1)
+    closed = free_port()
+    env = {**os.environ, "DATABASE_URL": f"postgresql+asyncpg://postgres@127.0.0.1:{closed}/x"}
+
+    serve = vibecode("serve", "--db", "postgres", "--port", str(free_port()), env=env)
+    _, err = serve.communicate(timeout=60)
+
+    assert serve.returncode == 2
+    assert err.count("\n") == 1, err
+    assert f"PostgreSQL is not reachable at 127.0.0.1:{closed}" in err
