@@ -150,3 +150,14 @@ def test_one_named_request_brings_the_captures_it_needs() -> None:
     assert select_requests(specs, "read") == [REGISTER, READ]
     with pytest.raises(VibecodeError, match="no demo request named 'nope'"):
         select_requests(specs, "nope")
+
+
+def test_long_header_values_keep_their_start_and_end() -> None:
+    from vibecode.demo.render import abbreviate
+
+    token = "Bearer " + "a" * 100 + "END-OF-TOKEN"
+    short = abbreviate(token)
+
+    assert len(short) == 72
+    assert short.startswith("Bearer aaaa") and short.endswith("…" + "END-OF-TOKEN")
+    assert abbreviate("Bearer short") == "Bearer short"

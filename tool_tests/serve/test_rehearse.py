@@ -52,3 +52,36 @@ def test_rehearse_reports_each_step_and_fails_on_a_broken_demo(
     import shutil
 
     shutil.rmtree(Path(kept).parent)
+
+
+def test_fresh_sqlite_database_per_step(tmp_path: Path) -> None:
+    from vibecode.rehearse.database import FreshDatabase
+
+    (tmp_path / "vibecode.db").write_text("old")
+    (tmp_path / "vibecode.db-wal").write_text("old")
+    url = FreshDatabase(tmp_path, kind="sqlite").reset()
+
+    assert url == f"sqlite+aiosqlite:///{tmp_path}/vibecode.db"
+    assert not list(tmp_path.glob("vibecode.db*"))
+
+
+def test_fresh_postgres_database_is_created_and_dropped(tmp_path: Path) -> None:
+    from vibecode.rehearse.database import FreshDatabase
+    from vibecode.serve import postgres
+    from vibecode.serve.environment import POSTGRES_URL
+    from vibecode.serve.preflight import check_postgres
+
+    try:
+        check_postgres(POSTGRES_URL, timeout=1.0)
+    except VibecodeError:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    fresh = FreshDatabase(tmp_path, kind="postgres")
+    url = fresh.reset()
+    try:
+        assert url.endswith(f"/{fresh.name}")
+        assert postgres.server_version(url)  # it exists and accepts connections
+        assert fresh.reset() == url  # a second step gets it empty again
+    finally:
+        fresh.drop()
+    with pytest.raises(VibecodeError, match=fresh.name):
+        postgres.server_version(url)

@@ -13,6 +13,14 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 SHOWN_RESPONSE_HEADERS = ("content-type", "content-length", "location", "www-authenticate")
+LONG_HEADER = 72
+
+
+def abbreviate(value: str, limit: int = LONG_HEADER) -> str:
+    """A long header value (a JWT) as its start and end, so it fits on one line of the slide."""
+    if len(value) <= limit:
+        return value
+    return f"{value[: limit - 13]}…{value[-12:]}"
 
 
 def status_style(status: int | None) -> str:
@@ -67,7 +75,7 @@ def _headers(console: Console, headers: Mapping[str, str]) -> None:
     from rich.markup import escape
 
     for name, value in headers.items():
-        console.print(f"[blue]{escape(name)}[/]: {escape(value)}", highlight=False)
+        console.print(f"[blue]{escape(name)}[/]: {escape(abbreviate(value))}", highlight=False)
 
 
 def _json(value: Any) -> RenderableType:

@@ -55,6 +55,7 @@ def serve_forever(workspace: Path, options: ServeOptions, console: Console) -> N
         workers=options.workers,
     )
     stop_following = threading.Event()
+    follower: threading.Thread | None = None
     watcher: StepWatcher | None = None
     with _interrupts_as_keyboard_interrupt():
         try:
@@ -79,7 +80,9 @@ def serve_forever(workspace: Path, options: ServeOptions, console: Console) -> N
                 ),
             )
             _announce(console, server, step, options)
-            follow_log(server.log_path, lambda line: _echo(console, line), stop_following)
+            follower = follow_log(
+                server.log_path, lambda line: _echo(console, line), stop_following
+            )
 
             def on_change(
                 number: int,
@@ -109,6 +112,8 @@ def serve_forever(workspace: Path, options: ServeOptions, console: Console) -> N
                 pid = server.pid
                 server.stop()
                 stop_following.set()
+                if follower is not None:
+                    follower.join(timeout=2.0)  # the server's last lines come before "Stopped."
                 if pid is not None:
                     record.remove_server(workspace, pid=pid)
     console.print("[green]Stopped.[/] Nothing left running.")
