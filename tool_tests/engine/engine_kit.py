@@ -176,6 +176,10 @@ class InterruptAfter(apply.Writer):
         self._tick()
         super().write(path, data)
 
+    def write_many(self, items: Sequence[tuple[Path, bytes]]) -> None:
+        for path, data in items:
+            self.write(path, data)
+
     def remove(self, path: Path) -> None:
         self._tick()
         super().remove(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -361,22 +362,18 @@ def test_ctrl_c_mid_goto_is_repaired_by_the_next_command(
 ) -> None:
     cli("goto", "3")
     (workspace / "app/core/config.py").write_text("NAME = 'mine'\n")
-    writes = 0
-    original = apply.Writer.write
+    original = apply.Writer.write_many
 
-    def interrupted(self: apply.Writer, path: Path, data: bytes) -> None:
-        nonlocal writes
-        writes += 1
-        if writes > 4:  # the saved copy, its manifest, the pending state, one file
-            raise KeyboardInterrupt
-        original(self, path, data)
+    def interrupted(self: apply.Writer, items: Sequence[tuple[Path, bytes]]) -> None:
+        original(self, items[:1])  # one file of the new step written, then Ctrl-C
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(apply.Writer, "write", interrupted)
+    monkeypatch.setattr(apply.Writer, "write_many", interrupted)
     result = cli("goto", "5")
     assert result.code == 130
     assert "interrupted" in result.stderr
     assert "Traceback" not in result.stderr
-    monkeypatch.setattr(apply.Writer, "write", original)
+    monkeypatch.setattr(apply.Writer, "write_many", original)
     assert load_state(workspace).pending is not None
     result = cli("status")
     assert result.code == 0, result.stderr

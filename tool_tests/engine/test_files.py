@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from vibecode.workspace.files import (
     atomic_write,
+    atomic_write_many,
     file_hash,
     is_ignored,
     is_workspace_path,
@@ -114,3 +116,37 @@ def test_remove_empty_parents_stops_at_content_and_at_the_workspace(tmp_path: Pa
 )
 def test_workspace_paths(raw: object, ok: bool) -> None:
     assert is_workspace_path(raw) is ok
+
+
+def test_atomic_write_many(tmp_path: Path) -> None:
+    items = [(tmp_path / f"d{i % 3}" / f"f{i}.py", b"x" * i) for i in range(20)]
+    atomic_write_many(items)
+    for path, data in items:
+        assert path.read_bytes() == data
+    assert not list(tmp_path.rglob("*.vibecode-tmp"))
+    atomic_write_many([])
+
+
+@pytest.mark.parametrize("stage", ["flush", "rename"])
+def test_atomic_write_many_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    paths = [tmp_path / f"f{i}" for i in range(5)]
+    for path in paths:
+        path.write_bytes(b"old")
+    calls = 0
+    real = os.replace if stage == "rename" else os.fsync
+
+    def interrupted(*args: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(f"os.{'replace' if stage == 'rename' else 'fsync'}", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_many([(path, b"new") for path in paths])
+    contents = [path.read_bytes() for path in paths]
+    assert contents == ([b"new"] * 2 + [b"old"] * 3 if stage == "rename" else [b"old"] * 5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in paths]

@@ -9,7 +9,7 @@ saved copies, then the `pending` record, then the files, then the state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from vibecode.course.manifest import Course
 from vibecode.errors import VibecodeError
 from vibecode.workspace.files import (
     atomic_write,
+    atomic_write_many,
     file_hash,
     is_ignored,
     remove_empty_parents,
@@ -39,6 +40,10 @@ class Writer:
     def write(self, path: Path, data: bytes) -> None:
         """Replace or create a file atomically."""
         atomic_write(path, data)
+
+    def write_many(self, items: Sequence[tuple[Path, bytes]]) -> None:
+        """Replace or create several files, each atomically, flushed to disk together."""
+        atomic_write_many(items)
 
     def remove(self, path: Path) -> None:
         """Delete a file."""
@@ -233,8 +238,7 @@ def _apply(
         for path in deletes:
             writer.remove(workspace / path)
         remove_empty_parents(workspace, deletes)
-        for path, data in writes.items():
-            writer.write(workspace / path, data)
+        writer.write_many([(workspace / path, data) for path, data in writes.items()])
     save_state(workspace, WorkspaceState(number, target_hashes), write=writer.write)
     return ApplyResult(
         from_step=state.step,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vibecode.course.diffs import FileDiff, diff_files
-from vibecode.course.manifest import Course
 from vibecode.workspace.files import file_hash, scan
-from vibecode.workspace.state import WorkspaceState
+
+if TYPE_CHECKING:
+    from vibecode.course.diffs import FileDiff
+    from vibecode.course.manifest import Course
+    from vibecode.workspace.state import WorkspaceState
 
 
 @dataclass(frozen=True)
@@ -64,5 +67,7 @@ def local_changes(workspace: Path, state: WorkspaceState) -> LocalChanges:
 
 def workspace_diff(course: Course, workspace: Path, step: int) -> WorkspaceDiff:
     """The workspace's files against step `step`'s checkpoint."""
+    from vibecode.course.diffs import diff_files  # difflib: only `diff` needs it
+
     on_disk = {path: file.read_bytes() for path, file in scan(workspace).items()}
     return WorkspaceDiff(step, tuple(diff_files(course.checkpoint(step), on_disk)))

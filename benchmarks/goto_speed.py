@@ -1,0 +1,82 @@
+"""How long does `vibecode goto N` take on the real course, for every N? Target: under 300 ms.
+
+    .venv/bin/python benchmarks/goto_speed.py [--runs 5]
+
+For every step N of the course (`steps/`, or `VIBECODE_STEPS`), the workspace is first put at
+another step (the empty workspace and the last step in turn, so each jump writes or deletes
+files), then `vibecode goto N` runs as a user runs it (a new process, console script). The median
+wall time per N is printed, with the in-process time of the apply alone (no interpreter start-up)
+beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_MS = 300.0
+
+
+def vibecode_command() -> list[str]:
+    """The console script next to this interpreter (as users run it), else `python -m vibecode`."""
+    script = Path(sys.executable).with_name("vibecode")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "vibecode"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="jumps measured per step")
+    args = parser.parse_args()
+
+    from vibecode.course.manifest import load_course
+    from vibecode.paths import steps_root
+    from vibecode.workspace.apply import goto
+
+    course = load_course(steps_root())
+    if not course.steps:
+        print(f"{course.root} has no steps", file=sys.stderr)
+        return 2
+    cli = vibecode_command()
+    rows: list[tuple[int, float, float, int]] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        workspace = Path(scratch) / "workshop"
+        env = {**os.environ, "VIBECODE_WORKSPACE": str(workspace), "NO_COLOR": "1"}
+        for number in range(course.last + 1):
+            wall: list[float] = []
+            inner: list[float] = []
+            files = 0
+            for run in range(args.runs):
+                start = course.last if run % 2 == 0 and number != course.last else 0
+                goto(course, workspace, start)
+                started = time.perf_counter()
+                subprocess.run(
+                    [*cli, "goto", str(number)], env=env, check=True, capture_output=True
+                )
+                wall.append(time.perf_counter() - started)
+                goto(course, workspace, start)
+                started = time.perf_counter()
+                result = goto(course, workspace, number)
+                inner.append(time.perf_counter() - started)
+                files = max(files, len(result.written) + len(result.deleted))
+            rows.append(
+                (number, statistics.median(wall) * 1e3, statistics.median(inner) * 1e3, files)
+            )
+
+    print(f"course: {len(course.steps)} steps in {course.root}; {args.runs} jumps per step")
+    print(f"{'step':>4} {'goto (process)':>15} {'apply alone':>12} {'files changed':>14}")
+    for number, wall_ms, inner_ms, files in rows:
+        print(f"{number:>4} {wall_ms:>13.0f}ms {inner_ms:>10.1f}ms {files:>14}")
+    worst = max(rows, key=lambda row: row[1])
+    verdict = "ok" if worst[1] < TARGET_MS else "OVER"
+    print(f"slowest: goto {worst[0]} in {worst[1]:.0f} ms (target < {TARGET_MS:.0f} ms): {verdict}")
+    return 0 if worst[1] < TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
