@@ -167,3 +167,21 @@ def test_reader_rejects_a_path_too_long_for_a_socket(tmp_path: Path) -> None:
     deep = tmp_path / ("x" * 120)
     with pytest.raises(VibecodeError, match="too long"):
         TapReader(deep, name="watch")
+
+
+def test_watch_lines_for_requests_and_only_notable_lag() -> None:
+    from vibecode.tap.watch import format_event
+
+    request = {"type": "request", "t": 1764130000.123, "method": "POST", "path": "/users/[x]",
+               "status": 404, "ms": 12.34, "bytes": 34, "client": "10.0.0.2", "pid": 7}  # fmt: skip
+    line = format_event(request)
+
+    assert line is not None
+    assert ".123[/]" in line
+    assert "[bold]POST  [/]" in line
+    assert "/users/\\[x]" in line  # escaped: a path never turns into Rich markup
+    assert "[yellow]404[/]" in line
+    assert "12.3 ms" in line and "34 B" in line and "10.0.0.2" in line
+    assert format_event({"type": "lag", "t": 1.0, "ms": 3.0, "pid": 7}) is None
+    blocked = format_event({"type": "lag", "t": 1.0, "ms": 850.0, "pid": 7})
+    assert blocked is not None and "event loop blocked 850 ms" in blocked

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import select
 import threading
-import time
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +19,9 @@ LAG_WARNING_MS = 20.0
 
 def format_event(event: Mapping[str, Any], *, lag_warning_ms: float = LAG_WARNING_MS) -> str | None:
     """One Rich-markup line for an event, or None for events not worth a line (a quiet loop)."""
-    stamp = time.strftime("%H:%M:%S", time.localtime(event.get("t", 0.0)))
-    millis = int((event.get("t", 0.0) % 1) * 1000)
-    when = f"[dim]{stamp}.{millis:03d}[/]"
+    # datetime rounds to the microsecond, so 0.123 does not print as .122.
+    stamp = datetime.fromtimestamp(float(event.get("t", 0.0))).strftime("%H:%M:%S.%f")[:-3]
+    when = f"[dim]{stamp}[/]"
     if event.get("type") == "lag":
         lag = float(event.get("ms", 0.0))
         if lag < lag_warning_ms:
