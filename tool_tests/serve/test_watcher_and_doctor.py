@@ -104,3 +104,14 @@ def test_doctor_all_green_on_a_healthy_machine(tmp_path: Path) -> None:
         "Python", "Packages", "Port", "Workspace", "Database", "Terminal",
     ]  # fmt: skip
     assert all(f.ok is not False for f in findings), findings
+
+
+def test_server_log_lines_that_matter_stand_out() -> None:
+    from vibecode.serve.session import log_style
+
+    assert log_style('INFO:     127.0.0.1:5 - "GET /health HTTP/1.1" 200 OK') == "dim"
+    assert log_style("WARNING:  WatchFiles detected changes in 'app/main.py'. Reloading...") == (
+        "yellow"
+    )
+    assert log_style("ERROR:    Exception in ASGI application") == "red"
+    assert log_style("SyntaxError: invalid syntax") == "red"

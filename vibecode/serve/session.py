@@ -176,10 +176,19 @@ def _announce(
     console.print(Panel(text, border_style="green", expand=False))
 
 
+def log_style(line: str) -> str:
+    """How a server log line is shown: errors stand out, requests and chatter stay dim."""
+    if line.startswith(("ERROR", "Traceback", "CRITICAL")) or "Error:" in line:
+        return "red"
+    if line.startswith("WARNING"):
+        return "yellow"
+    return "dim"
+
+
 def _echo(console: Console, line: str) -> None:
     from rich.text import Text
 
-    console.print(Text(line, style="dim"), highlight=False, soft_wrap=True)
+    console.print(Text(line, style=log_style(line)), highlight=False, soft_wrap=True)
 
 
 def _report_migration(console: Console, result: migrations.MigrationResult | None) -> None:
