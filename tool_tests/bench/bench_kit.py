@@ -28,6 +28,8 @@ class Seen:
     headers: list[dict[str, str]] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     authorized: int = 0
+    peers: set[int] = field(default_factory=set)
+    """Client ports seen: one per connection the client opened."""
 
 
 def build_app(seen: Seen) -> web.Application:
@@ -35,7 +37,25 @@ def build_app(seen: Seen) -> web.Application:
 
     async def ok(request: web.Request) -> web.Response:
         seen.hits += 1
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        if peer:
+            seen.peers.add(peer[1])
         return web.Response(text="ok")
+
+    async def close(request: web.Request) -> web.Response:
+        seen.hits += 1
+        return web.Response(text="bye", headers={"Connection": "close"})
+
+    async def chunked(request: web.Request) -> web.StreamResponse:
+        seen.hits += 1
+        response = web.StreamResponse()
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for part in (b"one ", b"two ", b"three"):
+            await response.write(part)
+            await asyncio.sleep(0.005)
+        await response.write_eof()
+        return response
 
     async def delay(request: web.Request) -> web.Response:
         seen.hits += 1
@@ -80,6 +100,8 @@ def build_app(seen: Seen) -> web.Application:
     app = web.Application()
     app.router.add_get("/ok", ok)
     app.router.add_get("/health", ok)
+    app.router.add_get("/close", close)
+    app.router.add_get("/chunked", chunked)
     app.router.add_get("/delay", delay)
     app.router.add_get("/mixed", mixed)
     app.router.add_get("/stall", stall)

@@ -25,13 +25,30 @@ from bench_kit import FakeServer, RawServer, Seen, build_app, cli
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
     """The fake server with known delays, started in a background thread."""
+    yield from serve_fake()
+
+
+@pytest.fixture
+def impatient_server() -> Iterator[FakeServer]:
+    """The fake server closing keep-alive connections idle for more than 0.1 s."""
+    yield from serve_fake(keepalive_timeout=0.1)
+
+
+@pytest.fixture(params=["fast", "aiohttp"])
+def client(request: pytest.FixtureRequest) -> str:
+    """Each HTTP transport of the load generator."""
+    return str(request.param)
+
+
+def serve_fake(**runner_options: Any) -> Iterator[FakeServer]:
+    """Run the fake app in a thread until the generator is closed."""
     seen = Seen()
     loop = asyncio.new_event_loop()
     started = threading.Event()
     holder: dict[str, Any] = {}
 
     async def start() -> None:
-        runner = web.AppRunner(build_app(seen), access_log=None)
+        runner = web.AppRunner(build_app(seen), access_log=None, **runner_options)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()

@@ -74,6 +74,7 @@ def test_ctrl_c_prints_the_results_so_far(
         (["http://127.0.0.1:9/", "--json-body", "{nope"], "--json-body is not valid JSON"),
         (["http://127.0.0.1:9/", "--save", "out.png"], ".svg or .html"),
         (["http://127.0.0.1:9/", "-c", "2", "--processes", "3"], "--processes cannot exceed"),
+        (["http://127.0.0.1:9/", "--client", "curl"], "--client must be one of: fast, aiohttp"),
         ([], "what should I benchmark?"),
         (["/health"], "no server is running"),
     ],

@@ -15,9 +15,11 @@ from vibecode.bench.result import LoadResult, Progress
 from vibecode.bench.stats import summarize
 
 
-def test_fixed_delays_give_the_expected_percentiles(server: FakeServer) -> None:
+def test_fixed_delays_give_the_expected_percentiles(server: FakeServer, client: str) -> None:
     # Every tenth request takes 100 ms, the others 10 ms.
-    config = LoadConfig(url=f"{server.url}/mixed?seq=${{seq}}", concurrency=5, requests=100)
+    config = LoadConfig(
+        url=f"{server.url}/mixed?seq=${{seq}}", concurrency=5, requests=100, client=client
+    )
     summary = summarize(run_load(config))
     latency = summary["latency_ms"]
     assert summary["requests"] == 100
@@ -72,8 +74,9 @@ def test_duration_run_counts_the_requests_still_in_flight(server: FakeServer) ->
     assert server.seen.finished == server.seen.hits == 8
 
 
-def test_seq_headers_and_json_body_reach_the_server(server: FakeServer) -> None:
+def test_seq_headers_and_json_body_reach_the_server(server: FakeServer, client: str) -> None:
     config = LoadConfig(
+        client=client,
         url=f"{server.url}/echo?n=${{seq}}",
         method="POST",
         headers={"X-Token": "abc"},
@@ -98,31 +101,39 @@ def test_statuses_are_counted_by_code(server: FakeServer) -> None:
     assert result.failed == 0
 
 
-def test_connection_refused_counts_as_connect(refused_url: str) -> None:
-    result = run_load(LoadConfig(url=refused_url, concurrency=2, requests=6))
+def test_connection_refused_counts_as_connect(refused_url: str, client: str) -> None:
+    result = run_load(LoadConfig(url=refused_url, concurrency=2, requests=6, client=client))
     assert result.errors == {"connect": 6}
     assert result.completed == 0
     assert "connect" in result.error_samples
 
 
-def test_a_reset_connection_counts_as_reset(reset_server: RawServer) -> None:
-    result = run_load(LoadConfig(url=reset_server.url, concurrency=2, requests=6))
+def test_a_reset_connection_counts_as_reset(reset_server: RawServer, client: str) -> None:
+    result = run_load(LoadConfig(url=reset_server.url, concurrency=2, requests=6, client=client))
     assert result.errors == {"reset": 6}
     assert result.sent == 6
 
 
-def test_a_silent_server_counts_as_timeout(silent_server: RawServer) -> None:
-    config = LoadConfig(url=silent_server.url, concurrency=3, requests=3, timeout=0.3)
+def test_a_silent_server_counts_as_timeout(silent_server: RawServer, client: str) -> None:
+    config = LoadConfig(
+        url=silent_server.url, concurrency=3, requests=3, timeout=0.3, client=client
+    )
     result = run_load(config)
     assert result.errors == {"timeout": 3}
     assert result.in_flight == 0
 
 
-def test_open_loop_counts_latency_from_when_each_request_was_due(server: FakeServer) -> None:
+def test_open_loop_counts_latency_from_when_each_request_was_due(
+    server: FakeServer, client: str
+) -> None:
     # 100 req/s; the 30th request blocks the server for 500 ms. About 50 requests fall due
     # during the stall: each must show the wait, not only the one that caused it.
     config = LoadConfig(
-        url=f"{server.url}/stall?at=30&ms=500", rate=100, concurrency=64, duration=1.5
+        url=f"{server.url}/stall?at=30&ms=500",
+        rate=100,
+        concurrency=64,
+        duration=1.5,
+        client=client,
     )
     result = run_load(config)
     assert result.failed == 0
@@ -176,3 +187,35 @@ def test_processes_merge_their_counts_and_histograms(server: FakeServer) -> None
     assert result.histogram.get_total_count() == 41
     assert result.status == {200: 41}
     assert server.seen.hits == 41
+
+
+def test_the_fast_client_keeps_connections_alive(server: FakeServer) -> None:
+    result = run_load(LoadConfig(url=f"{server.url}/ok", concurrency=3, requests=60))
+    assert result.status == {200: 60}
+    assert len(server.seen.peers) == 3
+
+
+def test_the_fast_client_reconnects_when_the_server_says_close(server: FakeServer) -> None:
+    result = run_load(LoadConfig(url=f"{server.url}/close", concurrency=2, requests=20))
+    assert result.status == {200: 20}
+    assert result.failed == 0
+
+
+def test_the_fast_client_survives_idle_connections_closed_by_the_server(
+    impatient_server: FakeServer,
+) -> None:
+    # 5 req/s on one connection, the server drops connections idle for 0.1 s: every request
+    # finds its connection closed, and none may count as an error.
+    config = LoadConfig(url=f"{impatient_server.url}/ok", rate=5, concurrency=1, duration=1.0)
+    result = run_load(config)
+    assert result.failed == 0
+    assert result.completed >= 4
+
+
+def test_the_fast_client_reads_chunked_bodies_and_head_answers(server: FakeServer) -> None:
+    chunked = run_load(LoadConfig(url=f"{server.url}/chunked", concurrency=2, requests=6))
+    assert chunked.status == {200: 6}
+    assert chunked.histogram.get_min_value() >= 15_000  # three 5 ms pauses between chunks
+    head = run_load(LoadConfig(url=f"{server.url}/ok", method="HEAD", concurrency=2, requests=6))
+    assert head.status == {200: 6}
+    assert head.failed == 0

@@ -14,6 +14,7 @@ SEQ = "${seq}"
 """The per-request counter placeholder, filled in the URL and the body of every request."""
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+CLIENTS = ("fast", "aiohttp")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class LoadConfig:
     """Seconds of load before measuring starts; those requests are not counted."""
     timeout: float = 10.0
     processes: int = 1
+    client: str = "fast"
+    """`fast` (keep-alive HTTP/1.1 on asyncio with a C parser) or `aiohttp`."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
@@ -61,6 +64,8 @@ class LoadConfig:
             raise VibecodeError("--warmup cannot be negative")
         if self.timeout <= 0:
             raise VibecodeError("--timeout must be positive")
+        if self.client not in CLIENTS:
+            raise VibecodeError(f"--client must be one of: {', '.join(CLIENTS)}")
         if self.processes < 1:
             raise VibecodeError("--processes must be at least 1")
         if self.processes > self.concurrency:
@@ -101,4 +106,5 @@ class LoadConfig:
             warmup=self.warmup,
             timeout=self.timeout,
             processes=1,
+            client=self.client,
         )

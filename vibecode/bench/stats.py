@@ -61,6 +61,7 @@ def summarize(result: LoadResult) -> dict[str, Any]:
         "mode": "open" if result.config.rate is not None else "closed",
         "concurrency": result.config.concurrency,
         "rate": result.config.rate,
+        "client": result.config.client,
         "requests": completed,
         "sent": result.sent,
         "failed": result.failed,
