@@ -185,3 +185,17 @@ def test_watch_lines_for_requests_and_only_notable_lag() -> None:
     assert format_event({"type": "lag", "t": 1.0, "ms": 3.0, "pid": 7}) is None
     blocked = format_event({"type": "lag", "t": 1.0, "ms": 850.0, "pid": 7})
     assert blocked is not None and "event loop blocked 850 ms" in blocked
+
+
+async def test_paths_with_quotes_and_unicode_arrive_intact(
+    tap_dir: Path, tapped: list[TapMiddleware]
+) -> None:
+    app = TapMiddleware(hello_app, tap_dir=tap_dir, flush_interval=0.01)
+    tapped.append(app)
+    odd = '/posts/"é\\\n'
+    with TapReader(tap_dir, name="test") as reader:
+        await call(app, odd)
+        await asyncio.sleep(0.05)
+        events = [e for e in reader.drain() if e["type"] == "request"]
+
+    assert [e["path"] for e in events] == [odd]

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
+from json.encoder import encode_basestring_ascii as quote
 from pathlib import Path
 from typing import Any
 
-from vibecode.tap.channel import encode_batch, reader_sockets
+from vibecode.tap.channel import reader_sockets
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -29,6 +31,10 @@ FLUSH_INTERVAL = 0.05
 LAG_INTERVAL = 0.25
 MAX_PENDING = 10_000
 EVENTS_PER_DATAGRAM = 400
+REQUEST_EVENT = (
+    '{"type":"request","t":%.6f,"method":%s,"path":%s,"status":%d,"ms":%.3f,"bytes":%d,'
+    '"client":%s,"pid":%d}'
+)
 
 
 class TapMiddleware:
@@ -146,35 +152,34 @@ class TapMiddleware:
         self.pending.clear()
         try:
             readers = reader_sockets(self.tap_dir)
-            events = [self._event(item) for item in pending] if readers else []
-            datagrams = (
-                [
-                    encode_batch(events[i : i + EVENTS_PER_DATAGRAM])
-                    for i in range(0, len(events), EVENTS_PER_DATAGRAM)
-                ]
-                if readers
-                else []
-            )
+            if not readers:
+                return
+            encoded = [self._encode(item) for item in pending]
+            datagrams = [
+                ("[" + ",".join(encoded[i : i + EVENTS_PER_DATAGRAM]) + "]").encode()
+                for i in range(0, len(encoded), EVENTS_PER_DATAGRAM)
+            ]
             for reader in readers:
                 self._send_all(reader, datagrams)
         except Exception:
             pass
 
-    def _event(self, item: tuple[Any, ...] | dict[str, Any]) -> dict[str, Any]:
+    def _encode(self, item: tuple[Any, ...] | dict[str, Any]) -> str:
         if isinstance(item, dict):
-            return item
+            return json.dumps(item, separators=(",", ":"))
+        # Formatting the JSON object directly is about 3x cheaper than a dict + json.dumps,
+        # and this runs in the served app's process.
         began, ended, method, path, client, status, size = item
-        return {
-            "type": "request",
-            "t": round(began + self._clock_offset, 6),
-            "method": method,
-            "path": path,
-            "status": status,
-            "ms": round((ended - began) * 1000, 3),
-            "bytes": size,
-            "client": client[0] if client else None,
-            "pid": self.pid,
-        }
+        return REQUEST_EVENT % (
+            began + self._clock_offset,
+            quote(method),
+            quote(path),
+            status,
+            (ended - began) * 1000,
+            size,
+            quote(client[0]) if client else "null",
+            self.pid,
+        )
 
     def _send_all(self, reader: str, datagrams: list[bytes]) -> None:
         assert self._socket is not None
