@@ -147,7 +147,7 @@ async def test_a_broken_app_shows_its_import_error(
         await pilot.pause()
         text = screen_text(app)
         assert "DOWN" in text
-        assert "The workspace app does not start:" in text
+        assert "The server cannot start:" in text
         assert "ModuleNotFoundError: No module named" in text  # wrapped in the panel
         assert "'app.api.users'" in text
         assert "start" in fake.calls
@@ -191,7 +191,13 @@ async def test_bench_shows_progress_then_results(clock: FrozenClock) -> None:
         assert [line.split()[0] for line in seen[:4]] == ["await", "await", "blocking", "blocking"]
         assert [line.split()[-1] for line in seen[:4]] == ["25%", "50%", "75%", "100%"]
         assert seen[-1] == panel.progress == ""  # the progress line goes when the bench ends
+        assert "Benchmark 1 of 2 blocking-vs-async" in activity(app)
         assert "blocking: 19 req/s" in activity(app)
+        await pilot.press("b")  # the step's next scenario
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Benchmark 2 of 2 hashing-on-vs-off-loop" in activity(app)
+        assert fake.calls[-2:] == ["bench blocking-vs-async", "bench hashing-on-vs-off-loop"]
 
 
 async def test_diff_toggles_in_place_of_the_live_table(

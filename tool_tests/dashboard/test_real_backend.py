@@ -185,7 +185,7 @@ def test_bench_runs_the_steps_scenario_with_progress(tmp_path: Path) -> None:
         backend.goto(1)
         assert backend.start_server().up
         progress: list[BenchProgress] = []
-        outcome = backend.run_bench(1, on_progress=progress.append)
+        outcome = backend.run_bench("health-vs-openapi", on_progress=progress.append)
     finally:
         backend.close()
     assert outcome.name == "health-vs-openapi"

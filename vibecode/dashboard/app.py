@@ -59,7 +59,7 @@ HELP_NOTES = {
     "next_step": "saves edited files first, like `vibecode next`",
     "previous_step": "saves edited files first, like `vibecode prev`",
     "demo": "fire the step's demo requests",
-    "bench": "run the step's benchmark scenario, with progress",
+    "bench": "run the step's benchmark scenario with progress; again: its next one",
     "toggle_server": "start the server, or stop the one the dashboard started",
     "restart_server": "stop, then start again",
     "toggle_diff": "show what this step changes, in place of the live table",
@@ -133,6 +133,8 @@ class DashboardApp(App[None]):
         self._talk_started = self.clock.monotonic()
         self._step_started = self._talk_started
         self._job: str | None = None
+        self._bench_turn: dict[int, int] = {}
+        """Per step, which of its benchmark scenarios `b` runs next."""
         self.course_panel = CoursePanel(backend.course, id="course")
         self.server_panel = ServerPanel(id="server")
         self.metrics = MetricsPanel(id="metrics")
@@ -419,22 +421,26 @@ class DashboardApp(App[None]):
         self._ui(self.activity.add, line)
 
     def action_bench(self) -> None:
-        """Run the current step's benchmark scenario."""
+        """Run the current step's benchmark scenario; the next press runs its next one."""
         step = self.step
         if step == 0 or not self.backend.course.step(step).benches:
             self._say(f"Step {step} has no benchmark scenario.", WARN)
             return
         if self._claim_job("benchmark"):
-            scenario = self.backend.course.step(step).benches[0]
-            self._say(f"Benchmark {scenario.name}: {scenario.title}", "bold")
-            self._run_bench(step)
+            benches = self.backend.course.step(step).benches
+            index = self._bench_turn.get(step, 0) % len(benches)
+            self._bench_turn[step] = index + 1
+            scenario = benches[index]
+            which = f" {index + 1} of {len(benches)}" if len(benches) > 1 else ""
+            self._say(f"Benchmark{which} {scenario.name}: {scenario.title}", "bold")
+            self._run_bench(scenario.name)
 
     @work(thread=True, group="bench")
-    def _run_bench(self, step: int) -> None:
+    def _run_bench(self, name: str) -> None:
         panel = self.activity
         try:
             outcome: BenchOutcome | None = self._call(
-                lambda: self.backend.run_bench(step, on_progress=self._bench_progress_from_thread)
+                lambda: self.backend.run_bench(name, on_progress=self._bench_progress_from_thread)
             )
         finally:
             self._job = None

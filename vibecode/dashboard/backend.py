@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from vibecode.course.manifest import Course
+from vibecode.course.manifest import BenchScenario, Course
 from vibecode.dashboard.sample import sample_course
 from vibecode.errors import VibecodeError
 
@@ -133,9 +133,9 @@ class Backend(Protocol):
         ...
 
     def run_bench(
-        self, number: int, *, on_progress: Callable[[BenchProgress], None]
+        self, scenario: str, *, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
-        """Run step `number`'s benchmark scenario, reporting progress."""
+        """Run the benchmark scenario named `scenario` against the server, reporting progress."""
         ...
 
     def step_diff(self, number: int) -> str:
@@ -283,14 +283,16 @@ class FakeBackend:
         return lines
 
     def run_bench(
-        self, number: int, *, on_progress: Callable[[BenchProgress], None]
+        self, scenario: str, *, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
         """Report progress through both sides, then a canned comparison."""
-        self.calls.append(f"bench {number}")
-        step = self.course_.step(number)
-        if not step.benches:
-            raise VibecodeError(f"step {number} has no benchmark scenario")
-        scenario = step.benches[0]
+        self.calls.append(f"bench {scenario}")
+        _, found = self.course_.find_bench(scenario)
+        return self._canned_bench(found, on_progress)
+
+    def _canned_bench(
+        self, scenario: BenchScenario, on_progress: Callable[[BenchProgress], None]
+    ) -> BenchOutcome:
         for side in (scenario.a.label, scenario.b.label):
             for fraction in (0.25, 0.5):
                 offset = 0.0 if side == scenario.a.label else 0.5

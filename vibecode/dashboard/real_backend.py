@@ -229,13 +229,13 @@ class RealBackend:
         return [line(result) for result in results]
 
     def run_bench(
-        self, number: int, *, on_progress: Callable[[BenchProgress], None]
+        self, scenario_name: str, *, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
-        """Run the step's first benchmark scenario on the running server, A then B."""
+        """Run a benchmark scenario on the running server, side A then side B."""
         from vibecode.bench.result import Progress
         from vibecode.bench.scenarios import run_scenario
 
-        scenario = self._course.step(number).benches[0]
+        _, scenario = self._course.find_bench(scenario_name)
         sides = [scenario.a.label, scenario.b.label]
         current = {"side": sides[0]}
 

@@ -43,6 +43,13 @@ def sample_course(root: Path = Path("/nonexistent/steps")) -> Course:
         b=BenchTarget(label="blocking", method="GET", path="/demo/blocking-sleep?ms=50"),
         probe="/health",
     )
+    hashing = BenchScenario(
+        name="hashing-on-vs-off-loop",
+        title="Argon2 inside async def vs in a thread",
+        a=BenchTarget(label="off-loop", method="POST", path="/demo/hash-off-loop"),
+        b=BenchTarget(label="on-loop", method="POST", path="/demo/hash-on-loop"),
+        concurrency=8,
+    )
     return Course(
         root=root,
         steps=(
@@ -67,7 +74,7 @@ def sample_course(root: Path = Path("/nonexistent/steps")) -> Course:
                 "Do not block the event loop",
                 "See the loop lag jump under time.sleep",
                 8,
-                benches=[blocking],
+                benches=[blocking, hashing],
             ),
             step(5, "posts", "Posts and eager loading", "GET /posts without N+1 queries", 12),
         ),

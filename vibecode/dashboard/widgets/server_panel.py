@@ -59,7 +59,8 @@ class ServerPanel(Static):
         if self.busy:
             parts.append(Text(self.busy, WARN))
         if status.error:
-            parts.append(Text("The workspace app does not start:", BAD))
+            problem = "The app stopped loading:" if status.running else "The server cannot start:"
+            parts.append(Text(problem, BAD))
             parts.append(Text(status.error.strip()))
         else:
             lines = status.log_tail or ("(no log yet)",)
