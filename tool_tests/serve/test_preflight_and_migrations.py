@@ -96,7 +96,8 @@ def tables(workspace: Path) -> set[str]:
 
 def test_going_back_a_step_moves_the_sqlite_database_aside(app_workspace: Path) -> None:
     fixtures.add_migrations(app_workspace, revisions=2)
-    assert migrations.upgrade(app_workspace, database_url=None).ran
+    first = migrations.upgrade(app_workspace, database_url=None)
+    assert first.ran and first.moved_aside is None
     assert tables(app_workspace) == {"t1", "t2"}
 
     (app_workspace / "migrations" / "versions" / "r2.py").unlink()  # back to step "1"
@@ -107,6 +108,16 @@ def test_going_back_a_step_moves_the_sqlite_database_aside(app_workspace: Path) 
     assert result.moved_aside.parent == app_workspace / ".vibecode" / "saved-db"
     assert result.moved_aside.exists()
     assert tables(app_workspace) == {"t1"}
+
+
+def test_applied_revisions_come_from_alembics_log() -> None:
+    log = (
+        "INFO  [alembic.runtime.migration] Will assume non-transactional DDL.\n"
+        "INFO  [alembic.runtime.migration] Running upgrade  -> 0001_users, Create users.\n"
+        "INFO  [alembic.runtime.migration] Running upgrade 0001_users -> 0002_posts, Posts.\n"
+    )
+    assert migrations.applied_revisions(log) == ("0001_users", "0002_posts")
+    assert migrations.applied_revisions("INFO  [alembic] Context impl SQLiteImpl.") == ()
 
 
 def test_a_failing_migration_gives_alembics_reason(app_workspace: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from vibecode.serve.preflight import last_error_line
 MIGRATION_TIMEOUT = 120.0
 UNKNOWN_REVISION = "Can't locate revision"
 SAVED_DB_DIR = "saved-db"
+RUNNING_UPGRADE = re.compile(r"Running upgrade [^\n]*?-> (?P<revision>[^,\s]+)")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class MigrationResult:
     """False when the workspace has no alembic.ini (a step before migrations exist)."""
     moved_aside: Path | None = None
     """Where an out-of-date SQLite database was moved before rebuilding it."""
+    applied: tuple[str, ...] = ()
+    """The revisions this run applied (`0002_posts`), from Alembic's log; empty when up to date."""
 
 
 def upgrade(workspace: Path, *, database_url: str | None) -> MigrationResult:
@@ -40,7 +44,7 @@ def upgrade(workspace: Path, *, database_url: str | None) -> MigrationResult:
     url = database_url or sqlite_url(workspace)
     completed = _alembic_upgrade(workspace, url)
     if completed.returncode == 0:
-        return MigrationResult(ran=True)
+        return MigrationResult(ran=True, applied=applied_revisions(completed.stderr))
     output = completed.stdout + completed.stderr
     if UNKNOWN_REVISION not in output:
         raise VibecodeError(f"migrations failed: {_short_reason(output)}")
@@ -58,7 +62,12 @@ def upgrade(workspace: Path, *, database_url: str | None) -> MigrationResult:
         raise VibecodeError(
             f"migrations failed: {_short_reason(completed.stdout + completed.stderr)}"
         )
-    return MigrationResult(ran=True, moved_aside=moved)
+    return MigrationResult(ran=True, moved_aside=moved, applied=applied_revisions(completed.stderr))
+
+
+def applied_revisions(log: str) -> tuple[str, ...]:
+    """Revisions named in Alembic's `Running upgrade a -> b, message` lines."""
+    return tuple(match["revision"] for match in RUNNING_UPGRADE.finditer(log))
 
 
 def move_database_aside(workspace: Path) -> Path:

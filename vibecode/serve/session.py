@@ -199,7 +199,10 @@ def _report_migration(console: Console, result: migrations.MigrationResult | Non
             "[yellow]The database came from a later step: moved it to "
             f"{result.moved_aside} and rebuilt it.[/]"
         )
-    console.print("[dim]Migrations applied.[/]")
+    if result.applied:
+        console.print(f"[green]Migrations applied:[/] {', '.join(result.applied)}", highlight=False)
+    else:
+        console.print("[dim]The database is at the latest migration.[/]")
 
 
 def _report_step_change(
