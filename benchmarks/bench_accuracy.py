@@ -8,6 +8,7 @@ One uvicorn worker (uvloop, httptools, no access log) serves `accuracy_app.py`. 
 alternating order, and the medians of the runs are compared:
 
 1. trivial endpoint: vibecode's req/s at least 0.95 of wrk's (the client is not the bottleneck);
+   `--client aiohttp` is measured too, for reference;
 2. 50 ms `await asyncio.sleep` at concurrency 50: req/s within 10 % of wrk's;
 3. 50 ms `time.sleep` inside `async def` (the loop is blocked, about 20 req/s): every request
    vibecode sent is accounted for (answered, failed or in flight), while wrk drops answers slower
@@ -118,42 +119,51 @@ def wrk(url: str, *, seconds: float, connections: int) -> Wrk:
     )
 
 
-def vibecode(url: str, *, seconds: float, connections: int, processes: int, warmup: float) -> Any:
+def vibecode(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    processes: int,
+    warmup: float,
+    client: str = "fast",
+) -> Any:
     command = [sys.executable, "-m", "vibecode", "bench", url, "-c", str(connections)]
     command += ["-d", str(seconds), "--warmup", str(warmup), "--processes", str(processes)]
-    command += ["--json"]
+    command += ["--client", client, "--json"]
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(done.stdout)
 
 
 def back_to_back(
-    url: str, args: argparse.Namespace, *, runs: int
-) -> tuple[list[float], list[float], list[Any]]:
-    """wrk and vibecode, alternating which goes first, `runs` times each."""
-    wrk_rps: list[float] = []
-    ours: list[Any] = []
+    url: str, args: argparse.Namespace, *, runs: int, also_aiohttp: bool = False
+) -> tuple[list[float], list[float], list[float]]:
+    """wrk and vibecode (and vibecode --client aiohttp), rotating the order, `runs` times."""
+    tools = ["wrk", "fast", "aiohttp"] if also_aiohttp else ["wrk", "fast"]
+    rps: dict[str, list[float]] = {tool: [] for tool in tools}
     for index in range(runs):
-        order = ("wrk", "vibecode") if index % 2 == 0 else ("vibecode", "wrk")
-        for tool in order:
+        line = []
+        for tool in tools[index % len(tools) :] + tools[: index % len(tools)]:
             if tool == "wrk":
-                wrk_rps.append(wrk(url, seconds=args.seconds, connections=args.connections).rps)
-            else:
-                ours.append(
-                    vibecode(
-                        url,
-                        seconds=args.seconds,
-                        connections=args.connections,
-                        processes=args.processes,
-                        warmup=0.5,
-                    )
-                )
-        print(
-            f"    run {index + 1}: wrk {wrk_rps[-1]:,.0f} req/s   vibecode {ours[-1]['rps']:,.0f}"
-            f" req/s (client {ours[-1]['client_cpu']:.0%} busy"
-            f"{', CLIENT-BOUND' if ours[-1]['client_bound'] else ''})",
-            flush=True,
-        )
-    return wrk_rps, [o["rps"] for o in ours], ours
+                rps[tool].append(wrk(url, seconds=args.seconds, connections=args.connections).rps)
+                line.append(f"wrk {rps[tool][-1]:,.0f}")
+                continue
+            ours = vibecode(
+                url,
+                seconds=args.seconds,
+                connections=args.connections,
+                processes=args.processes,
+                warmup=0.5,
+                client=tool,
+            )
+            rps[tool].append(ours["rps"])
+            bound = ", CLIENT-BOUND" if ours["client_bound"] else ""
+            line.append(
+                f"vibecode --client {tool} {ours['rps']:,.0f}"
+                f" (client {ours['client_cpu']:.0%} busy{bound})"
+            )
+        print(f"    run {index + 1} (req/s): " + "; ".join(line), flush=True)
+    return rps["wrk"], rps["fast"], rps.get("aiohttp", [])
 
 
 def verdict(ok: bool) -> str:
@@ -180,13 +190,19 @@ def main() -> int:
         )
 
         print("1. trivial endpoint", flush=True)
-        wrk_rps, our_rps, _ = back_to_back(f"{base}/trivial", args, runs=args.runs)
+        wrk_rps, our_rps, aiohttp_rps = back_to_back(
+            f"{base}/trivial", args, runs=args.runs, also_aiohttp=True
+        )
         ratio = statistics.median(our_rps) / statistics.median(wrk_rps)
         results.append(ratio >= 0.95)
         print(
             f"   median: wrk {statistics.median(wrk_rps):,.0f} req/s, vibecode"
             f" {statistics.median(our_rps):,.0f} req/s -> ratio {ratio:.3f} (target >= 0.95)"
-            f"  {verdict(ratio >= 0.95)}\n"
+            f"  {verdict(ratio >= 0.95)}"
+        )
+        print(
+            f"   for reference, --client aiohttp: {statistics.median(aiohttp_rps):,.0f} req/s"
+            f" -> ratio {statistics.median(aiohttp_rps) / statistics.median(wrk_rps):.3f}\n"
         )
 
         print("2. 50 ms awaiting endpoint", flush=True)
