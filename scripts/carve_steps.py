@@ -117,9 +117,7 @@ def config(n: int) -> str:
     if n < DB:
         return hand(2, "app/core/config.py")
     t = final("app/core/config.py")
-    t = block(
-        t, "    # PostgreSQL pool (ignored on SQLite)", "    # How long a SQLite writer", n, PG
-    )
+    t = block(t, "    # PostgreSQL pool", "    # How long a SQLite writer", n, PG)
     t = block(t, "    # Mount /demo/*", "    def check_production_safety", n, DEMO)
     t = block(t, "    log_level: Annotated[", "\n    database_url", n, REQID, new="")
     t = block(t, "    secret_key: SecretStr", "    # Argon2id cost", n, LOGIN)

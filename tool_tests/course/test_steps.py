@@ -236,7 +236,9 @@ def test_last_step_is_the_reference_app() -> None:
         for path in reference.keys() | checkpoint.keys()
         if reference.get(path) != checkpoint.get(path)
     )
-    assert not differing, f"run scripts/sync_last_step.py; differing: {differing}"
+    assert not differing, (
+        f"run scripts/carve_steps.py (or sync_last_step.py); differing: {differing}"
+    )
 
 
 def test_every_checkpoint_passes_the_linters(tmp_path: Path) -> None:
