@@ -450,7 +450,8 @@ class DashboardApp(App[None]):
                 self._say_from_thread(line, "bold")
 
     def _bench_progress_from_thread(self, progress: BenchProgress) -> None:
-        line = f"{progress.side:>10} {progress_bar(progress.fraction)} {progress.detail}".rstrip()
+        side = progress.side if len(progress.side) <= 14 else progress.side[:13] + "…"
+        line = f"{side} {progress_bar(progress.fraction)} {progress.detail}".rstrip()
         self._ui(setattr, self.activity, "progress", line)
 
     # Help and messages ------------------------------------------------------------------

@@ -249,6 +249,10 @@ class RealBackend:
             detail = f"{snapshot.rps:,.0f} req/s  {snapshot.completed:,} done"
             if snapshot.errors:
                 detail += f"  {snapshot.errors:,} errors"
+            if snapshot.warming_up:
+                detail = "warming up"
+            elif done >= 1.0:
+                detail = f"waiting for {snapshot.in_flight:,} in flight"
             on_progress(BenchProgress(current["side"], (index + done) / 2, detail))
 
         self._stop.clear()

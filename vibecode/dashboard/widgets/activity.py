@@ -5,23 +5,25 @@ from __future__ import annotations
 from collections import deque
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widgets import RichLog, Static
 
 from vibecode.dashboard.theme import ACCENT, DIM
 
-BAR_WIDTH = 24
+BAR_WIDTH = 16
 
 
 def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
-    """`[██████░░░░] 60%`: the number is there, not only the bar."""
+    """`[██████░░░░]  60%`: the number is there, not only the bar."""
     fraction = min(1.0, max(0.0, fraction))
     filled = round(fraction * width)
     return f"[{'█' * filled}{'░' * (width - filled)}] {fraction:4.0%}"
 
 
-class ActivityPanel(Static):
-    """The last few lines of what the dashboard did, with a progress line while a bench runs."""
+class ActivityPanel(Vertical):
+    """A log of what the dashboard did (newest at the bottom) and a benchmark's progress line."""
 
     DEFAULT_CSS = """
     ActivityPanel {
@@ -30,41 +32,50 @@ class ActivityPanel(Static):
         border-title-style: bold;
         height: 6;
         padding: 0 1;
-        overflow: hidden;
     }
+    ActivityPanel > RichLog { height: 1fr; background: $background; scrollbar-size: 0 0; }
+    ActivityPanel > #progress {
+        height: 1;
+        display: none;
+        color: $primary;
+        text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    ActivityPanel.-busy > #progress { display: block; }
     """
 
     progress: reactive[str] = reactive("")
     """The running benchmark's progress line, or empty."""
 
-    def __init__(self, *, id: str | None = None, keep: int = 20) -> None:
+    def __init__(self, *, id: str | None = None, keep: int = 200) -> None:
         super().__init__(id=id)
         self.border_title = "Activity"
-        self.lines: deque[Text] = deque(maxlen=keep)
+        self.lines: deque[str] = deque(maxlen=keep)
+        self.log_view = RichLog(wrap=True, auto_scroll=True, max_lines=keep, markup=False)
+        self.progress_line = Static(id="progress")
+
+    def compose(self) -> ComposeResult:
+        yield self.log_view
+        yield self.progress_line
+
+    def on_mount(self) -> None:
+        self.log_view.write(Text("Press ? for the keys.", DIM))
 
     def add(self, line: str | Text, style: str = "") -> None:
-        """Append one line (newest at the bottom)."""
-        self.lines.append(line if isinstance(line, Text) else Text(line, style))
-        self.refresh()
+        """Append one line (newest at the bottom; long lines wrap)."""
+        text = line if isinstance(line, Text) else Text(line, style)
+        self.lines.append(text.plain)
+        self.log_view.write(text)
+
+    def watch_progress(self, line: str) -> None:
+        self.progress_line.update(Text(line, ACCENT))
+        self.set_class(bool(line), "-busy")
 
     @property
     def plain(self) -> str:
         """Every kept line as plain text (for tests and logs)."""
-        lines = [line.plain for line in self.lines]
+        lines = list(self.lines)
         if self.progress:
             lines.append(self.progress)
         return "\n".join(lines)
-
-    def render(self) -> Text:
-        room = max(1, self.size.height - (1 if self.progress else 0))
-        lines = list(self.lines)[-room:]
-        if not lines and not self.progress:
-            return Text("Press ? for the keys.", DIM)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for line in lines:
-            text.append_text(line)
-            text.append("\n")
-        if self.progress:
-            text.append(self.progress, ACCENT)
-        text.rstrip()
-        return text
