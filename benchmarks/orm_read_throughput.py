@@ -28,8 +28,11 @@ import time
 import urllib.request
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/vibecode_bench"
@@ -139,8 +142,8 @@ def _prepare_database(url: str, env: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def uvicorn_server(env: dict[str, str]) -> Iterator[str]:
-    """Start the benchmark app under uvicorn (1 worker), yield its URL, stop it."""
+def uvicorn_server(env: dict[str, str]) -> Iterator[tuple[str, psutil.Process]]:
+    """Start the benchmark app under uvicorn (1 worker), yield its URL and process, stop it."""
     port = _free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory"]
     command += ["benchmarks.orm_read_throughput:create_bench_app", "--host", "127.0.0.1"]
@@ -157,7 +160,7 @@ def uvicorn_server(env: dict[str, str]) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("uvicorn did not start") from None
                 time.sleep(0.1)
-        yield base
+        yield base, psutil.Process(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -187,20 +190,31 @@ def _seed(base: str, posts: int) -> str:
     return str(ids[len(ids) // 2])
 
 
-def wrk(url: str, *, seconds: int, connections: int) -> float:
-    """Run wrk on `url`; return requests per second (fail on any non-2xx answer or error)."""
+@dataclass
+class Measure:
+    """One wrk run: throughput, and the server's own CPU time per request."""
+
+    rps: float
+    cpu_us_per_request: float
+
+
+def wrk(url: str, *, seconds: int, connections: int, server: psutil.Process) -> Measure:
+    """Run wrk on `url` (fail on any non-2xx answer or socket error)."""
+    cpu_before = sum(server.cpu_times()[:2])
     result = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url],
         check=True,
         capture_output=True,
         text=True,
     )
+    cpu = sum(server.cpu_times()[:2]) - cpu_before
     if "Non-2xx" in result.stdout or "Socket errors" in result.stdout:
         raise RuntimeError(f"wrk saw errors:\n{result.stdout}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    if match is None:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    count = re.search(r"(\d+) requests in", result.stdout)
+    if rps is None or count is None:
         raise RuntimeError(result.stdout)
-    return float(match.group(1))
+    return Measure(float(rps.group(1)), cpu / int(count.group(1)) * 1e6)
 
 
 def _same_data(orm: dict[str, Any], raw: dict[str, Any]) -> bool:
@@ -232,29 +246,40 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     _prepare_database(url, env)
-    with uvicorn_server(env) as base:
+    with uvicorn_server(env) as (base, server):
         post_id = _seed(base, posts=100)
-        orm_url, raw_url = f"{base}/posts/{post_id}", f"{base}/raw/posts/{post_id}"
-        if not _same_data(_request(orm_url), _request(raw_url)):
+        urls = {"orm": f"{base}/posts/{post_id}", "raw": f"{base}/raw/posts/{post_id}"}
+        if not _same_data(_request(urls["orm"]), _request(urls["raw"])):
             raise RuntimeError("the two routes do not answer the same data")
-        wrk(orm_url, seconds=2, connections=args.connections)  # warm up both
-        wrk(raw_url, seconds=2, connections=args.connections)
-        figures: dict[str, list[float]] = {"orm": [], "raw": []}
-        for _ in range(args.rounds):
-            figures["orm"].append(wrk(orm_url, seconds=args.seconds, connections=args.connections))
-            figures["raw"].append(wrk(raw_url, seconds=args.seconds, connections=args.connections))
-    orm, raw = statistics.median(figures["orm"]), statistics.median(figures["raw"])
+        for url in urls.values():  # warm up both
+            wrk(url, seconds=2, connections=args.connections, server=server)
+        figures: dict[str, list[Measure]] = {"orm": [], "raw": []}
+        for _ in range(args.rounds):  # alternate, so drifts in machine load hit both
+            for name, url in urls.items():
+                figures[name].append(
+                    wrk(url, seconds=args.seconds, connections=args.connections, server=server)
+                )
     print(
         f"uvicorn (1 worker), PostgreSQL, wrk -t1 -c{args.connections} "
-        f"-d{args.seconds}s x {args.rounds} rounds, {os.cpu_count()} CPUs"
+        f"-d{args.seconds}s x {args.rounds} rounds, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
+    rps = {name: statistics.median(m.rps for m in runs) for name, runs in figures.items()}
+    cpu = {
+        name: statistics.median(m.cpu_us_per_request for m in runs)
+        for name, runs in figures.items()
+    }
     for name, route in (("orm", "/posts/{id}"), ("raw", "/raw/posts/{id}")):
-        runs = ", ".join(f"{r:.0f}" for r in figures[name])
-        median = statistics.median(figures[name])
-        print(f"{name}  GET {route:<16} median {median:7.0f} req/s  [{runs}]")
-    ratio = orm / raw
+        runs = ", ".join(f"{m.rps:.0f}" for m in figures[name])
+        print(
+            f"{name}  GET {route:<16} median {rps[name]:7.0f} req/s  [{runs}]  "
+            f"server CPU {cpu[name]:5.0f} us/request"
+        )
+    ratio = rps["orm"] / rps["raw"]
     verdict = "OK" if ratio >= TARGET_RATIO else "BELOW TARGET"
-    print(f"ratio ORM / raw: {ratio:.2f} (target >= {TARGET_RATIO}): {verdict}")
+    print(f"ratio ORM / raw, req/s: {ratio:.2f} (target >= {TARGET_RATIO}): {verdict}")
+    # On a shared machine req/s swings with other load; CPU per request barely does.
+    print(f"ratio ORM / raw, by server CPU per request: {cpu['raw'] / cpu['orm']:.2f}")
     return 0 if ratio >= TARGET_RATIO else 1
 
 
