@@ -153,10 +153,8 @@ class ServerProcess:
         )
 
     def last_problem(self) -> str:
-        """The most telling line of the log: the last error, or the last line."""
-        lines = self.log_tail(40)
-        errors = [line for line in lines if "Error" in line or "error" in line]
-        return (errors or lines or ["no output"])[-1].strip()
+        """The most telling line of the log: the last exception line, or the last line."""
+        return preflight.last_error_line(self.log_tail(40))
 
     def log_tail(self, n: int = 20) -> list[str]:
         """The last `n` lines of the server's log."""
