@@ -85,3 +85,27 @@ def test_fresh_postgres_database_is_created_and_dropped(tmp_path: Path) -> None:
         fresh.drop()
     with pytest.raises(VibecodeError, match=fresh.name):
         postgres.server_version(url)
+
+
+def test_a_short_benchmark_fails_on_no_answers_or_non_2xx() -> None:
+    from types import SimpleNamespace
+
+    from vibecode.rehearse.benchcheck import judge
+
+    def side(label: str, status: dict[int, int], samples: dict[str, str]) -> SimpleNamespace:
+        result = SimpleNamespace(
+            status=status, error_samples=samples, completed=sum(status.values())
+        )
+        return SimpleNamespace(label=label, result=result)
+
+    fine = SimpleNamespace(a=side("await", {200: 50}, {}), b=side("blocking", {200: 3}, {}))
+    broken = SimpleNamespace(
+        a=side("await", {200: 40, 500: 2, 401: 1}, {}),
+        b=side("blocking", {}, {"connect": "Connection refused"}),
+    )
+
+    assert judge(fine) == []
+    assert judge(broken) == [
+        "await: answered 1 x 401, 2 x 500",
+        "blocking: no answer (Connection refused)",
+    ]

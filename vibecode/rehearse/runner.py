@@ -102,9 +102,7 @@ def rehearse_step(
         problems += _tests(course, workspace, number, checks, database_url=test_database)
         phase("migrating")
         database_url = fresh.reset()
-        problems += _serve_and_fire(
-            course, step, workspace, database_url, fresh.kind, phase, checks
-        )
+        problems += _serve_and_fire(course, step, workspace, database_url, phase, checks)
     except VibecodeError as error:
         problems.append(str(error))
     return StepOutcome(
@@ -141,7 +139,6 @@ def _serve_and_fire(
     step: Step,
     workspace: Path,
     database_url: str,
-    database: str,
     phase: Callable[[str], None],
     checks: list[str],
 ) -> list[str]:
@@ -166,9 +163,7 @@ def _serve_and_fire(
             checks.append(_count(len(results), "demo"))
         for scenario in step.benches:
             phase(f"benchmark {scenario.name}")
-            problems += check_scenario(
-                course, scenario, workspace=workspace, base_url=server.url, database=database
-            )
+            problems += check_scenario(course, scenario, workspace=workspace, base_url=server.url)
             checks.append(f"bench {scenario.name}")
     finally:
         server.stop()
