@@ -301,3 +301,18 @@ async def test_a_running_server_with_a_broken_app_says_broken(
         await pilot.press("s")  # the process runs: s stops it
         await app.workers.wait_for_complete()
         assert fake.calls[-1] == "stop"
+
+
+async def test_a_failed_bench_is_retried_by_the_next_press(clock: FrozenClock) -> None:
+    fake = FakeBackend(now=clock.time, step=4, up=False)
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "the server is not running (press s to start it)" in activity(app)
+        fake.up = True
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        assert fake.calls[-2:] == ["bench blocking-vs-async", "bench blocking-vs-async"]

@@ -429,15 +429,15 @@ class DashboardApp(App[None]):
         if self._claim_job("benchmark"):
             benches = self.backend.course.step(step).benches
             index = self._bench_turn.get(step, 0) % len(benches)
-            self._bench_turn[step] = index + 1
             scenario = benches[index]
             which = f" {index + 1} of {len(benches)}" if len(benches) > 1 else ""
             self._say(f"Benchmark{which} {scenario.name}: {scenario.title}", "bold")
-            self._run_bench(scenario.name)
+            self._run_bench(step, index)
 
     @work(thread=True, group="bench")
-    def _run_bench(self, name: str) -> None:
+    def _run_bench(self, step: int, index: int) -> None:
         panel = self.activity
+        name = self.backend.course.step(step).benches[index].name
         try:
             outcome: BenchOutcome | None = self._call(
                 lambda: self.backend.run_bench(name, on_progress=self._bench_progress_from_thread)
@@ -446,6 +446,7 @@ class DashboardApp(App[None]):
             self._job = None
             self._ui(setattr, panel, "progress", "")
         if outcome is not None:
+            self._bench_turn[step] = index + 1  # a failed run is retried by the next press
             for line in outcome.lines:
                 self._say_from_thread(line, "bold")
 

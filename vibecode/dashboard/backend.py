@@ -287,6 +287,8 @@ class FakeBackend:
     ) -> BenchOutcome:
         """Report progress through both sides, then a canned comparison."""
         self.calls.append(f"bench {scenario}")
+        if not self.up:
+            raise VibecodeError("the server is not running", hint="press s to start it")
         _, found = self.course_.find_bench(scenario)
         return self._canned_bench(found, on_progress)
 
