@@ -57,7 +57,7 @@ def test_ctrl_c_prints_the_results_so_far(
         assert data["stopped_early"] is True
         assert data["requests"] > 0
         assert data["duration_s"] < 30
-        assert data["sent"] == data["requests"] + data["failed"] + data["in_flight"]
+        assert data["sent"] == data["requests"] + data["failed"] + data["unfinished"]
     else:
         assert "req/s" in stdout
         assert "results so far" in stdout

@@ -25,6 +25,7 @@ def measurement(label: str, latency_us: int, count: int, **changes: Any) -> Meas
         "histogram": histogram,
         "duration_s": 1.0,
         "sent": count,
+        "answered_in_window": count,
         "status": {200: count},
     }
     fields.update(changes)
@@ -42,12 +43,22 @@ def render(renderable: Any) -> str:
 def test_the_panel_shows_figures_bars_statuses_errors_and_lag() -> None:
     text = render(
         report.render_measurement(
-            measurement("await", 50_000, 960, errors={"timeout": 2}, sent=963, in_flight=1)
+            measurement(
+                "await",
+                50_000,
+                960,
+                errors={"timeout": 2},
+                sent=963,
+                unfinished=1,
+                in_flight=5,
+                oldest_in_flight_ms=51.0,
+            )
         )
     )
     for expected in ("960.0 req/s", "p50", "p99.9", "50.0 ms", "200", "timeout", "█"):
         assert expected in text
-    assert "963 sent = 960 answered + 2 failed + 1 in flight" in text
+    assert "963 sent = 960 answered + 2 failed + 1 unfinished" in text
+    assert "5 were still waiting (the oldest for 51.0 ms)" in text
     assert "n/a (not a vibecode server)" in text
 
 

@@ -20,6 +20,7 @@ def result_with(latencies_us: list[int], **changes: Any) -> LoadResult:
         "histogram": histogram,
         "duration_s": 2.0,
         "sent": len(latencies_us),
+        "answered_in_window": len(latencies_us),
         "status": {200: len(latencies_us)},
     }
     fields.update(changes)
@@ -42,7 +43,8 @@ def test_summary_has_the_documented_shape() -> None:
         sent=11,
         status={200: 6, 503: 2},
         errors={"timeout": 1, "reset": 1},
-        in_flight=1,
+        unfinished=1,
+        in_flight=3,
         loop_lag=LagSummary(samples=4, p50_ms=1.0, p99_ms=30.0, max_ms=31.0),
     )
     summary = stats.summarize(result)
@@ -52,8 +54,9 @@ def test_summary_has_the_documented_shape() -> None:
     assert set(summary["latency_ms"]) == {"p50", "p90", "p99", "p99_9", "max", "mean"}
     assert summary["status"] == {"200": 6, "503": 2}
     assert summary["errors"] == {"reset": 1, "timeout": 1}
-    assert summary["in_flight"] == 1
-    assert summary["sent"] == summary["requests"] + summary["failed"] + summary["in_flight"]
+    assert summary["in_flight"] == 3
+    assert summary["unfinished"] == 1
+    assert summary["sent"] == summary["requests"] + summary["failed"] + summary["unfinished"]
     assert summary["loop_lag_ms"] == {"samples": 4, "p50": 1.0, "p99": 30.0, "max": 31.0}
 
 

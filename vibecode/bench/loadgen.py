@@ -64,7 +64,13 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
 
 
 class _Run:
-    """The state of one run inside its event loop."""
+    """The state of one run inside its event loop.
+
+    The window runs from the end of the warm-up to the deadline (or, with a request count, to
+    the last answer). Throughput counts the answers that arrive inside it. Latency counts every
+    request sent inside it, to its answer: the ones still waiting at the deadline are waited
+    for (up to the timeout), so a slow answer is never left out of the percentiles.
+    """
 
     def __init__(
         self,
@@ -85,9 +91,11 @@ class _Run:
         self.status: dict[int, int] = {}
         self.errors: dict[str, int] = {}
         self.error_samples: dict[str, str] = {}
+        self.sent = 0  # sent inside the window
         self.failed = 0
-        self.started = 0
-        self.warmup = 0  # requests that finished before the end of the warm-up
+        self.done_by_end = 0  # of those, finished by the deadline
+        self.in_window = 0  # answers that arrived inside the window, whenever sent
+        self.warmup = 0  # sent during the warm-up
         self.seq = 0
         self.remaining = config.requests
         self.measure_ns = 0
@@ -114,6 +122,9 @@ class _Run:
     def _interrupt(self) -> None:
         self.interrupted = True
 
+    def _stopping(self) -> bool:
+        return self.interrupted or (self.stop is not None and self.stop.is_set())
+
     async def _drive(self) -> LoadResult:
         config = self.config
         clock = time.perf_counter_ns
@@ -138,20 +149,22 @@ class _Run:
             if all(d.done() for d in drivers) and not self.tasks:
                 end = now
                 break
-            if self.interrupted or (self.stop is not None and self.stop.is_set()):
+            if self._stopping():
                 end, stopped_early = now, True
                 break
-            window.append((now, self.completed))
+            window.append((now, self.in_window))
             if now >= next_progress:
                 next_progress = now + int(PROGRESS_EVERY_S * 1e9)
                 self._flush()
                 self._report(now, window)
             await asyncio.sleep(min(TICK_S, max(0.0, (self.end_ns - now) / 1e9)))
         cpu_fraction = self.cpu.stop()
+        in_window = self.in_window
+        in_flight = self.sent - self.done_by_end
         starts = [t for t in self.since if t] + list(self.due.values())
         oldest = (end - min(starts)) / 1e6 if starts else None
         if not stopped_early:
-            await self._drain(drivers)
+            stopped_early = not await self._drain(drivers)
         for task in [*drivers, *self.tasks]:
             task.cancel()
         await asyncio.gather(*drivers, *self.tasks, return_exceptions=True)
@@ -164,11 +177,13 @@ class _Run:
             config=config,
             histogram=self.histogram,
             duration_s=max(0.0, (end - self.measure_ns) / 1e9),
-            sent=self.started - self.warmup,
+            sent=self.sent,
+            answered_in_window=in_window,
             status=dict(self.status),
             errors=dict(self.errors),
             error_samples=dict(self.error_samples),
-            in_flight=self.started - self.warmup - self.recorded - self.failed,
+            in_flight=in_flight,
+            unfinished=self.sent - self.recorded - self.failed,
             warmup_requests=self.warmup,
             stopped_early=stopped_early,
             cpu_fraction=cpu_fraction,
@@ -176,35 +191,32 @@ class _Run:
             oldest_in_flight_ms=oldest,
         )
 
-    async def _drain(self, drivers: list[asyncio.Task[None]]) -> None:
-        """Let the requests still in flight finish (uncounted, up to the timeout), so the server
-        has no backlog of ours when the next run starts: a blocked server would otherwise
-        still be answering this run's requests during the next one."""
+    async def _drain(self, drivers: list[asyncio.Task[None]]) -> bool:
+        """Wait for the requests still in flight (up to the timeout); False if Ctrl-C cut it."""
         clock = time.perf_counter_ns
-        deadline = clock() + int(self.config.timeout * 1e9)
+        # A little past the timeout: every request has timed out by then, if not answered.
+        deadline = clock() + int((self.config.timeout + 0.5) * 1e9)
         next_progress = 0
         while any(not d.done() for d in drivers) or self.tasks:
             now = clock()
-            if (
-                now >= deadline
-                or self.interrupted
-                or (self.stop is not None and self.stop.is_set())
-            ):
-                return
+            if self._stopping():
+                return False
+            if now >= deadline:
+                return True
             if self.on_progress is not None and now >= next_progress:
                 next_progress = now + int(PROGRESS_EVERY_S * 1e9)
-                waiting = sum(1 for t in self.since if t) + len(self.due)
                 self.on_progress(
                     Progress(
                         elapsed_s=(now - self.measure_ns) / 1e9,
                         completed=self.completed,
                         errors=self.failed,
-                        in_flight=waiting,
+                        in_flight=self.sent - self.completed - self.failed,
                         rps=0.0,
                         draining=True,
                     )
                 )
             await asyncio.sleep(TICK_S)
+        return True
 
     @property
     def completed(self) -> int:
@@ -220,14 +232,14 @@ class _Run:
     def _report(self, now: int, window: deque[tuple[int, int]]) -> None:
         if self.on_progress is None:
             return
-        t0, c0 = window[0]
-        rps = (self.completed - c0) / ((now - t0) / 1e9) if now > t0 else 0.0
+        t0, answered = window[0]
+        rps = (self.in_window - answered) / ((now - t0) / 1e9) if now > t0 else 0.0
         self.on_progress(
             Progress(
                 elapsed_s=max(0.0, (now - self.measure_ns) / 1e9),
                 completed=self.completed,
                 errors=self.failed,
-                in_flight=self.started - self.warmup - self.completed - self.failed,
+                in_flight=self.sent - self.completed - self.failed,
                 rps=rps,
                 warming_up=now < self.measure_ns,
             )
@@ -242,24 +254,39 @@ class _Run:
 
     def _claim(self, started: int) -> bool:
         """Count a request about to be sent; False when the run has sent all it should."""
-        if started >= self.measure_ns and self.remaining is not None:
+        if started < self.measure_ns:
+            self.warmup += 1
+            return True
+        if self.remaining is not None:
             if self.remaining <= 0:
                 return False
             self.remaining -= 1
-        self.started += 1
+        self.sent += 1
         return True
 
-    # The window: a request belongs to the figures when it finishes between the end of the
-    # warm-up and the end of the run, whenever it started (so the warm-up's slow requests are
-    # not lost); one that finishes before is warm-up; one that has not finished is in flight.
+    def _finish(self, started: int, finished: int, code: int | None, exc: Exception | None) -> None:
+        """Count one finished request (answered with `code`, or failed with `exc`)."""
+        measure_ns, end_ns = self.measure_ns, self.end_ns
+        if code is not None and measure_ns <= finished <= end_ns:
+            self.in_window += 1
+        if started < measure_ns:
+            return  # sent during the warm-up: in the throughput at most
+        if finished <= end_ns:
+            self.done_by_end += 1
+        if code is None:
+            assert exc is not None
+            self._fail(exc)
+        else:
+            self.latencies.append((finished - started) // 1000)
+            self.status[code] = self.status.get(code, 0) + 1
 
     async def _worker(self, slot: int) -> None:
         """Closed loop: one request at a time, the next as soon as the last one is answered."""
         clock = time.perf_counter_ns
-        measure_ns, end_ns = self.measure_ns, self.end_ns
+        end_ns = self.end_ns
         transport = self.transport
         send, constant = transport.send, transport.constant
-        latencies, status, since = self.latencies, self.status, self.since
+        since, finish = self.since, self._finish
         while True:
             t0 = clock()
             if t0 >= end_ns or not self._claim(t0):
@@ -274,19 +301,10 @@ class _Run:
                 code = await send(prepared)
             except Exception as exc:
                 since[slot] = 0
-                finished = clock()
-                if finished < measure_ns:
-                    self.warmup += 1
-                elif finished <= end_ns:
-                    self._fail(exc)
+                finish(t0, clock(), None, exc)
                 continue
-            t1 = clock()
             since[slot] = 0
-            if t1 < measure_ns:
-                self.warmup += 1
-            elif t1 <= end_ns:
-                latencies.append((t1 - t0) // 1000)
-                status[code] = status.get(code, 0) + 1
+            finish(t0, clock(), code, None)
 
     async def _scheduler(self, start: int, rate: float) -> None:
         """Open loop: send each request when it is due, whether or not earlier ones came back."""
@@ -319,16 +337,7 @@ class _Run:
             code = await transport.send(prepared)
         except Exception as exc:
             del self.due[seq]
-            finished = time.perf_counter_ns()
-            if finished < self.measure_ns:
-                self.warmup += 1
-            elif finished <= self.end_ns:
-                self._fail(exc)
+            self._finish(due, time.perf_counter_ns(), None, exc)
             return
-        done = time.perf_counter_ns()
         del self.due[seq]
-        if done < self.measure_ns:
-            self.warmup += 1
-        elif done <= self.end_ns:
-            self.latencies.append((done - due) // 1000)
-            self.status[code] = self.status.get(code, 0) + 1
+        self._finish(due, time.perf_counter_ns(), code, None)

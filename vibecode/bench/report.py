@@ -72,16 +72,10 @@ def _figures(data: dict[str, Any]) -> Table:
     grid = Table.grid(padding=(0, 3))
     grid.add_row(
         f"[bold]{data['rps']:,.1f}[/] req/s",
-        f"[bold]{data['requests']:,}[/] answered in {data['duration_s']:.2f} s",
+        f"{data['answered_in_window']:,} answers in {data['duration_s']:.2f} s",
         f"{data['failed']:,} failed",
-        f"{data['in_flight']:,} in flight at the end" + _oldest(data),
     )
     return grid
-
-
-def _oldest(data: dict[str, Any]) -> str:
-    oldest = data.get("in_flight_oldest_ms")
-    return f" [dim](oldest waiting {ms(oldest)})[/]" if data["in_flight"] and oldest else ""
 
 
 def _latency_row(latency: dict[str, float]) -> Table:
@@ -135,16 +129,20 @@ def _details(data: dict[str, Any], measurement: Measurement) -> Table:
         for kind, count in data["errors"].items()
     )
     grid.add_row("errors", errors or "[green]none[/]")
-    grid.add_row(
-        "accounted",
-        f"{data['sent']:,} sent = {data['requests']:,} answered + {data['failed']:,} failed"
-        f" + {data['in_flight']:,} in flight"
-        + (
-            f" [dim](+{data['warmup_requests']:,} warm-up, not counted)[/]"
-            if data["warmup_requests"]
-            else ""
-        ),
-    )
+    accounted = f"{data['sent']:,} sent = {data['requests']:,} answered + {data['failed']:,} failed"
+    if data["unfinished"]:
+        accounted += f" + [yellow]{data['unfinished']:,} unfinished[/]"
+    if data["warmup_requests"]:
+        accounted += f" [dim](+{data['warmup_requests']:,} in the warm-up, not counted)[/]"
+    grid.add_row("accounted", accounted)
+    if data["in_flight"]:
+        oldest = data.get("in_flight_oldest_ms")
+        grid.add_row(
+            "at the deadline",
+            f"{data['in_flight']:,} were still waiting"
+            + (f" (the oldest for {ms(oldest)})" if oldest else "")
+            + "; their answers are in the latencies",
+        )
     grid.add_row("server loop lag", _lag_text(data))
     if "probe" in data:
         grid.add_row(f"probe {data['probe']['path']}", _probe_text(data["probe"]))
@@ -218,7 +216,7 @@ def render_comparison(comparison: Comparison) -> RenderableType:
         ("max", ms(a["latency_ms"]["max"]), ms(b["latency_ms"]["max"]), "max"),
         ("answered", f"{a['requests']:,}", f"{b['requests']:,}", None),
         ("failed", f"{a['failed']:,}", f"{b['failed']:,}", None),
-        ("in flight at end", f"{a['in_flight']:,}", f"{b['in_flight']:,}", None),
+        ("waiting at deadline", f"{a['in_flight']:,}", f"{b['in_flight']:,}", None),
         ("server loop lag max", _lag_cell(a), _lag_cell(b), None),
     ]
     if "probe" in a and "probe" in b:

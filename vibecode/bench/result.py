@@ -45,16 +45,21 @@ class LoadResult:
     """An `hdrh.histogram.HdrHistogram` of response latencies in microseconds."""
     duration_s: float
     sent: int
-    """Requests in the measured window: sent, and not finished before the warm-up ended."""
+    """Requests sent inside the measured window; each is answered, failed or unfinished."""
+    answered_in_window: int = 0
+    """Answers that arrived inside the window (whenever sent): the throughput's count."""
     status: dict[int, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     error_samples: dict[str, str] = field(default_factory=dict)
     """The first message seen for each error kind, to show the user what went wrong."""
     in_flight: int = 0
+    """Requests still waiting at the deadline (waited for afterwards, and in the latencies)."""
     oldest_in_flight_ms: float | None = None
-    """How long the oldest request still in flight at the end had been waiting."""
+    """How long the oldest of those had been waiting at the deadline."""
+    unfinished: int = 0
+    """Requests never finished: only when Ctrl-C cut the run short."""
     warmup_requests: int = 0
-    """Requests that finished during the warm-up; not in the figures."""
+    """Requests sent during the warm-up; not in the figures."""
     stopped_early: bool = False
     cpu_fraction: float | None = None
     """The busiest generator process's CPU use, as a fraction of one core."""
@@ -63,7 +68,7 @@ class LoadResult:
 
     @property
     def completed(self) -> int:
-        """Requests that got a response, whatever its status."""
+        """Requests sent in the window that got a response, whatever its status."""
         return sum(self.status.values())
 
     @property

@@ -54,7 +54,6 @@ def percentiles_ms(histogram: Any) -> dict[str, float]:
 
 def summarize(result: LoadResult) -> dict[str, Any]:
     """The figures of a run as plain JSON data (the `--json` shape)."""
-    completed = result.completed
     summary: dict[str, Any] = {
         "url": result.config.url,
         "method": result.config.method,
@@ -62,15 +61,21 @@ def summarize(result: LoadResult) -> dict[str, Any]:
         "concurrency": result.config.concurrency,
         "rate": result.config.rate,
         "client": result.config.client,
-        "requests": completed,
+        "requests": result.completed,
         "sent": result.sent,
         "failed": result.failed,
+        "unfinished": result.unfinished,
+        "answered_in_window": result.answered_in_window,
         "in_flight": result.in_flight,
         "in_flight_oldest_ms": (
             round(result.oldest_in_flight_ms, 3) if result.oldest_in_flight_ms is not None else None
         ),
         "duration_s": round(result.duration_s, 3),
-        "rps": round(completed / result.duration_s, 1) if result.duration_s > 0 else 0.0,
+        "rps": (
+            round(result.answered_in_window / result.duration_s, 1)
+            if result.duration_s > 0
+            else 0.0
+        ),
         "latency_ms": percentiles_ms(result.histogram),
         "status": {str(code): count for code, count in sorted(result.status.items())},
         "errors": dict(sorted(result.errors.items())),

@@ -45,12 +45,16 @@ class Transport(Protocol):
 
 
 def make_transport(config: LoadConfig) -> Transport:
-    """The transport `config.client` names."""
-    if config.client == "aiohttp":
-        return AiohttpTransport(config)
-    from vibecode.bench.fastclient import FastTransport
+    """The transport `config.client` names (aiohttp when the fast one's parser is missing)."""
+    if config.client == "fast":
+        try:
+            import httptools  # noqa: F401 - ships with uvicorn[standard]
+        except ImportError:  # pragma: no cover - a leaner install than ours
+            return AiohttpTransport(config)
+        from vibecode.bench.fastclient import FastTransport
 
-    return FastTransport(config)
+        return FastTransport(config)
+    return AiohttpTransport(config)
 
 
 def classify(exc: BaseException) -> ErrorKind:
