@@ -154,7 +154,7 @@ class RealBackend:
         self._error = None
         try:
             server.start()
-            server.wait_ready(READY_TIMEOUT)
+            self._wait_ready(server)
         except VibecodeError as error:
             server.stop()
             self._error = str(error)
@@ -176,6 +176,24 @@ class RealBackend:
                 step=self.current_step(),
             ),
         )
+
+    def _wait_ready(self, server: ServerProcess) -> None:
+        """`wait_ready` in short slices, so quitting the dashboard does not wait a minute."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            try:
+                server.wait_ready(1.0)
+                return
+            except VibecodeError:
+                if not server.running:
+                    raise  # it stopped: the error says why
+                if self._stop.is_set():
+                    raise VibecodeError("the dashboard closed while the server started") from None
+                if time.monotonic() >= deadline:
+                    raise VibecodeError(
+                        f"the server did not become ready within {READY_TIMEOUT:.0f} s",
+                        hint=f"see {server.log_path}",
+                    ) from None
 
     def stop_server(self) -> ServerStatus:
         """Stop our own server; one started elsewhere is left alone (with a message why)."""

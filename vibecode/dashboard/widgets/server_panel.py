@@ -64,5 +64,8 @@ class ServerPanel(Static):
             parts.append(Text(status.error.strip()))
         else:
             lines = status.log_tail or ("(no log yet)",)
-            parts.extend(Text(line, DIM, no_wrap=True, overflow="ellipsis") for line in lines)
+            parts.extend(
+                Text(line.removeprefix("INFO:     "), DIM, no_wrap=True, overflow="ellipsis")
+                for line in lines
+            )
         return Group(*parts)
