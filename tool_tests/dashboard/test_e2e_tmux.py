@@ -116,7 +116,7 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
 
     for path in ("/health", "/e2e-marker-one", "/e2e-marker-two"):
         subprocess.run(["curl", "-s", "-o", "/dev/null", url + path], check=True, timeout=10)
-    text = tmux.wait_for(lambda text: "/e2e-marker-two" in text, timeout=10)
+    text = tmux.wait_for(lambda text: "/e2e-marker-two" in text, timeout=20)
     lines = text.splitlines()
     marker_two = next(i for i, line in enumerate(lines) if "/e2e-marker-two" in line)
     marker_one = next(i for i, line in enumerate(lines) if "/e2e-marker-one" in line)
@@ -126,7 +126,7 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
     assert max(len(line) for line in lines) <= 100 and len(lines) <= 30
 
     tmux("send-keys", "-t", "dash", "q")
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while not exit_file.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert exit_file.read_text().strip() == "0"
