@@ -60,11 +60,11 @@ def render_report(console: Console, outcomes: list[StepOutcome], *, total_second
 
     table = Table(title="Rehearsal", title_justify="left", show_lines=False)
     table.add_column("Step", justify="right")
-    table.add_column("Title", max_width=32, overflow="ellipsis", no_wrap=True)
+    table.add_column("Title", max_width=26, overflow="ellipsis", no_wrap=True)
     table.add_column("", justify="center")
     table.add_column("Seconds", justify="right")
     table.add_column("Budget", justify="right")
-    table.add_column("Checked / what failed and why", ratio=1)
+    table.add_column("Checked / what failed and why", ratio=1, overflow="fold")
     for outcome in outcomes:
         verdict = "[green]pass[/]" if outcome.ok else "[bold red]FAIL[/]"
         detail = (

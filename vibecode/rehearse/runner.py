@@ -164,7 +164,8 @@ def _serve_and_fire(
         for scenario in step.benches:
             phase(f"benchmark {scenario.name}")
             problems += check_scenario(course, scenario, workspace=workspace, base_url=server.url)
-            checks.append(f"bench {scenario.name}")
+        if step.benches:
+            checks.append(_count(len(step.benches), "benchmark"))
     finally:
         server.stop()
     return problems
