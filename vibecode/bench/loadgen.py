@@ -68,8 +68,10 @@ class _Run:
 
     The window runs from the end of the warm-up to the deadline (or, with a request count, to
     the last answer). Throughput counts the answers that arrive inside it. Latency counts every
-    request sent inside it, to its answer: the ones still waiting at the deadline are waited
-    for (up to the timeout), so a slow answer is never left out of the percentiles.
+    request alive during it, from its start to its answer: those sent during the warm-up and
+    still waiting when the window opens, and those still waiting at the deadline (waited for,
+    up to the timeout). A slow answer is never left out of the percentiles; only requests that
+    came and went during the warm-up are.
     """
 
     def __init__(
@@ -92,10 +94,11 @@ class _Run:
         self.errors: dict[str, int] = {}
         self.error_samples: dict[str, str] = {}
         self.sent = 0  # sent inside the window
+        self.warm_sent = 0  # sent during the warm-up
+        self.warm_done = 0  # of those, finished during the warm-up: the only ones not counted
         self.failed = 0
-        self.done_by_end = 0  # of those, finished by the deadline
-        self.in_window = 0  # answers that arrived inside the window, whenever sent
-        self.warmup = 0  # sent during the warm-up
+        self.done_by_end = 0  # counted requests finished by the deadline
+        self.in_window = 0  # answers inside the window: the throughput
         self.seq = 0
         self.remaining = config.requests
         self.measure_ns = 0
@@ -160,7 +163,7 @@ class _Run:
             await asyncio.sleep(min(TICK_S, max(0.0, (self.end_ns - now) / 1e9)))
         cpu_fraction = self.cpu.stop()
         in_window = self.in_window
-        in_flight = self.sent - self.done_by_end
+        in_flight = self.alive - self.done_by_end
         starts = [t for t in self.since if t] + list(self.due.values())
         oldest = (end - min(starts)) / 1e6 if starts else None
         if not stopped_early:
@@ -177,14 +180,15 @@ class _Run:
             config=config,
             histogram=self.histogram,
             duration_s=max(0.0, (end - self.measure_ns) / 1e9),
-            sent=self.sent,
+            sent=self.alive,
+            carried=self.warm_sent - self.warm_done,
             answered_in_window=in_window,
             status=dict(self.status),
             errors=dict(self.errors),
             error_samples=dict(self.error_samples),
             in_flight=in_flight,
-            unfinished=self.sent - self.recorded - self.failed,
-            warmup_requests=self.warmup,
+            unfinished=self.alive - self.recorded - self.failed,
+            warmup_requests=self.warm_done,
             stopped_early=stopped_early,
             cpu_fraction=cpu_fraction,
             client_bound=is_client_bound(cpu_fraction),
@@ -210,7 +214,7 @@ class _Run:
                         elapsed_s=(now - self.measure_ns) / 1e9,
                         completed=self.completed,
                         errors=self.failed,
-                        in_flight=self.sent - self.completed - self.failed,
+                        in_flight=self.alive - self.completed - self.failed,
                         rps=0.0,
                         draining=True,
                     )
@@ -221,6 +225,11 @@ class _Run:
     @property
     def completed(self) -> int:
         return self.recorded + len(self.latencies)
+
+    @property
+    def alive(self) -> int:
+        """Requests counted: sent in the window, or sent before and still waiting when it began."""
+        return self.sent + self.warm_sent - self.warm_done
 
     def _flush(self) -> None:
         # In place: the workers hold a reference to this list.
@@ -239,7 +248,7 @@ class _Run:
                 elapsed_s=max(0.0, (now - self.measure_ns) / 1e9),
                 completed=self.completed,
                 errors=self.failed,
-                in_flight=self.sent - self.completed - self.failed,
+                in_flight=self.alive - self.completed - self.failed,
                 rps=rps,
                 warming_up=now < self.measure_ns,
             )
@@ -255,7 +264,7 @@ class _Run:
     def _claim(self, started: int) -> bool:
         """Count a request about to be sent; False when the run has sent all it should."""
         if started < self.measure_ns:
-            self.warmup += 1
+            self.warm_sent += 1
             return True
         if self.remaining is not None:
             if self.remaining <= 0:
@@ -266,13 +275,13 @@ class _Run:
 
     def _finish(self, started: int, finished: int, code: int | None, exc: Exception | None) -> None:
         """Count one finished request (answered with `code`, or failed with `exc`)."""
-        measure_ns, end_ns = self.measure_ns, self.end_ns
-        if code is not None and measure_ns <= finished <= end_ns:
-            self.in_window += 1
-        if started < measure_ns:
-            return  # sent during the warm-up: in the throughput at most
-        if finished <= end_ns:
+        if finished < self.measure_ns:
+            self.warm_done += 1
+            return
+        if finished <= self.end_ns:
             self.done_by_end += 1
+            if code is not None:
+                self.in_window += 1
         if code is None:
             assert exc is not None
             self._fail(exc)

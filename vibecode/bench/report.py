@@ -132,8 +132,10 @@ def _details(data: dict[str, Any], measurement: Measurement) -> Table:
     accounted = f"{data['sent']:,} sent = {data['requests']:,} answered + {data['failed']:,} failed"
     if data["unfinished"]:
         accounted += f" + [yellow]{data['unfinished']:,} unfinished[/]"
+    if data["carried_from_warmup"]:
+        accounted += f" [dim]({data['carried_from_warmup']:,} of them sent during the warm-up)[/]"
     if data["warmup_requests"]:
-        accounted += f" [dim](+{data['warmup_requests']:,} in the warm-up, not counted)[/]"
+        accounted += f" [dim]; {data['warmup_requests']:,} warm-up requests not counted[/]"
     grid.add_row("accounted", accounted)
     if data["in_flight"]:
         oldest = data.get("in_flight_oldest_ms")

@@ -45,7 +45,10 @@ class LoadResult:
     """An `hdrh.histogram.HdrHistogram` of response latencies in microseconds."""
     duration_s: float
     sent: int
-    """Requests sent inside the measured window; each is answered, failed or unfinished."""
+    """Requests counted: alive during the window (sent in it, or carried over from the
+    warm-up); each one is answered, failed or unfinished."""
+    carried: int = 0
+    """Of those, sent during the warm-up and still waiting when the window opened."""
     answered_in_window: int = 0
     """Answers that arrived inside the window (whenever sent): the throughput's count."""
     status: dict[int, int] = field(default_factory=dict)
@@ -59,7 +62,7 @@ class LoadResult:
     unfinished: int = 0
     """Requests never finished: only when Ctrl-C cut the run short."""
     warmup_requests: int = 0
-    """Requests sent during the warm-up; not in the figures."""
+    """Requests that came and went during the warm-up; the only ones not in the figures."""
     stopped_early: bool = False
     cpu_fraction: float | None = None
     """The busiest generator process's CPU use, as a fraction of one core."""

@@ -63,6 +63,7 @@ def summarize(result: LoadResult) -> dict[str, Any]:
         "client": result.config.client,
         "requests": result.completed,
         "sent": result.sent,
+        "carried_from_warmup": result.carried,
         "failed": result.failed,
         "unfinished": result.unfinished,
         "answered_in_window": result.answered_in_window,
