@@ -326,3 +326,18 @@ async def test_a_failed_bench_is_retried_by_the_next_press(clock: FrozenClock) -
         await pilot.press("b")
         await app.workers.wait_for_complete()
         assert fake.calls[-2:] == ["bench blocking-vs-async", "bench blocking-vs-async"]
+
+
+async def test_a_step_change_made_elsewhere_is_followed(fake: FakeBackend) -> None:
+    app = make_dashboard(fake, live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_one(CoursePanel).step == 3
+        fake.step = 5  # `vibecode goto 5` in another terminal
+        for _ in range(100):
+            if app.query_one(CoursePanel).step == 5:
+                break
+            await pilot.pause(0.05)
+        assert app.query_one(CoursePanel).step == 5
+        assert not [call for call in fake.calls if call.startswith("goto")]

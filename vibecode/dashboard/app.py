@@ -257,15 +257,29 @@ class DashboardApp(App[None]):
 
     @work(thread=True, group="status", exclusive=True)
     def _poll_status(self) -> None:
+        """Follow the server and the workspace's step (`vibecode next` in another terminal).
+
+        Best effort and quiet: a failure here would repeat every second; actions report theirs.
+        """
+        if self._step_lock.acquire(blocking=False):
+            try:
+                step = self.backend.current_step()
+            except Exception:
+                step = None
+            finally:
+                self._step_lock.release()
+            if step is not None and step != self.step:
+                self._ui(self._show_step, step)
         if not self._server_lock.acquire(blocking=False):
             return
         try:
-            status = self._call(self.backend.server_status)
-            tap = self._call(self.backend.tap)
-            if status is not None:
-                self._ui(self._show_status, status, tap)
+            status = self.backend.server_status()
+            tap = self.backend.tap()
+        except Exception:
+            return
         finally:
             self._server_lock.release()
+        self._ui(self._show_status, status, tap)
 
     def _server_job(self, job: Callable[[], ServerStatus], *, busy: str) -> None:
         """Run a server action in this worker thread, one at a time."""
