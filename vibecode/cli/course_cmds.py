@@ -29,23 +29,18 @@ def steps(workspace: WorkspaceOption = None) -> None:
             return
         table = Table(title=f"The course: {len(course.steps)} steps", title_justify="left")
         table.add_column("#", justify="right")
-        table.add_column("Step")
+        table.add_column("Title")
         table.add_column("Min", justify="right")
         table.add_column("")
         for step in course.steps:
             if current is None or step.number > current:
                 where, style = "ahead", "dim"
             elif step.number == current:
-                where, style = "[bold yellow]> current[/]", ""
+                where, style = "[bold yellow]> current[/]", "bold"
             else:
                 where, style = "[green]done[/]", ""
-            table.add_row(
-                str(step.number),
-                f"[bold]{escape(step.title)}[/]\n[dim]{escape(step.goal)}[/]",
-                str(step.minutes),
-                where,
-                style=style,
-            )
+            number, minutes = str(step.number), str(step.minutes)
+            table.add_row(number, escape(step.title), minutes, where, style=style)
         total = sum(step.minutes for step in course.steps)
         table.add_section()
         table.add_row("", "Total", str(total), "")

@@ -6,7 +6,6 @@ are imported inside the commands, so `vibecode --help` and `vibecode status` sta
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +63,8 @@ def load() -> Course:
 
 def command_line(workspace: Path, *args: str) -> str:
     """The exact `vibecode ...` command to type, with `-w` when the workspace is not the default."""
+    import shlex
+
     parts = ["vibecode", *args]
     if workspace != resolve_workspace(None):
         parts += ["-w", str(workspace)]

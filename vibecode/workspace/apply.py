@@ -224,15 +224,14 @@ def _apply(
                 on_saved(item)
 
     if writes or deletes:
-        # From here on the disk holds a mix of the old step and this one: say so first.
-        still_owned = {
-            path: digest
-            for path in ownership.tracked
-            if (digest := on_disk[path]) is not None and ownership.owns(path, digest)
-        }
+        # From here on the disk holds a mix of the old step and this one: say so first. Every
+        # file this run replaces is the tool's or has a saved copy now, so a run cut short
+        # leaves nothing that the next one must copy again.
+        replaced = {path: file_hash(workspace / path) for path in (*deletes, *writes)}
+        known = {path: digest for path, digest in replaced.items() if digest is not None}
         save_state(
             workspace,
-            WorkspaceState(state.step, still_owned, Pending(number, target_hashes)),
+            WorkspaceState(state.step, known, Pending(number, target_hashes)),
             write=writer.write,
         )
         for path in deletes:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -66,6 +64,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     The bytes go to a temporary file in the same folder, which is flushed to disk and then
     renamed over the target (a rename within one file system is atomic).
     """
+    import tempfile  # here, not at the top: `status` and `steps` never write
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
@@ -91,6 +91,8 @@ def atomic_write_many(items: Sequence[tuple[Path, bytes]]) -> None:
     interruption before the renames leaves every target as it was; during them, some targets
     have their new content and the others their old one, never a mix within a file.
     """
+    import tempfile
+
     staged: list[tuple[str, Path]] = []
     descriptors: list[int] = []
     try:
@@ -159,6 +161,8 @@ def _remove_if_empty(folder: Path) -> bool:
         return False
     if not all(e.name == "__pycache__" and e.is_dir() and not e.is_symlink() for e in entries):
         return False
+    import shutil
+
     try:
         for entry in entries:
             shutil.rmtree(entry)
