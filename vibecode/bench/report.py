@@ -236,7 +236,7 @@ def render_comparison(comparison: Comparison) -> RenderableType:
             name,
             f"[{good if a_better else bad}]{left}[/]",
             f"[{bad if a_better else good}]{right}[/]",
-            f"[bold]{found_ratio['ratio']:g}x[/]",
+            f"[bold]{times(found_ratio['ratio'])}[/]",
         )
     parts: list[RenderableType] = [table]
     headline = headline_text(data)
@@ -265,6 +265,11 @@ def render_comparison(comparison: Comparison) -> RenderableType:
     )
 
 
+def times(ratio: float) -> str:
+    """A ratio for the audience: 1.3x, 52.3x, 1,391x."""
+    return f"{ratio:,.0f}x" if ratio >= 100 else f"{ratio:.1f}x"
+
+
 def headline_text(data: dict[str, Any]) -> str:
     """The sentence the audience reads: how many times more requests, how many times faster."""
     found = data["ratios"]
@@ -273,21 +278,21 @@ def headline_text(data: dict[str, Any]) -> str:
     rps = found.get("rps")
     if rps and rps["ratio"] >= 1.1:
         sentences.append(
-            f"[bold]{labels[rps['better']]}[/] answered [bold]{rps['ratio']:g}x[/]"
+            f"[bold]{labels[rps['better']]}[/] answered [bold]{times(rps['ratio'])}[/]"
             " more requests per second"
         )
     p50 = found.get("p50")
     if p50 and p50["ratio"] >= 1.1:
         sentences.append(
-            f"its median latency was [bold]{p50['ratio']:g}x[/] lower"
+            f"its median latency was [bold]{times(p50['ratio'])}[/] lower"
             if rps and p50["better"] == rps["better"] and rps["ratio"] >= 1.1
             else f"[bold]{labels[p50['better']]}[/]'s median latency was"
-            f" [bold]{p50['ratio']:g}x[/] lower"
+            f" [bold]{times(p50['ratio'])}[/] lower"
         )
     probe = found.get("probe_p50")
     if probe and probe["ratio"] >= 1.1:
         sentences.append(
-            f"{data['a']['probe']['path']} answered [bold]{probe['ratio']:g}x[/] faster"
+            f"{data['a']['probe']['path']} answered [bold]{times(probe['ratio'])}[/] faster"
             f" during [bold]{labels[probe['better']]}[/]"
         )
     if not sentences:
