@@ -81,7 +81,7 @@ def test_the_comparison_computes_the_ratios_for_the_audience() -> None:
     )
     text = render(report.render_comparison(comparison))
     assert "50.5x" in text  # req/s: 960 / 19
-    assert "50x" in text  # p50: 2.6 s / 52 ms
+    assert "50.0x" in text  # p50: 2.6 s / 52 ms
     assert "await answered 50.5x more requests per second" in text
     assert comparison.summary()["ratios"]["rps"] == {"ratio": 50.5, "better": "a"}
 
@@ -109,3 +109,10 @@ def test_a_comparison_with_failures_is_not_ok() -> None:
     assert comparison.problem == "b: error responses (500 x 5)"
     refused = measurement("c", 1000, 0, status={}, errors={"connect": 3}, sent=3)
     assert Comparison(title="t", a=refused, b=good).problem == "c: 3 requests failed (connect x 3)"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "shown"), [(1.04, "1.0x"), (1.35, "1.4x"), (52.34, "52.3x"), (1391.5, "1,392x")]
+)
+def test_ratios_read_at_a_glance(ratio: float, shown: str) -> None:
+    assert report.times(ratio) == shown
