@@ -195,3 +195,23 @@ def test_bench_runs_the_steps_scenario_with_progress(tmp_path: Path) -> None:
     fractions = [p.fraction for p in progress]
     assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] <= 1
     assert any(p.side == "openapi" and p.fraction > 0.5 for p in progress)
+
+
+def test_url_attaches_without_starting_anything(tmp_path: Path) -> None:
+    import socket
+
+    course = load_course(steps_root())
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        backend = RealBackend(course, tmp_path / "ws", url=url + "/")
+        try:
+            status = backend.start_server()
+            assert status.up and status.attached and status.url == url
+            assert backend._server is None  # nothing was started
+            with pytest.raises(VibecodeError, match="not started by the dashboard"):
+                backend.stop_server()
+        finally:
+            backend.close()
+    assert not backend.server_status().up  # nobody listens any more

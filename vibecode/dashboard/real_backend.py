@@ -90,18 +90,22 @@ class RealBackend:
     # Server -------------------------------------------------------------------------------
 
     def _attached(self) -> record.ServerRecord | None:
+        """The workspace's `vibecode serve` server, unless `--url` names another one."""
         if self._server is not None:
             return None
-        return record.read_server(self.workspace)
+        found = record.read_server(self.workspace)
+        if found is not None and self.url is not None and found.url.rstrip("/") != self.url:
+            return None
+        return found
 
     def _base_url(self) -> str:
         if self._server is not None and self._server.running:
             return self._server.url
+        if self.url is not None:
+            return self.url
         attached = self._attached()
         if attached is not None:
             return attached.url
-        if self.url is not None:
-            return self.url
         raise VibecodeError("the server is not running", hint="press s to start it")
 
     def server_status(self) -> ServerStatus:
@@ -118,7 +122,7 @@ class RealBackend:
                 log_tail=tuple(lines[-LOG_LINES:]),
                 error=broken or (self._error if not server.running else None),
             )
-        attached = record.read_server(self.workspace)
+        attached = self._attached()
         if attached is not None:
             lines = _tail(Path(attached.log), SCAN_LINES)
             broken = import_problem(lines, self.workspace)
@@ -132,7 +136,7 @@ class RealBackend:
                 error=broken,
             )
         if self.url is not None:
-            up = _answers(self.url)
+            up = _listening(self.url)
             return ServerStatus(up=up, url=self.url, database=self.db, attached=True)
         database = database_kind(resolve_database_url(self.workspace, self.db))
         return ServerStatus(up=False, database=database, error=self._error)
@@ -342,15 +346,19 @@ def _tail(path: Path, lines: int) -> list[str]:
     return text.splitlines()[-lines:]
 
 
-def _answers(url: str) -> bool:
-    """Whether anything answers HTTP at `url` (any status counts)."""
-    import urllib.error
-    import urllib.request
+def _listening(url: str) -> bool:
+    """Whether something accepts connections at `url`'s address.
+
+    A TCP connect, not an HTTP request: polled every second, a request would show up in the
+    server's log and in the live table.
+    """
+    import socket
+    from urllib.parse import urlsplit
 
     try:
-        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=1.0):
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=1.0):
             return True
-    except urllib.error.HTTPError:
-        return True
     except (OSError, ValueError):
         return False
