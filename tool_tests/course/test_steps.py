@@ -61,7 +61,6 @@ def workspace_env(workspace: Path, database: Path) -> dict[str, str]:
         ARGON2_TIME_COST="1",
         ARGON2_MEMORY_COST="8",
         ARGON2_PARALLELISM="1",
-        PYTHONDONTWRITEBYTECODE="1",
         # Only the plugin the app's tests use: the tool's own test plugins (hypothesis, textual
         # snapshots) would cost a second of start-up per step.
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",

@@ -7,7 +7,7 @@ from pydantic import SecretStr
 
 from app.core.config import DEFAULT_SECRET_KEY, Settings
 from app.main import create_app
-from tests.helpers import lifespan_client
+from tests.helpers import ROOT, lifespan_client
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -25,6 +25,14 @@ def test_settings_come_from_a_dotenv_file(tmp_path: Path) -> None:
     env_file.write_text('APP_NAME="From dotenv"\n')
     settings = Settings(_env_file=env_file)
     assert settings.app_name == "From dotenv"
+
+
+def test_the_example_env_file_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in Settings.model_fields:  # the environment would take precedence over the file
+        monkeypatch.delenv(name.upper(), raising=False)
+    settings = Settings(_env_file=ROOT / ".env.example")
+    assert settings.database_url == "sqlite+aiosqlite:///./vibecoding_async.db"
+    assert settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
 
 
 def test_the_secret_key_never_shows_in_a_repr(settings: Settings) -> None:

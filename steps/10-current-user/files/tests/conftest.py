@@ -75,6 +75,8 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         debug=False,
         secret_key="test-secret-key-" + "x" * 64,  # long enough for HS512 too
+        algorithm="HS256",
+        access_token_expire_minutes=30,
         argon2_time_cost=1,
         argon2_memory_cost=8,
         argon2_parallelism=1,

@@ -147,3 +147,15 @@ def test_configure_logging_installs_one_handler() -> None:
     configure_logging("WARNING")
     assert len([h for h in root.handlers if h.get_name() == "app"]) == 1
     assert logging.getLogger("app").level == logging.WARNING
+
+
+def test_uvicorn_handlers_are_scrubbed_too() -> None:
+    # uvicorn logs the traceback of unhandled errors again, through its own handlers.
+    uvicorn_logger = logging.getLogger("uvicorn")
+    handler = logging.StreamHandler(io.StringIO())
+    uvicorn_logger.addHandler(handler)
+    try:
+        configure_logging("INFO")
+        assert any(isinstance(f, RedactionFilter) for f in handler.filters)
+    finally:
+        uvicorn_logger.removeHandler(handler)

@@ -50,7 +50,7 @@ def redact(value: Any) -> Any:
             k: REDACTED if isinstance(k, str) and SENSITIVE_KEYS.search(k) else redact(v)
             for k, v in value.items()
         }
-    if isinstance(value, list | tuple | set):
+    if type(value) in (list, tuple, set):  # exact types: a namedtuple cannot be rebuilt so
         return type(value)(redact(v) for v in value)
     if value is None or isinstance(value, int | float):
         return value
@@ -145,5 +145,11 @@ def configure_logging(level: str, stream: TextIO | None = None) -> logging.Handl
         KeyValueFormatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     root.addHandler(handler)
+    # uvicorn writes through its own handlers, among them the traceback of every error that
+    # reaches it: scrub those too.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        for other in logging.getLogger(name).handlers:
+            if not any(isinstance(f, RedactionFilter) for f in other.filters):
+                other.addFilter(RedactionFilter())
     logging.getLogger("app").setLevel(level)
     return handler
