@@ -96,3 +96,23 @@ def test_cli_writes_then_checks(tiny_course: Path, tmp_path: Path) -> None:
     stale = runner.invoke(app, ["script", "--check", "--output", str(target)])
     assert stale.exit_code == 1
     assert "run `vibecode script`" in stale.output
+
+
+def test_every_command_in_the_script_exists() -> None:
+    """The talk never tells a presenter to type a command or an option the CLI does not have."""
+    import re
+
+    import typer.main
+
+    group = typer.main.get_command(app)
+    commands: dict[str, set[str]] = {
+        name: {opt for param in command.params for opt in param.opts}
+        for name, command in group.commands.items()  # type: ignore[attr-defined]
+    }
+    text = (project_root() / "SCRIPT.md").read_text(encoding="utf-8")
+    used = re.findall(r"\bvibecode ([a-z]+)((?: +(?:--?[a-z][a-z-]*|[\w.-]+))*)", text)
+    assert used
+    for name, rest in used:
+        assert name in commands, f"SCRIPT.md uses `vibecode {name}`: no such command"
+        for option in re.findall(r"(?<!\S)(--?[a-z][a-z-]*)", rest):
+            assert option in commands[name], f"`vibecode {name}` has no option {option}"
