@@ -96,6 +96,7 @@ def _section(course: Course, step: Step) -> str:
     points = _split_points(step.talking_points)
     lines = [f"## Step {step.number}: {step.title} ({step.minutes} min)", ""]
     lines += [f"**Goal:** {step.goal}", ""]
+    lines += [f"**Files:** {_files(course, step)}", ""]
     lines += ["### Type and run", "", "```bash", *_commands(course, step), "```", ""]
     lines += ["### Say", ""]
     lines += [f"- {point}" for point in points.say] or ["- (no talking points)"]
@@ -129,6 +130,21 @@ def _commands(course: Course, step: Step) -> list[str]:
     for scenario in step.benches:
         commands.append(f"{'vibecode bench ' + scenario.name:<44}# side by side: see below")
     return commands
+
+
+def _files(course: Course, step: Step) -> str:
+    """What the step changes, new files marked, so the presenter knows what to open."""
+    before = course.checkpoint(step.number - 1)
+    after = course.checkpoint(step.number)
+    names = []
+    for path in sorted(before.keys() | after.keys()):
+        if path not in after:
+            names.append(f"`{path}` (deleted)")
+        elif path not in before:
+            names.append(f"`{path}` (new)")
+        elif before[path] != after[path]:
+            names.append(f"`{path}`")
+    return ", ".join(names) or "none"
 
 
 def _adds_migration(course: Course, step: Step) -> bool:
