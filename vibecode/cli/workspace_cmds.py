@@ -28,7 +28,7 @@ WorkspaceOption = Annotated[
         "--workspace",
         "-w",
         envvar="VIBECODE_WORKSPACE",
-        help="The workspace folder.  [default: ./workshop]",
+        help="The workspace folder (default: ./workshop).",
         show_default=False,
         show_envvar=True,
         file_okay=False,
@@ -338,13 +338,11 @@ def reset(
 def restore(
     ident: Annotated[
         str | None,
-        typer.Argument(
-            metavar="[ID]", help="A saved set (its name, a unique prefix, or `latest`)."
-        ),
+        typer.Argument(metavar="ID", help="A saved set (its name, a unique prefix, or `latest`)."),
     ] = None,
     paths: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[PATH]...", help="Only these files of the set."),
+        typer.Argument(metavar="PATH", help="Only these files of the set."),
     ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
