@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
@@ -135,34 +137,60 @@ def vibecode(
     return json.loads(done.stdout)
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds the server process has used so far."""
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 def back_to_back(
-    url: str, args: argparse.Namespace, *, runs: int, also_aiohttp: bool = False
+    url: str,
+    args: argparse.Namespace,
+    *,
+    runs: int,
+    server_pid: int,
+    also_aiohttp: bool = False,
 ) -> tuple[list[float], list[float], list[float]]:
-    """wrk and vibecode (and vibecode --client aiohttp), rotating the order, `runs` times."""
+    """wrk and vibecode (and vibecode --client aiohttp), rotating the order, `runs` times.
+
+    Also prints the server's CPU per request under each client: the same figure means the
+    server did the same work, so a lower req/s is CPU the client took from the server.
+    """
     tools = ["wrk", "fast", "aiohttp"] if also_aiohttp else ["wrk", "fast"]
     rps: dict[str, list[float]] = {tool: [] for tool in tools}
+    per_request: dict[str, list[float]] = {tool: [] for tool in tools}
     for index in range(runs):
         line = []
         for tool in tools[index % len(tools) :] + tools[: index % len(tools)]:
+            before = server_cpu(server_pid)
             if tool == "wrk":
-                rps[tool].append(wrk(url, seconds=args.seconds, connections=args.connections).rps)
-                line.append(f"wrk {rps[tool][-1]:,.0f}")
-                continue
-            ours = vibecode(
-                url,
-                seconds=args.seconds,
-                connections=args.connections,
-                processes=args.processes,
-                warmup=0.5,
-                client=tool,
-            )
-            rps[tool].append(ours["rps"])
-            bound = ", CLIENT-BOUND" if ours["client_bound"] else ""
-            line.append(
-                f"vibecode --client {tool} {ours['rps']:,.0f}"
-                f" (client {ours['client_cpu']:.0%} busy{bound})"
-            )
+                theirs = wrk(url, seconds=args.seconds, connections=args.connections)
+                rps[tool].append(theirs.rps)
+                served = theirs.answered
+                line.append(f"wrk {theirs.rps:,.0f}")
+            else:
+                ours = vibecode(
+                    url,
+                    seconds=args.seconds,
+                    connections=args.connections,
+                    processes=args.processes,
+                    warmup=0.5,
+                    client=tool,
+                )
+                rps[tool].append(ours["rps"])
+                served = ours["sent"] + ours["warmup_requests"]
+                bound = ", CLIENT-BOUND" if ours["client_bound"] else ""
+                line.append(
+                    f"vibecode --client {tool} {ours['rps']:,.0f}"
+                    f" (client {ours['client_cpu']:.0%} busy{bound})"
+                )
+            per_request[tool].append((server_cpu(server_pid) - before) / max(served, 1) * 1e6)
         print(f"    run {index + 1} (req/s): " + "; ".join(line), flush=True)
+    print(
+        "    server CPU per request (median): "
+        + ", ".join(f"{t} {statistics.median(v):.0f} us" for t, v in per_request.items())
+        + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     return rps["wrk"], rps["fast"], rps.get("aiohttp", [])
 
 
@@ -191,7 +219,7 @@ def main() -> int:
 
         print("1. trivial endpoint", flush=True)
         wrk_rps, our_rps, aiohttp_rps = back_to_back(
-            f"{base}/trivial", args, runs=args.runs, also_aiohttp=True
+            f"{base}/trivial", args, runs=args.runs, server_pid=server.pid, also_aiohttp=True
         )
         ratio = statistics.median(our_rps) / statistics.median(wrk_rps)
         results.append(ratio >= 0.95)
@@ -206,7 +234,9 @@ def main() -> int:
         )
 
         print("2. 50 ms awaiting endpoint", flush=True)
-        wrk_rps, our_rps, _ = back_to_back(f"{base}/await", args, runs=args.runs)
+        wrk_rps, our_rps, _ = back_to_back(
+            f"{base}/await", args, runs=args.runs, server_pid=server.pid
+        )
         ratio = statistics.median(our_rps) / statistics.median(wrk_rps)
         results.append(abs(ratio - 1) <= 0.10)
         print(
