@@ -15,16 +15,23 @@ import contextlib
 import socket
 import ssl
 from collections import deque
+from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from vibecode.bench.config import SEQ, LoadConfig
 from vibecode.bench.transport import USER_AGENT, RequestFailed, request_headers
 
+COUNTED = -1
+"""What a chain returns when its `follow` counted the last answer and stopped."""
 STALE = "stale"
 """The message of a failure on a reused connection the server had closed: retried once."""
 MARK = "\x00seq\x00"
 """Stands for `${seq}` while the URL is encoded, so the braces are not percent-encoded."""
+
+
+Follow = Callable[[int], bytes | None]
+"""Counts an answer (its status) and returns the next request's bytes, or None to stop."""
 
 
 class _Connection(asyncio.Protocol):
@@ -40,6 +47,8 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.waiter: asyncio.Future[int] | None = None
         self.sent_at = 0.0
+        self.last_data = b""
+        self.next_request: Follow | None = None
         self.open = True
         self.reused = False
         self.received = False
@@ -60,7 +69,18 @@ class _Connection(asyncio.Protocol):
 
     def _complete(self) -> None:
         status = self.parser.get_status_code()
-        if not self.parser.should_keep_alive():
+        keep_alive = self.parser.should_keep_alive()
+        self.reused = True
+        follow = self.next_request
+        if follow is not None and keep_alive:
+            # Chained: count the answer and send the next request right here, in the
+            # callback, like wrk does; no future and no coroutine switch per request.
+            data = follow(status)
+            if data is not None:
+                self._write(data)
+                return
+            status = COUNTED
+        if not keep_alive:
             self.close()
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
@@ -88,13 +108,19 @@ class _Connection(asyncio.Protocol):
             self.transport.close()
 
     def request(self, data: bytes) -> asyncio.Future[int]:
-        """Send one request's bytes; the future gets the status once the whole answer is in."""
-        assert self.transport is not None
+        """Send one request's bytes; the future gets the status once the whole answer is in
+        (or COUNTED when `next_request` counted the answers and stopped the chain)."""
         waiter: asyncio.Future[int] = self._loop.create_future()
-        self.waiter, self.received = waiter, False
-        self.sent_at = self._loop.time()
-        self.transport.write(data)
+        self.waiter = waiter
+        self._write(data)
         return waiter
+
+    def _write(self, data: bytes) -> None:
+        assert self.transport is not None
+        self.received = False
+        self.sent_at = self._loop.time()
+        self.last_data = data
+        self.transport.write(data)
 
 
 class _HeadConnection(_Connection):
@@ -143,31 +169,45 @@ class FastTransport:
         body = text.join(self._body_parts).encode()
         return (head + f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
-    async def send(self, prepared: bytes, *, retry: bool = True) -> int:
-        """Send on a pooled connection; one the server closed while idle is retried once."""
-        idle = self._idle
-        connection = idle.pop() if idle and idle[-1].open else await self._acquire()
-        try:
-            status = await connection.request(prepared)
-        except RequestFailed as failure:
-            self._release(connection)
-            if str(failure) == STALE:
-                if retry:
-                    return await self.send(prepared, retry=False)
-                raise RequestFailed("reset", "the server closed the connection") from None
-            raise
-        except BaseException:
-            # Cancelled mid-request (the run is over): the answer would arrive later on this
-            # connection, so it cannot go back to the pool.
-            connection.close()
-            self._release(connection)
-            raise
-        connection.reused = True
-        if connection.open and not self._waiting:
-            idle.append(connection)
-        else:
-            self._release(connection)
-        return status
+    async def send(self, prepared: bytes) -> int:
+        """Send one request on a pooled connection and return the answer's status."""
+        return await self.chain(prepared, None)
+
+    async def chain(self, prepared: bytes, follow: Follow | None) -> int:
+        """Send `prepared`; then, while `follow(status)` counts each answer and returns the next
+        request's bytes, keep sending on the same connection from its callbacks.
+
+        Returns COUNTED when `follow` stopped the chain, or the status of an answer it did not
+        see (no `follow`, or the server closed the connection after that answer). A request
+        sent on a keep-alive connection the server had closed is sent again on a new one.
+        """
+        while True:
+            idle = self._idle
+            connection = idle.pop() if idle and idle[-1].open else await self._acquire()
+            connection.next_request = follow
+            try:
+                result = await connection.request(prepared)
+            except RequestFailed as failure:
+                connection.next_request = None
+                self._release(connection)
+                if str(failure) == STALE:
+                    # Nothing of the answer arrived: sending again cannot count it twice.
+                    prepared = connection.last_data
+                    continue
+                raise
+            except BaseException:
+                # Cancelled mid-request (the run is over): the answer would arrive later on
+                # this connection, so it cannot go back to the pool.
+                connection.next_request = None
+                connection.close()
+                self._release(connection)
+                raise
+            connection.next_request = None
+            if connection.open and not self._waiting:
+                idle.append(connection)
+            else:
+                self._release(connection)
+            return result
 
     async def _acquire(self) -> _Connection:
         while True:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from vibecode.bench import stats
 from vibecode.bench.config import LoadConfig
@@ -138,7 +138,8 @@ class _Run:
             self.end_ns = self.measure_ns + int(run_seconds * 1e9)
         self.cpu.start()
         if config.rate is None:
-            drivers = [asyncio.create_task(self._worker(i)) for i in range(config.concurrency)]
+            worker = self._chained_worker if hasattr(self.transport, "chain") else self._worker
+            drivers = [asyncio.create_task(worker(i)) for i in range(config.concurrency)]
         else:
             drivers = [asyncio.create_task(self._scheduler(start, config.rate))]
         window: deque[tuple[int, int]] = deque(maxlen=1 + int(1 / TICK_S))
@@ -314,6 +315,50 @@ class _Run:
                 continue
             since[slot] = 0
             finish(t0, clock(), code, None)
+
+    def _next(self) -> Any:
+        transport = self.transport
+        if transport.constant is not None:
+            return transport.constant
+        self.seq += 1
+        return transport.prepare(self.seq)
+
+    async def _chained_worker(self, slot: int) -> None:
+        """Closed loop on a transport that sends the next request from the answer's callback."""
+        from vibecode.bench.fastclient import COUNTED
+
+        clock = time.perf_counter_ns
+        end_ns = self.end_ns
+        chain = self.transport.chain  # type: ignore[attr-defined]
+        since, finish, claim, next_request = self.since, self._finish, self._claim, self._next
+        constant = self.transport.constant
+
+        def follow(status: int) -> Any:
+            now = clock()
+            finish(since[slot], now, status, None)
+            if now >= end_ns or not claim(now):
+                since[slot] = 0
+                return None
+            since[slot] = now
+            return constant if constant is not None else next_request()
+
+        while True:
+            t0 = clock()
+            if t0 >= end_ns or not claim(t0):
+                return
+            prepared = next_request()
+            since[slot] = t0
+            try:
+                result = await chain(prepared, follow)
+            except Exception as exc:
+                finish(since[slot], clock(), None, exc)
+                since[slot] = 0
+                continue
+            if result == COUNTED:
+                return
+            # An answer on a connection the server closed after it: count it, reconnect.
+            finish(since[slot], clock(), result, None)
+            since[slot] = 0
 
     async def _scheduler(self, start: int, rate: float) -> None:
         """Open loop: send each request when it is due, whether or not earlier ones came back."""
