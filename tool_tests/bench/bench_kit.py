@@ -145,7 +145,13 @@ class RawServer:
                 connection, _ = self.listener.accept()
             except TimeoutError:
                 continue
-            if self.mode == "reset":
+            if self.mode == "once":
+                # Answers one request as if keeping the connection alive, then hangs up.
+                with contextlib.suppress(OSError):
+                    connection.recv(65536)
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                connection.close()
+            elif self.mode == "reset":
                 with contextlib.suppress(OSError):
                     connection.recv(65536)
                 # SO_LINGER 0: close() sends a RST instead of a FIN.

@@ -80,6 +80,14 @@ def reset_server() -> Iterator[RawServer]:
 
 
 @pytest.fixture
+def hang_up_server() -> Iterator[RawServer]:
+    """Answers one request per connection, promising keep-alive, then closes it."""
+    raw = RawServer("once")
+    yield raw
+    raw.close()
+
+
+@pytest.fixture
 def silent_server() -> Iterator[RawServer]:
     """Accepts and never answers."""
     raw = RawServer("silent")

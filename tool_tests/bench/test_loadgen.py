@@ -225,3 +225,14 @@ def test_the_fast_client_reads_chunked_bodies_and_head_answers(server: FakeServe
     head = run_load(LoadConfig(url=f"{server.url}/ok", method="HEAD", concurrency=2, requests=6))
     assert head.status == {200: 6}
     assert head.failed == 0
+
+
+def test_a_connection_closed_after_its_answer_is_not_an_error(
+    hang_up_server: RawServer, client: str
+) -> None:
+    # The next request goes out on a connection the server has just closed: it is sent again
+    # on a new connection (nothing of its answer had arrived), not counted as a reset.
+    config = LoadConfig(url=hang_up_server.url, concurrency=2, requests=12, client=client)
+    result = run_load(config)
+    assert result.status == {200: 12}
+    assert result.failed == 0
