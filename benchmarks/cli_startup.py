@@ -110,6 +110,9 @@ def main() -> int:
         hello.write_text(HELLO)
         bare.write_text(BARE)
         env = {**os.environ, "VIBECODE_WORKSPACE": str(workspace), "NO_COLOR": "1"}
+        # As on a user's machine, compiled bytecode is cached (the first run writes it): with
+        # PYTHONDONTWRITEBYTECODE set, every run would compile vibecode's modules again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         cli = vibecode_command()
         commands = {
             "typer hello-world": [sys.executable, str(hello)],

@@ -48,6 +48,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         workspace = Path(scratch) / "workshop"
         env = {**os.environ, "VIBECODE_WORKSPACE": str(workspace), "NO_COLOR": "1"}
+        # As on a user's machine, compiled bytecode is cached (the first run writes it): with
+        # PYTHONDONTWRITEBYTECODE set, every run would compile vibecode's modules again.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         for number in range(course.last + 1):
             wall: list[float] = []
             cpu: list[float] = []
