@@ -72,7 +72,7 @@ def _figures(data: dict[str, Any]) -> Table:
     grid = Table.grid(padding=(0, 3))
     grid.add_row(
         f"[bold]{data['rps']:,.1f}[/] req/s",
-        f"{data['answered_in_window']:,} answers in {data['duration_s']:.2f} s",
+        f"{data['answered_in_window']:,} answers within {data['duration_s']:.2f} s",
         f"{data['failed']:,} failed",
     )
     return grid
@@ -135,7 +135,7 @@ def _details(data: dict[str, Any], measurement: Measurement) -> Table:
     if data["carried_from_warmup"]:
         accounted += f" [dim]({data['carried_from_warmup']:,} of them sent during the warm-up)[/]"
     if data["warmup_requests"]:
-        accounted += f" [dim]; {data['warmup_requests']:,} warm-up requests not counted[/]"
+        accounted += f"[dim]; {data['warmup_requests']:,} warm-up requests not counted[/]"
     grid.add_row("accounted", accounted)
     if data["in_flight"]:
         oldest = data.get("in_flight_oldest_ms")
