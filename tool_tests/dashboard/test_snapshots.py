@@ -77,3 +77,11 @@ def test_the_readme_screenshot_is_generated_with_representative_data(tmp_path: P
     text = html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
     assert "Demo done:" in text and "as expected." in text
     assert "Live requests" in text and "UP http://127.0.0.1:8000" in text
+
+
+def test_help_screen(snap_compare: SnapCompare) -> None:
+    clock = FrozenClock()
+    app, _ = busy_dashboard(clock)
+    assert snap_compare(
+        app, terminal_size=(100, 30), run_before=lambda p: draw_a_frame(p, clock, "question_mark")
+    )

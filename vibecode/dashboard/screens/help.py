@@ -21,7 +21,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; background: $background 60%; }
     HelpScreen > Vertical {
-        width: 64;
+        width: 76;
         height: auto;
         border: heavy $primary;
         border-title-color: $primary;
@@ -45,13 +45,14 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
         table.add_column()
         for binding in self.keys:
             key = binding.key_display or binding.key
-            note = self.notes.get(binding.action, "")
             table.add_row(
                 Text(key, ACCENT),
-                Text.assemble((binding.description, "bold"), (f"  {note}" if note else "", DIM)),
+                Text(binding.description, "bold"),
+                Text(self.notes.get(binding.action, ""), DIM),
             )
         box = Vertical(Static(table), Static(Text("escape, q or ? closes this", DIM)))
         box.border_title = "Keys"
