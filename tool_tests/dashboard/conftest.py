@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from textual.app import App
@@ -47,3 +49,12 @@ def _screen_text(app: App[None]) -> str:
 def screen_text() -> Callable[[App[None]], str]:
     """A function giving the characters on an app's current screen, one line per row."""
     return _screen_text
+
+
+@pytest.fixture
+def forget_tap_folder(tmp_path: Path) -> Iterator[None]:
+    """Remove the /tmp tap folder of the test's workspace (`tmp_path / "ws"`) afterwards."""
+    from vibecode.tap.channel import tap_dir_for
+
+    yield
+    shutil.rmtree(tap_dir_for(tmp_path / "ws"), ignore_errors=True)

@@ -22,6 +22,7 @@ from vibecode.workspace import apply
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.usefixtures("forget_tap_folder"),
     pytest.mark.skipif(not shutil.which("tmux") or not shutil.which("curl"), reason="needs tmux"),
 ]
 

@@ -20,7 +20,7 @@ from vibecode.paths import steps_root
 from vibecode.serve.record import read_server
 from vibecode.workspace import apply
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("forget_tap_folder")]
 
 VIBECODE = Path(sys.executable).with_name("vibecode")
 
