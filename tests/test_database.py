@@ -27,3 +27,11 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(
 
 async def test_sessions_keep_attributes_after_commit(app: FastAPI, client: AsyncClient) -> None:
     assert app.state.session_factory.kw["expire_on_commit"] is False
+
+
+async def test_read_sessions_do_not_open_transactions(app: FastAPI, client: AsyncClient) -> None:
+    # GET routes that run one SELECT skip BEGIN/ROLLBACK (see create_read_session_factory).
+    bind = app.state.read_session_factory.kw["bind"]
+    assert bind.get_execution_options()["isolation_level"] == "AUTOCOMMIT"
+    async with app.state.read_session_factory() as session:
+        assert (await session.scalar(text("SELECT 1"))) == 1

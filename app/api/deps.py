@@ -37,6 +37,15 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read-only session (autocommit: no BEGIN/ROLLBACK), for GET routes with one SELECT."""
+    async with request.app.state.read_session_factory() as session:
+        yield session
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
+
+
 async def get_hasher(request: Request) -> PasswordHasher:
     """The app's password hasher (created in the lifespan)."""
     hasher: PasswordHasher = request.app.state.hasher
@@ -60,6 +69,14 @@ async def get_post_service(session: SessionDep) -> PostService:
 
 
 PostServiceDep = Annotated[PostService, Depends(get_post_service)]
+
+
+async def get_post_reader(session: ReadSessionDep) -> PostService:
+    """A PostService on a read-only session, for the GET routes (the hot read path)."""
+    return PostService(session)
+
+
+PostReaderDep = Annotated[PostService, Depends(get_post_reader)]
 
 # tokenUrl makes the "Authorize" button of /docs log in through POST /users/login.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/users/login")
