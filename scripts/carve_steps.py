@@ -7,8 +7,8 @@ carve and are written by hand in their step's files/ (HAND_WRITTEN). Each step's
 exactly what differs from the step before, its `tests` list every test file present, and the
 generated Python is ruff-formatted.
 
-When the app changes, run `python scripts/carve_steps.py`: every step follows, not only the
-last. A carving rule that no longer matches the app stops with the text it could not find;
+When the app changes, commit it, then run `python scripts/carve_steps.py` (it reads the app at
+HEAD; `--worktree` reads the files on disk): every step follows, not only the last. A carving rule that no longer matches the app stops with the text it could not find;
 adjust that rule (or move the change by hand) and run it again. Then `vibecode script`.
 The step manifests' prose (talking points, demos, benches) is never touched.
 """
@@ -19,15 +19,42 @@ The step manifests' prose (talking points, demos, benches) is never touched.
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = ROOT / "steps"
 
 
+# Carve from the committed reference app (HEAD), so that an edit in progress in app/ never leaks
+# into the steps; `--worktree` carves from the files on disk instead.
+FROM_WORKTREE = "--worktree" in sys.argv[1:]
+
+
 def final(path: str) -> str:
     """A file of the reference app."""
-    return (ROOT / path).read_text()
+    if FROM_WORKTREE:
+        return (ROOT / path).read_text()
+    return subprocess.run(
+        ["git", "show", f"HEAD:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def reference_paths() -> list[str]:
+    """Every file of the reference app (app/, tests/, alembic.ini, .env.example, pytest.ini)."""
+    names = ("app", "tests", "alembic.ini", ".env.example", "pytest.ini")
+    if FROM_WORKTREE:
+        found = []
+        for name in names:
+            p = ROOT / name
+            files = [p] if p.is_file() else sorted(f for f in p.rglob("*") if f.is_file())
+            found += [f.relative_to(ROOT).as_posix() for f in files]
+    else:
+        listed = subprocess.run(
+            ["git", "ls-files", "--", *names], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        found = listed.stdout.split()
+    return [p for p in found if "__pycache__" not in p and not p.endswith(".pyc")]
 
 
 def cut(text: str, old: str, new: str = "", count: int = 1) -> str:
@@ -144,6 +171,8 @@ def config(n: int) -> str:
 
 def database(n: int) -> str:
     t = final("app/core/database.py")
+    if "def create_read_session_factory" in t:  # the read path's sessions, with read and list
+        t = block(t, "\n\ndef create_read_session_factory", None, n, LIST, new="\n")
     start = t.index("def create_engine")
     end = t.index("def _tune_sqlite")
     if n >= PG:
@@ -235,6 +264,9 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 # ----------------------------------------------------------------------------- app/api
 def deps(n: int) -> str:
     t = final("app/api/deps.py")
+    if "def get_read_session" in t:  # read-only sessions arrive with read and list
+        t = block(t, "def get_post_reader", "# tokenUrl makes", n, LIST)
+        t = block(t, "def get_read_session", "def get_hasher", n, LIST)
     t = block(t, "def get_post_service", "# tokenUrl makes", n, POSTS)
     t = block(t, "# tokenUrl makes", None, n, ME, new="")
     t = block(t, "def get_hasher", None, n, REGISTER, new="") if n < REGISTER else t
@@ -316,6 +348,8 @@ def users(n: int) -> str:
 
 def posts(n: int) -> str:
     t = final("app/api/posts.py")
+    if n < LIST:
+        t = t.replace("CurrentUser, PostReaderDep, PostServiceDep", "CurrentUser, PostServiceDep")
     t = block(t, '\n\n@router.patch("/{public_id}"', None, n, OWN, new="\n")
     t = block(t, "def _forbidden", "@router.post", n, OWN)
     t = block(t, '\n\n@router.get("", response_model=list[PostPublic])', None, n, LIST, new="\n")
@@ -357,6 +391,13 @@ def main(n: int) -> str:
     if n < DB:
         return hand(n, "app/main.py")
     t = final("app/main.py")
+    if "create_read_session_factory" in t and n < LIST:
+        t = rcut(
+            t,
+            r"from app\.core\.database import \(.*?\)\n",
+            "from app.core.database import create_engine, create_session_factory\n",
+        )
+        t = drop_lines(t, n, {"app.state.read_session_factory =": LIST})
     routers = ["health"] + (["users"] if n >= REGISTER else []) + (["posts"] if n >= POSTS else [])
     routers += ["demo"] if n >= DEMO else []
     t = cut(
@@ -609,6 +650,15 @@ def test_config(n: int) -> str:
     return t.rstrip("\n") + "\n"
 
 
+def test_database(n: int) -> str:
+    t = final("tests/test_database.py")
+    if "async def test_read_sessions_do_not_open_transactions" in t:
+        t = block(
+            t, "\n\nasync def test_read_sessions_do_not_open_transactions", None, n, LIST, new="\n"
+        )
+    return t.rstrip("\n") + "\n"
+
+
 def test_register(n: int) -> str:
     t = final("tests/test_register.py")
     return sub(
@@ -768,7 +818,7 @@ def workspace(n: int) -> dict[str, str]:
     at(DB, "app/core/database.py", database)
     at(DB, "app/api/deps.py", deps)
     at(DB, "tests/helpers.py", helpers)
-    at(DB, "tests/test_database.py")
+    at(DB, "tests/test_database.py", test_database)
     at(MODEL, "app/models/__init__.py", models_init)
     at(MODEL, "app/models/base.py")
     at(MODEL, "app/models/user.py")
@@ -809,15 +859,7 @@ def workspace(n: int) -> dict[str, str]:
 
 
 def reference() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name in ("app", "tests", "alembic.ini", ".env.example", "pytest.ini"):
-        p = ROOT / name
-        files = [p] if p.is_file() else sorted(f for f in p.rglob("*") if f.is_file())
-        for f in files:
-            if "__pycache__" in f.parts or f.suffix == ".pyc":
-                continue
-            out[f.relative_to(ROOT).as_posix()] = f.read_text()
-    return out
+    return {path: final(path) for path in reference_paths()}
 
 
 _FORMAT_CACHE: dict[str, str] = {}

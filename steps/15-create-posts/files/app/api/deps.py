@@ -61,6 +61,7 @@ async def get_post_service(session: SessionDep) -> PostService:
 
 PostServiceDep = Annotated[PostService, Depends(get_post_service)]
 
+
 # tokenUrl makes the "Authorize" button of /docs log in through POST /users/login.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/users/login")
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from app.api.deps import CurrentUser, PostServiceDep
+from app.api.deps import CurrentUser, PostReaderDep, PostServiceDep
 from app.models.post import Post
 from app.schemas.post import PostCreate, PostPublic, PostUpdate
 from app.services.post_service import NotPostAuthorError, PostNotFoundError
@@ -32,7 +32,7 @@ async def create_post(data: PostCreate, user: CurrentUser, posts: PostServiceDep
 
 @router.get("", response_model=list[PostPublic])
 async def list_posts(
-    posts: PostServiceDep,
+    posts: PostReaderDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
     author_id: Annotated[uuid.UUID | None, Query(description="Author's public id.")] = None,
@@ -42,7 +42,7 @@ async def list_posts(
 
 
 @router.get("/{public_id}", response_model=PostPublic)
-async def read_post(public_id: uuid.UUID, posts: PostServiceDep) -> Post:
+async def read_post(public_id: uuid.UUID, posts: PostReaderDep) -> Post:
     """One post with its author."""
     try:
         return await posts.get(public_id)
