@@ -31,6 +31,10 @@ HEADER = """\
 The course builds an async FastAPI + SQLAlchemy 2.0 app from an empty folder, one idea per step.
 Every step below says what to type, what to say, what the audience should see and how to recover
 when something breaks on stage. Commands run from the folder that holds your `workshop/`.
+
+Attendees follow along in their own workspace: `vibecode next` (or type the diff that
+`vibecode show` prints), `vibecode check` to see their step's tests pass, `vibecode diff` to compare
+with the checkpoint; their own edits are never lost (`vibecode restore`).
 """
 
 PREFLIGHT = """\
