@@ -11,8 +11,9 @@ alternating order, and the medians of the runs are compared:
    `--client aiohttp` is measured too, for reference;
 2. 50 ms `await asyncio.sleep` at concurrency 50: req/s within 10 % of wrk's;
 3. 50 ms `time.sleep` inside `async def` (the loop is blocked, about 20 req/s): every request
-   vibecode sent is accounted for (answered, failed or in flight), while wrk drops answers slower
-   than its 2 s timeout; and vibecode's p50 matches Little's law (concurrency / throughput).
+   vibecode sent is accounted for (answered, failed or unfinished), while wrk drops answers
+   slower than its 2 s timeout; and vibecode's mean and p50 match Little's law (concurrency /
+   throughput; the p50 only when the server serves in order, which it usually does).
 """
 
 from __future__ import annotations
@@ -129,10 +130,11 @@ def vibecode(
     processes: int,
     warmup: float,
     client: str = "fast",
+    timeout: float = 10.0,
 ) -> Any:
     command = [sys.executable, "-m", "vibecode", "bench", url, "-c", str(connections)]
     command += ["-d", str(seconds), "--warmup", str(warmup), "--processes", str(processes)]
-    command += ["--client", client, "--json"]
+    command += ["--client", client, "--timeout", str(timeout), "--json"]
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(done.stdout)
 
@@ -253,6 +255,8 @@ def main() -> int:
             f"   wrk: {theirs.rps:.1f} req/s, {theirs.answered} answers counted,"
             f" {theirs.timeouts} timeouts dropped from the latencies, p50 {theirs.p50_ms:,.0f} ms"
         )
+        # A 30 s timeout: a blocked server sometimes serves out of order and starves a few
+        # requests past 10 s; with a longer timeout their real latency is measured too.
         for warmup in (0.5, 3.0):
             settle(base)
             ours = vibecode(
@@ -261,26 +265,33 @@ def main() -> int:
                 connections=args.connections,
                 processes=1,
                 warmup=warmup,
+                timeout=30.0,
             )
             accounted = ours["sent"] == ours["requests"] + ours["failed"] + ours["unfinished"]
             little_ms = args.connections / ours["rps"] * 1000 if ours["rps"] else float("inf")
-            p50 = ours["latency_ms"]["p50"]
-            mean = ours["latency_ms"]["mean"]
-            close = abs(p50 / little_ms - 1) <= 0.15
-            results.append(accounted)
-            results.append(close)
+            latency = ours["latency_ms"]
+            p50, mean = latency["p50"], latency["mean"]
+            p50_close = abs(p50 / little_ms - 1) <= 0.15
+            mean_close = abs(mean / little_ms - 1) <= 0.15
+            results += [accounted, mean_close, p50_close]
             print(
-                f"   vibecode (--warmup {warmup:g}): {ours['rps']:.1f} req/s; sent {ours['sent']} ="
-                f" {ours['requests']} answered + {ours['failed']} failed + {ours['unfinished']}"
-                f" unfinished ({ours['in_flight']} were waiting at the deadline, answered after)"
-                f"  {verdict(accounted)}"
+                f"   vibecode (--warmup {warmup:g} --timeout 30): {ours['rps']:.1f} req/s; sent"
+                f" {ours['sent']} = {ours['requests']} answered + {ours['failed']} failed +"
+                f" {ours['unfinished']} unfinished ({ours['in_flight']} were waiting at the"
+                f" deadline, answered after)  {verdict(accounted)}"
             )
             print(
-                f"      p50 {p50:,.0f} ms, mean {mean:,.0f} ms; Little's law c/X ="
-                f" {args.connections}/{ours['rps']:.1f} = {little_ms:,.0f} ms -> p50/Little"
-                f" {p50 / little_ms:.2f}, mean/Little {mean / little_ms:.2f}"
-                + f"  {verdict(close)} (target within 15 %)"
+                f"      Little's law c/X = {args.connections}/{ours['rps']:.1f} ="
+                f" {little_ms:,.0f} ms; mean {mean:,.0f} ms -> {mean / little_ms:.2f}"
+                f"  {verdict(mean_close)}; p50 {p50:,.0f} ms -> {p50 / little_ms:.2f}"
+                f"  {verdict(p50_close)} (targets within 15 %; p90 {latency['p90']:,.0f} ms,"
+                f" max {latency['max']:,.0f} ms)"
             )
+            if not p50_close:
+                print(
+                    "      (the server served out of order this time: a few requests waited"
+                    " far longer than the rest, so the median is not the mean)"
+                )
             print(
                 f"      wrk's p50 / Little: {theirs.p50_ms / little_ms:.2f}"
                 " (the answers slower than its timeout are missing)"
