@@ -2,8 +2,10 @@
 
 One uvicorn server (1 worker) serves the real app plus one benchmark-only route,
 GET /raw/posts/{id}, which answers the same JSON from one hand-written SQL query on a plain
-asyncpg pool. wrk loads each route in turn; the script prints req/s of both and the ratio
-ORM / raw (target >= 0.5).
+asyncpg pool of the same size as the app's. wrk loads each route in turn (alternating rounds,
+medians); the script prints req/s of both and the ratio ORM / raw (target >= 0.5). It also
+prints the server's own CPU time per request (psutil): on a machine shared with other work,
+req/s swings with their load while CPU per request barely does, so that ratio is the steadier.
 
     .venv/bin/python benchmarks/orm_read_throughput.py
 
