@@ -20,7 +20,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from vibecode.bench.config import SEQ, LoadConfig
-from vibecode.bench.transport import USER_AGENT, RequestFailed, request_headers
+from vibecode.bench.transport import RequestFailed, request_headers
 
 COUNTED = -1
 """What a chain returns when its `follow` counted the last answer and stopped."""
@@ -304,11 +304,9 @@ def _templates(config: LoadConfig, parts: Any) -> tuple[list[str], list[str], bo
 
     target = URL(config.url.replace(SEQ, MARK)).raw_path_qs or "/"
     netloc = parts.netloc.rsplit("@", 1)[-1]
-    lines = [f"{config.method} {target} HTTP/1.1", f"Host: {netloc}", f"User-Agent: {USER_AGENT}"]
-    headers = request_headers(config)
-    if not any(name.lower() == "accept" for name in headers):
-        lines.append("Accept: */*")
-    lines += [f"{name}: {value}" for name, value in headers.items()]
+    # Only what HTTP/1.1 requires, as wrk sends: every extra header is work for the server.
+    lines = [f"{config.method} {target} HTTP/1.1", f"Host: {netloc}"]
+    lines += [f"{name}: {value}" for name, value in request_headers(config).items()]
     head = "\r\n".join(lines) + "\r\n"
     body = config.body_template()
     has_body = body is not None or config.method in ("POST", "PUT", "PATCH")
