@@ -171,8 +171,8 @@ def config(n: int) -> str:
 
 def database(n: int) -> str:
     t = final("app/core/database.py")
-    if "def create_read_session_factory" in t:  # the read path's sessions, with read and list
-        t = block(t, "\n\ndef create_read_session_factory", None, n, LIST, new="\n")
+    if "def autocommit_engine" in t:  # the read path's sessions, with read and list
+        t = block(t, "\n\ndef autocommit_engine", None, n, LIST, new="\n")
     start = t.index("def create_engine")
     end = t.index("def _tune_sqlite")
     if n >= PG:
@@ -391,13 +391,9 @@ def main(n: int) -> str:
     if n < DB:
         return hand(n, "app/main.py")
     t = final("app/main.py")
-    if "create_read_session_factory" in t and n < LIST:
-        t = rcut(
-            t,
-            r"from app\.core\.database import \(.*?\)\n",
-            "from app.core.database import create_engine, create_session_factory\n",
-        )
-        t = drop_lines(t, n, {"app.state.read_session_factory =": LIST})
+    if "autocommit_engine" in t and n < LIST:
+        t = cut(t, "import autocommit_engine, create_engine,", "import create_engine,")
+        t = drop_lines(t, n, {"app.state.read_engine =": LIST})
     routers = ["health"] + (["users"] if n >= REGISTER else []) + (["posts"] if n >= POSTS else [])
     routers += ["demo"] if n >= DEMO else []
     t = cut(

@@ -7,11 +7,7 @@ from fastapi import FastAPI
 
 from app.api import health, posts, users
 from app.core.config import Settings, get_settings
-from app.core.database import (
-    create_engine,
-    create_read_session_factory,
-    create_session_factory,
-)
+from app.core.database import autocommit_engine, create_engine, create_session_factory
 from app.core.errors import register_exception_handlers
 from app.core.logging import configure_logging
 from app.core.request_id import RequestIdMiddleware
@@ -28,7 +24,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     hasher = PasswordHasher(settings)
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
-    app.state.read_session_factory = create_read_session_factory(engine)
+    app.state.read_engine = autocommit_engine(engine)
     app.state.hasher = hasher
     try:
         yield

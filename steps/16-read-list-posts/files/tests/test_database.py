@@ -30,8 +30,9 @@ async def test_sessions_keep_attributes_after_commit(app: FastAPI, client: Async
 
 
 async def test_read_sessions_do_not_open_transactions(app: FastAPI, client: AsyncClient) -> None:
-    # GET routes that run one SELECT skip BEGIN/ROLLBACK (see create_read_session_factory).
-    bind = app.state.read_session_factory.kw["bind"]
-    assert bind.get_execution_options()["isolation_level"] == "AUTOCOMMIT"
-    async with app.state.read_session_factory() as session:
+    # GET routes that run one SELECT skip BEGIN/ROLLBACK (see autocommit_engine).
+    read_engine = app.state.read_engine
+    assert read_engine.get_execution_options()["isolation_level"] == "AUTOCOMMIT"
+    assert read_engine.sync_engine.pool is app.state.engine.sync_engine.pool  # one pool
+    async with app.state.session_factory(bind=read_engine) as session:
         assert (await session.scalar(text("SELECT 1"))) == 1

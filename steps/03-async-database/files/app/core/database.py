@@ -39,7 +39,7 @@ def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Create the one session factory of the app.
+    """Create the app's one session factory (each request gets one session from it).
 
     `expire_on_commit=False` keeps loaded attributes after `commit()`, so building the response
     never triggers a lazy load (which async SQLAlchemy cannot do implicitly).

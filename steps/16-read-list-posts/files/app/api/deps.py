@@ -39,7 +39,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A read-only session (autocommit: no BEGIN/ROLLBACK), for GET routes with one SELECT."""
-    async with request.app.state.read_session_factory() as session:
+    async with request.app.state.session_factory(bind=request.app.state.read_engine) as session:
         yield session
 
 

@@ -40,7 +40,7 @@ def _tune_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Create the one session factory of the app.
+    """Create the app's one session factory (each request gets one session from it).
 
     `expire_on_commit=False` keeps loaded attributes after `commit()`, so building the response
     never triggers a lazy load (which async SQLAlchemy cannot do implicitly).
@@ -48,13 +48,13 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Create the factory of read-only sessions, for GET routes that run one SELECT.
+def autocommit_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine and pool in autocommit mode, for read-only sessions (see deps.py).
 
-    They run in autocommit mode: no BEGIN before the query and no ROLLBACK after it, which
-    measured about 40% of the server's CPU per GET /posts/{id} on asyncpg. Each statement is
-    then its own transaction, so never write through these sessions (several writes would not
-    be atomic) and do not rely on several SELECTs seeing one snapshot.
+    A session bound to it sends no BEGIN before its query and no ROLLBACK after it, which
+    measured about 15% of the server's CPU per GET /posts/{id} on asyncpg
+    (benchmarks/orm_read_throughput.py). Each statement is then its own transaction: never
+    write through it (several writes would not be atomic), nor rely on several SELECTs seeing
+    one snapshot.
     """
-    read_only = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return async_sessionmaker(read_only, expire_on_commit=False)
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
