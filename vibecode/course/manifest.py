@@ -6,6 +6,7 @@ or changes, in workspace paths. The manifest lists the files the step deletes.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -101,13 +102,15 @@ class Step:
     def files(self) -> dict[str, Path]:
         """Workspace path (POSIX, relative) -> file on disk, for every file the step writes."""
         root = self.files_dir
-        if not root.is_dir():
-            return {}
-        return {
-            path.relative_to(root).as_posix(): path
-            for path in sorted(root.rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts
-        }
+        found: dict[str, Path] = {}
+        # os.walk, not Path.rglob: every `vibecode` command lists every step's files at start-up.
+        for folder, subfolders, names in os.walk(root):
+            subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+            relative = os.path.relpath(folder, root).replace(os.sep, "/")
+            prefix = "" if relative == "." else f"{relative}/"
+            for name in names:
+                found[prefix + name] = Path(folder, name)
+        return dict(sorted(found.items()))
 
 
 @dataclass(frozen=True)
