@@ -21,3 +21,11 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "workshop"
     monkeypatch.setenv("VIBECODE_WORKSPACE", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _course_cache_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's parsed-manifest cache goes to a temporary folder, not the user's ~/.cache."""
+    monkeypatch.setenv("VIBECODE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "vibecode-cache"))

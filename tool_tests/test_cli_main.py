@@ -7,7 +7,7 @@ import sys
 
 from typer.main import get_command
 
-from vibecode.cli.main import COMMAND_MODULES, build_app, requested_command
+from vibecode.cli.main import COMMAND_MODULES, QUICK_COMMANDS, build_app, requested_command
 
 
 def _names(command: str | None) -> set[str]:
@@ -19,10 +19,13 @@ def test_every_registered_command_is_in_the_map_and_the_reverse() -> None:
     assert _names(None) == set(COMMAND_MODULES)
 
 
-def test_each_module_registers_exactly_the_commands_the_map_gives_it() -> None:
-    for command, module in COMMAND_MODULES.items():
-        expected = {name for name, owner in COMMAND_MODULES.items() if owner == module}
-        assert _names(command) == expected, command
+def test_a_run_registers_only_the_command_it_names() -> None:
+    for command in COMMAND_MODULES:
+        assert _names(command) == {command}, command
+
+
+def test_an_unknown_command_gets_every_command_to_suggest_from() -> None:
+    assert _names("stepz") == set(COMMAND_MODULES)
 
 
 def test_the_requested_command_is_the_first_non_option_argument() -> None:
@@ -53,3 +56,35 @@ def test_help_lists_every_command() -> None:
     assert result.returncode == 0
     for command in COMMAND_MODULES:
         assert command in result.stdout
+
+
+def _gc_enabled_after(argv: list[str]) -> bool:
+    """Whether the cyclic GC is on once `vibecode ARGV` has run (in a fresh interpreter)."""
+    code = (
+        "import gc, sys\n"
+        f"sys.argv = ['vibecode', *{argv!r}]\n"
+        "from vibecode.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('GC', gc.isenabled())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    verdict = result.stdout.strip().splitlines()[-1]
+    assert verdict in ("GC True", "GC False"), result.stderr
+    return verdict == "GC True"
+
+
+def test_quick_commands_run_without_the_cyclic_gc_and_long_ones_with_it() -> None:
+    assert set(COMMAND_MODULES) > QUICK_COMMANDS
+    assert not _gc_enabled_after(["steps", "--help"])
+    assert not _gc_enabled_after(["goto", "--help"])
+    for long_running in ("serve", "dashboard", "bench", "rehearse"):
+        assert long_running not in QUICK_COMMANDS
+        assert _gc_enabled_after([long_running, "--help"]), long_running
+    assert _gc_enabled_after(["--help"])
+
+
+def test_the_cli_module_does_not_import_typer_before_run() -> None:
+    # The GC switch must come before Typer's import, which is most of the start-up.
+    code = "import sys, vibecode.cli.main; print('typer' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

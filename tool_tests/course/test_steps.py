@@ -16,7 +16,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +124,7 @@ def request_plan(step: Step) -> dict[str, Any]:
     """The step's demo requests and one request per benchmark side, as JSON for smoke_app.py."""
 
     def spec(request: RequestSpec) -> dict[str, Any]:
-        data = asdict(request)
+        data = request._asdict()
         data["expect"] = list(request.expect)
         return data
 

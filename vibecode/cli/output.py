@@ -15,10 +15,14 @@ if TYPE_CHECKING:
 
 @cache
 def out() -> Console:
-    """The console for results (stdout); Rich is imported on first use only."""
+    """The console for results (stdout); Rich is imported on first use only.
+
+    No emoji codes: a title such as "Step :one:" stays as written (and printing skips loading
+    Rich's emoji table, a start-up cost).
+    """
     from rich.console import Console
 
-    return Console()
+    return Console(emoji=False)
 
 
 @cache
@@ -26,7 +30,7 @@ def err() -> Console:
     """The console for messages (stderr)."""
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, emoji=False)
 
 
 def fail(error: VibecodeError) -> NoReturn:

@@ -55,10 +55,15 @@ def guarded() -> Iterator[None]:
 
 
 def load() -> Course:
-    """The course from the steps folder (`VIBECODE_STEPS` or `steps/`)."""
+    """The course from the steps folder (`VIBECODE_STEPS` or `steps/`), through the cache."""
     from vibecode.course.manifest import load_course
+    from vibecode.course.manifest_cache import ManifestCache, cache_file_for
 
-    return load_course(steps_root())
+    root = steps_root()
+    cache = ManifestCache(cache_file_for(root))
+    course = load_course(root, read=cache.read)
+    cache.save()
+    return course
 
 
 def command_line(workspace: Path, *args: str) -> str:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from vibecode.errors import VibecodeError
 from vibecode.paths import state_dir
@@ -23,22 +23,24 @@ from vibecode.workspace.files import atomic_write, fsync_dir, is_workspace_path
 VERSION = 1
 STATE_FILE = "state.json"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_NO_FILES: Mapping[str, str] = MappingProxyType({})
+
+# NamedTuples rather than frozen dataclasses, as in vibecode.course.manifest: `vibecode status`
+# imports this module at start-up, and a NamedTuple class is ten times cheaper to create.
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     """A step being applied: its number and the hashes of the files it writes."""
 
     step: int
-    files: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = _NO_FILES
 
 
-@dataclass(frozen=True)
-class WorkspaceState:
+class WorkspaceState(NamedTuple):
     """The current step, the hash of every file the tool wrote, and an unfinished apply, if any."""
 
     step: int
-    files: Mapping[str, str] = field(default_factory=dict)
+    files: Mapping[str, str] = _NO_FILES
     pending: Pending | None = None
 
     def owned(self, path: str) -> set[str]:
