@@ -1,9 +1,12 @@
 """Read throughput of GET /posts/{id} through the ORM, against raw asyncpg, on PostgreSQL.
 
-One uvicorn server (1 worker) serves the real app plus one benchmark-only route,
-GET /raw/posts/{id}, which answers the same JSON from one hand-written SQL query on a plain
-asyncpg pool of the same size as the app's. wrk loads each route in turn (alternating rounds,
-medians); the script prints req/s of both and the ratio ORM / raw (target >= 0.5). It also
+One uvicorn server (1 worker) serves the real app plus two benchmark-only routes that answer
+the same JSON: GET /raw/posts/{id}, one hand-written SQL query on a plain asyncpg pool of the
+same size as the app's; and GET /core/posts/{id}, SQLAlchemy Core without the ORM (a column
+`select()` on a connection of the app's own engine, in a `yield` dependency, with the app's
+response model), which shows what SQLAlchemy itself costs before any ORM work. wrk loads each
+route in turn (alternating rounds, medians); the script prints req/s and the ratios to raw; the
+target is ORM / raw >= 0.5. It also
 prints the server's own CPU time per request (psutil): on a machine shared with other work,
 req/s swings with their load while CPU per request barely does, so that ratio is the steadier.
 
@@ -97,7 +100,56 @@ def create_bench_app() -> Any:
         )
 
     app.add_api_route("/raw/posts/{public_id}", raw_post)
+    _add_core_route(app)
     return app
+
+
+def _add_core_route(app: Any) -> None:
+    """GET /core/posts/{id}: the same read in SQLAlchemy Core, shaped like the app's route."""
+    from collections.abc import AsyncIterator
+    from typing import Annotated
+
+    from fastapi import Depends, HTTPException, Request
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from app.models.post import Post
+    from app.models.user import User
+    from app.schemas.post import PostPublic
+
+    query = (
+        select(
+            Post.public_id,
+            Post.title,
+            Post.content,
+            Post.created_at,
+            User.public_id.label("author_public_id"),
+            User.email,
+        )
+        .join(Post.author)
+        .where(Post.public_id == bindparam("public_id"))
+    )
+
+    async def connection(request: Request) -> AsyncIterator[AsyncConnection]:
+        async with request.app.state.read_engine.connect() as conn:
+            yield conn
+
+    async def core_post(
+        public_id: uuid.UUID, conn: Annotated[AsyncConnection, Depends(connection)]
+    ) -> dict[str, Any]:
+        row = (await conn.execute(query, {"public_id": public_id})).one_or_none()
+        if row is None:
+            raise HTTPException(404, "Post not found")
+        author = {"public_id": row.author_public_id, "email": row.email}
+        return {
+            "public_id": row.public_id,
+            "title": row.title,
+            "content": row.content,
+            "created_at": row.created_at,
+            "author": author,
+        }
+
+    app.add_api_route("/core/posts/{public_id}", core_post, response_model=PostPublic)
 
 
 # --- the client side -----------------------------------------------------------------------
@@ -250,13 +302,19 @@ def main() -> int:
     _prepare_database(url, env)
     with uvicorn_server(env) as (base, server):
         post_id = _seed(base, posts=100)
-        urls = {"orm": f"{base}/posts/{post_id}", "raw": f"{base}/raw/posts/{post_id}"}
-        if not _same_data(_request(urls["orm"]), _request(urls["raw"])):
-            raise RuntimeError("the two routes do not answer the same data")
-        for url in urls.values():  # warm up both
+        urls = {
+            "orm": f"{base}/posts/{post_id}",
+            "core": f"{base}/core/posts/{post_id}",
+            "raw": f"{base}/raw/posts/{post_id}",
+        }
+        reference = _request(urls["raw"])
+        for url in urls.values():
+            if not _same_data(_request(url), reference):
+                raise RuntimeError(f"{url} does not answer the same data as the raw route")
+        for url in urls.values():  # warm up every route
             wrk(url, seconds=2, connections=args.connections, server=server)
-        figures: dict[str, list[Measure]] = {"orm": [], "raw": []}
-        for _ in range(args.rounds):  # alternate, so drifts in machine load hit both
+        figures: dict[str, list[Measure]] = {name: [] for name in urls}
+        for _ in range(args.rounds):  # alternate, so drifts in machine load hit all alike
             for name, url in urls.items():
                 figures[name].append(
                     wrk(url, seconds=args.seconds, connections=args.connections, server=server)
@@ -271,17 +329,22 @@ def main() -> int:
         name: statistics.median(m.cpu_us_per_request for m in runs)
         for name, runs in figures.items()
     }
-    for name, route in (("orm", "/posts/{id}"), ("raw", "/raw/posts/{id}")):
+    routes = {"orm": "/posts/{id}", "core": "/core/posts/{id}", "raw": "/raw/posts/{id}"}
+    for name, route in routes.items():
         runs = ", ".join(f"{m.rps:.0f}" for m in figures[name])
         print(
-            f"{name}  GET {route:<16} median {rps[name]:7.0f} req/s  [{runs}]  "
-            f"server CPU {cpu[name]:5.0f} us/request"
+            f"{name:<4} GET {route:<17} median {rps[name]:7.0f} req/s  [{runs}]  "
+            f"server CPU {cpu[name]:5.0f} us/request  ratio to raw {rps[name] / rps['raw']:.2f}"
         )
     ratio = rps["orm"] / rps["raw"]
     verdict = "OK" if ratio >= TARGET_RATIO else "BELOW TARGET"
     print(f"ratio ORM / raw, req/s: {ratio:.2f} (target >= {TARGET_RATIO}): {verdict}")
     # On a shared machine req/s swings with other load; CPU per request barely does.
     print(f"ratio ORM / raw, by server CPU per request: {cpu['raw'] / cpu['orm']:.2f}")
+    print(
+        f"SQLAlchemy Core alone: {cpu['core'] - cpu['raw']:.0f} us/request over raw asyncpg; "
+        f"the ORM session and objects: {cpu['orm'] - cpu['core']:.0f} us more"
+    )
     return 0 if ratio >= TARGET_RATIO else 1
 
 
