@@ -232,9 +232,7 @@ def _check_file_names(step: Step) -> None:
         for name in [*names, *subfolders]:
             if "\\" in name or (top_level and name in RESERVED_TOP_LEVEL):
                 relative = os.path.relpath(os.path.join(folder, name), step.files_dir)
-                raise StepError(
-                    f"{step.files_dir}: files: {relative!r} is not a path inside the workspace"
-                )
+                _workspace_path(step.files_dir, relative, "files")  # raises, naming the file
 
 
 def _request(fields: _Fields) -> RequestSpec:

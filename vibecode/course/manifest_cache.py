@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from vibecode.course.manifest import read_manifest
+from vibecode.workspace.files import atomic_write
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -48,7 +49,6 @@ class ManifestCache:
         self.file = file
         self._stored = self._read_file()
         self._used: dict[str, Any] = {}
-        self._changed = False
 
     def read(self, manifest: Path) -> dict[str, Any]:
         """The TOML data of `manifest`, from the cache when the file has not changed."""
@@ -72,22 +72,18 @@ class ManifestCache:
         except (TypeError, ValueError):
             return data  # not cacheable; parsed again next time
         self._used[key] = {"stamp": stamp, "data": copy}
-        self._changed = True
         return data
 
     def save(self) -> None:
         """Write the entries this run used (so removed steps drop out), if any changed."""
-        if not self._changed and self._used.keys() == self._stored.keys():
+        # A hit reuses the stored entry itself; anything else is new or gone.
+        if self._used.keys() == self._stored.keys() and all(
+            entry is self._stored[key] for key, entry in self._used.items()
+        ):
             return
         text = json.dumps({"format": FORMAT, "entries": self._used})
-        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, self.file)  # atomic: a concurrent reader sees old or new
-        except OSError:  # a read-only home, say: work on without a cache
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only home, say: work on without a cache
+            atomic_write(self.file, text.encode("utf-8"))
 
     def _read_file(self) -> dict[str, Any]:
         try:
