@@ -293,10 +293,9 @@ def _run_scenario(
 ) -> tuple[dict[str, Any], Any]:
     from vibecode.bench.report import render_comparison
     from vibecode.bench.scenarios import run_scenario
-    from vibecode.course.manifest import load_course
-    from vibecode.paths import steps_root
+    from vibecode.cli.workspace_cmds import load
 
-    course = load_course(steps_root())
+    course = load()
     _, scenario = course.find_bench(name)
     with _progress(scenario.a.label, duration or scenario.duration, quiet) as live:
         comparison = run_scenario(

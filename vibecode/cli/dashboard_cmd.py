@@ -77,14 +77,12 @@ def run_dashboard(
     *, workspace: Path | None, url: str | None, port: int, db: str | None, start: bool
 ) -> None:
     """Build the real backend and run the app; whatever the dashboard started stops after."""
-    from vibecode.course.manifest import load_course
+    from vibecode.cli.workspace_cmds import load
     from vibecode.dashboard.app import make_dashboard
     from vibecode.dashboard.real_backend import RealBackend
-    from vibecode.paths import resolve_workspace, steps_root
+    from vibecode.paths import resolve_workspace
 
-    backend = RealBackend(
-        load_course(steps_root()), resolve_workspace(workspace), url=url, port=port, db=db
-    )
+    backend = RealBackend(load(), resolve_workspace(workspace), url=url, port=port, db=db)
     try:
         make_dashboard(backend, start_server=start).run()
     finally:

@@ -39,13 +39,13 @@ def script(
 
 def write_script(*, output: Path | None, check: bool) -> Path:
     """Render the script; write it, or (with `check`) raise `CheckFailed` when the file is stale."""
-    from vibecode.course.manifest import load_course
+    from vibecode.cli.workspace_cmds import load
     from vibecode.course.script import render_script
     from vibecode.errors import CheckFailed, VibecodeError
-    from vibecode.paths import project_root, steps_root
+    from vibecode.paths import project_root
 
     target = output if output is not None else project_root() / SCRIPT_NAME
-    text = render_script(load_course(steps_root()))
+    text = render_script(load())
     if check:
         try:
             current = target.read_text(encoding="utf-8")
