@@ -9,6 +9,8 @@ route in turn (alternating rounds, medians); the script prints req/s and the rat
 target is ORM / raw >= 0.5. It also
 prints the server's own CPU time per request (psutil): on a machine shared with other work,
 req/s swings with their load while CPU per request barely does, so that ratio is the steadier.
+And wrk's p99 latency per route: the app freezes its startup objects out of the garbage
+collector (app/main.py); `--gc-default` undoes that in the server, to show what it saves.
 
     .venv/bin/python benchmarks/orm_read_throughput.py
 
@@ -42,6 +44,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/vibecode_bench"
 TARGET_RATIO = 0.5
+GC_DEFAULT_ENV = "BENCH_GC_DEFAULT"
 
 RAW_SQL = """
 SELECT p.public_id, p.title, p.content, p.created_at, u.public_id AS author_id, u.email
@@ -73,6 +76,10 @@ def create_bench_app() -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with app_lifespan(app):
+            if os.environ.get(GC_DEFAULT_ENV):
+                import gc
+
+                gc.unfreeze()  # back to Python's default: every full collection scans startup
             # Same size as the app's SQLAlchemy pool: a fair fight.
             size = settings.db_pool_size + settings.db_max_overflow
             app.state.raw_pool = await asyncpg.create_pool(
@@ -250,13 +257,17 @@ class Measure:
 
     rps: float
     cpu_us_per_request: float
+    p99_ms: float
+
+
+LATENCY_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url: str, *, seconds: int, connections: int, server: psutil.Process) -> Measure:
     """Run wrk on `url` (fail on any non-2xx answer or socket error)."""
     cpu_before = sum(server.cpu_times()[:2])
     result = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
         check=True,
         capture_output=True,
         text=True,
@@ -266,9 +277,11 @@ def wrk(url: str, *, seconds: int, connections: int, server: psutil.Process) -> 
         raise RuntimeError(f"wrk saw errors:\n{result.stdout}")
     rps = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     count = re.search(r"(\d+) requests in", result.stdout)
-    if rps is None or count is None:
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", result.stdout, re.M)
+    if rps is None or count is None or p99 is None:
         raise RuntimeError(result.stdout)
-    return Measure(float(rps.group(1)), cpu / int(count.group(1)) * 1e6)
+    p99_ms = float(p99.group(1)) * LATENCY_UNITS_MS[p99.group(2)]
+    return Measure(float(rps.group(1)), cpu / int(count.group(1)) * 1e6, p99_ms)
 
 
 def _same_data(orm: dict[str, Any], raw: dict[str, Any]) -> bool:
@@ -287,6 +300,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=8, help="duration of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per route")
     parser.add_argument("--connections", type=int, default=50, help="wrk connections")
+    parser.add_argument(
+        "--gc-default",
+        action="store_true",
+        help="serve with Python's default GC (startup objects not frozen), for comparison",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk)")
@@ -299,6 +317,8 @@ def main() -> int:
         "DEBUG": "false",
         "LOG_LEVEL": "WARNING",
     }
+    if args.gc_default:
+        env[GC_DEFAULT_ENV] = "1"
     _prepare_database(url, env)
     with uvicorn_server(env) as (base, server):
         post_id = _seed(base, posts=100)
@@ -322,19 +342,22 @@ def main() -> int:
     print(
         f"uvicorn (1 worker), PostgreSQL, wrk -t1 -c{args.connections} "
         f"-d{args.seconds}s x {args.rounds} rounds, {os.cpu_count()} CPUs, "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"load average {os.getloadavg()[0]:.1f}, "
+        + ("GC: Python's default (--gc-default)" if args.gc_default else "GC: startup frozen")
     )
     rps = {name: statistics.median(m.rps for m in runs) for name, runs in figures.items()}
     cpu = {
         name: statistics.median(m.cpu_us_per_request for m in runs)
         for name, runs in figures.items()
     }
+    p99 = {name: statistics.median(m.p99_ms for m in runs) for name, runs in figures.items()}
     routes = {"orm": "/posts/{id}", "core": "/core/posts/{id}", "raw": "/raw/posts/{id}"}
     for name, route in routes.items():
         runs = ", ".join(f"{m.rps:.0f}" for m in figures[name])
         print(
             f"{name:<4} GET {route:<17} median {rps[name]:7.0f} req/s  [{runs}]  "
-            f"server CPU {cpu[name]:5.0f} us/request  ratio to raw {rps[name] / rps['raw']:.2f}"
+            f"server CPU {cpu[name]:5.0f} us/request  p99 {p99[name]:6.1f} ms  "
+            f"ratio to raw {rps[name] / rps['raw']:.2f}"
         )
     ratio = rps["orm"] / rps["raw"]
     verdict = "OK" if ratio >= TARGET_RATIO else "BELOW TARGET"
