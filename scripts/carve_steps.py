@@ -144,7 +144,7 @@ def config(n: int) -> str:
     if n < DB:
         return hand(2, "app/core/config.py")
     t = final("app/core/config.py")
-    t = block(t, "    # PostgreSQL pool", "    # How long a SQLite writer", n, PG)
+    t = block(t, "    # Connection pool, per worker", "    # How long a SQLite writer", n, PG)
     t = block(t, "    # Mount /demo/*", "    def check_production_safety", n, DEMO)
     t = block(t, "    log_level: Annotated[", "\n    database_url", n, REQID, new="")
     t = block(t, "    secret_key: SecretStr", "    # Argon2id cost", n, LOGIN)
@@ -173,6 +173,16 @@ def database(n: int) -> str:
     t = final("app/core/database.py")
     if "def autocommit_engine" in t:  # the read path's sessions, with read and list
         t = block(t, "\n\ndef autocommit_engine", None, n, LIST, new="\n")
+    if n < PG and "def create_session_slots" in t:  # session slots, with the explicit pool
+        end = "def autocommit_engine" if n >= LIST else None
+        t = block(t, "def create_session_slots", end, n, PG)
+        t = cut(t, "import asyncio\n", "")
+        t = cut(
+            t,
+            '"""Async engine, session factory and session slots; SQLite tuned for concurrent requests."""',
+            '"""Async engine and session factory; SQLite tuned for concurrent requests."""',
+        )
+        t = t.rstrip("\n") + "\n"
     start = t.index("def create_engine")
     end = t.index("def _tune_sqlite")
     if n >= PG:
@@ -280,6 +290,24 @@ def deps(n: int) -> str:
         "from app.services.user_service import UserService": REGISTER,
     }
     t = drop_lines(t, n, rules)
+    t = sub(
+        t,
+        """    state = request.app.state
+    # A slot first: it queues requests fairly, the pool does not (see create_session_slots).
+    async with state.session_slots, state.session_factory() as session:""",
+        """    async with request.app.state.session_factory() as session:""",
+        n,
+        PG,
+    )
+    if "def get_read_session" in t:
+        t = sub(
+            t,
+            """    state = request.app.state
+    async with state.session_slots, state.session_factory(bind=state.read_engine) as session:""",
+            """    async with request.app.state.session_factory(bind=request.app.state.read_engine) as session:""",
+            n,
+            PG,
+        )
     if n < ME:
         t = cut(
             t,
@@ -391,6 +419,14 @@ def main(n: int) -> str:
     if n < DB:
         return hand(n, "app/main.py")
     t = final("app/main.py")
+    t = sub(
+        t,
+        "from app.core.database import (\n    autocommit_engine,\n    create_engine,\n    create_session_factory,\n    create_session_slots,\n)",
+        "from app.core.database import autocommit_engine, create_engine, create_session_factory",
+        n,
+        PG,
+    )
+    t = drop_lines(t, n, {"app.state.session_slots = ": PG})
     if "autocommit_engine" in t and n < LIST:
         t = cut(t, "import autocommit_engine, create_engine,", "import create_engine,")
         t = drop_lines(t, n, {"app.state.read_engine =": LIST})
@@ -653,6 +689,15 @@ def test_config(n: int) -> str:
 
 def test_database(n: int) -> str:
     t = final("tests/test_database.py")
+    if "async def test_requests_wait_for_a_session_slot" in t and n < PG:
+        t = block(t, "\n\nasync def test_requests_wait_for_a_session_slot", None, n, PG, new="\n")
+        t = cut(t, "import asyncio\n\n", "")
+        t = cut(t, "from app.main import create_app\nfrom tests.helpers import lifespan_client\n", "")
+        t = cut(
+            t,
+            '"""The engine: one session factory, SQLite set up for concurrency, fair session slots."""',
+            '"""The engine: one session factory, and SQLite set up for concurrency on every connection."""',
+        )
     if "async def test_read_sessions_do_not_open_transactions" in t:
         t = block(
             t, "\n\nasync def test_read_sessions_do_not_open_transactions", None, n, LIST, new="\n"

@@ -1,4 +1,6 @@
-"""The engine: one session factory, and SQLite set up for concurrency on every connection."""
+"""The engine: one session factory, SQLite set up for concurrency, fair session slots."""
+
+import asyncio
 
 import pytest
 from fastapi import FastAPI
@@ -6,6 +8,8 @@ from httpx import AsyncClient
 from sqlalchemy import text
 
 from app.core.config import Settings
+from app.main import create_app
+from tests.helpers import lifespan_client
 
 
 @pytest.fixture
@@ -36,3 +40,24 @@ async def test_read_sessions_do_not_open_transactions(app: FastAPI, client: Asyn
     assert read_engine.sync_engine.pool is app.state.engine.sync_engine.pool  # one pool
     async with app.state.session_factory(bind=read_engine) as session:
         assert (await session.scalar(text("SELECT 1"))) == 1
+
+
+async def test_requests_wait_for_a_session_slot_in_arrival_order(settings: Settings) -> None:
+    # The pool's own queue lets a newcomer overtake a woken waiter; the session slots do not.
+    app = create_app(settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0}))
+    async with lifespan_client(app) as client:
+        slots, pool = app.state.session_slots, app.state.engine.sync_engine.pool
+        await slots.acquire()  # the one slot is taken
+        finished: list[str] = []
+        requests = []
+        for name in ("first", "second"):
+            request = asyncio.create_task(client.get("/health"))
+            request.add_done_callback(lambda _, name=name: finished.append(name))
+            requests.append(request)
+            done, _ = await asyncio.wait(requests, timeout=0.3)
+            assert not done  # waiting for a slot...
+            assert pool.checkedout() == 0  # ...without holding a connection
+        slots.release()
+        responses = await asyncio.gather(*requests)
+    assert [response.status_code for response in responses] == [200, 200]
+    assert finished == ["first", "second"]

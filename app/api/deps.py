@@ -30,7 +30,9 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, closed after the response (services commit before it)."""
-    async with request.app.state.session_factory() as session:
+    state = request.app.state
+    # A slot first: it queues requests fairly, the pool does not (see create_session_slots).
+    async with state.session_slots, state.session_factory() as session:
         yield session
 
 
@@ -39,7 +41,8 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A read-only session (autocommit: no BEGIN/ROLLBACK), for GET routes with one SELECT."""
-    async with request.app.state.session_factory(bind=request.app.state.read_engine) as session:
+    state = request.app.state
+    async with state.session_slots, state.session_factory(bind=state.read_engine) as session:
         yield session
 
 

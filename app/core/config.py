@@ -24,10 +24,10 @@ class Settings(BaseSettings):
     ] = "INFO"
 
     database_url: str = "sqlite+aiosqlite:///./vibecoding_async.db"
-    # PostgreSQL pool, per worker process (ignored on SQLite). Sized for the concurrency a worker
-    # serves, with no overflow: overflow connections are closed as soon as they are returned, so
-    # under sustained load they are opened and closed per request, which costs far more CPU than
-    # waiting a moment for a pooled one.
+    # Connection pool, per worker process (an in-memory SQLite database has none). Its size is also
+    # how many requests use the database at once (session slots, see database.py). No overflow:
+    # overflow connections are closed as soon as they are returned, so under sustained load they
+    # are opened and closed per request, which costs far more CPU than waiting for a pooled one.
     db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=0, ge=0)
     db_pool_timeout: float = Field(default=30.0, gt=0)

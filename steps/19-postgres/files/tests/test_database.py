@@ -1,0 +1,63 @@
+"""The engine: one session factory, SQLite set up for concurrency, fair session slots."""
+
+import asyncio
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import text
+
+from app.core.config import Settings
+from app.main import create_app
+from tests.helpers import lifespan_client
+
+
+@pytest.fixture
+def sqlite_only(settings: Settings) -> None:
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite-specific")
+
+
+@pytest.mark.usefixtures("sqlite_only")
+async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(
+    app: FastAPI, client: AsyncClient, settings: Settings
+) -> None:
+    async with app.state.engine.connect() as connection:
+        assert (await connection.scalar(text("PRAGMA journal_mode"))) == "wal"
+        assert (await connection.scalar(text("PRAGMA foreign_keys"))) == 1
+        busy_timeout = await connection.scalar(text("PRAGMA busy_timeout"))
+        assert busy_timeout == settings.sqlite_busy_timeout_ms
+
+
+async def test_sessions_keep_attributes_after_commit(app: FastAPI, client: AsyncClient) -> None:
+    assert app.state.session_factory.kw["expire_on_commit"] is False
+
+
+async def test_read_sessions_do_not_open_transactions(app: FastAPI, client: AsyncClient) -> None:
+    # GET routes that run one SELECT skip BEGIN/ROLLBACK (see autocommit_engine).
+    read_engine = app.state.read_engine
+    assert read_engine.get_execution_options()["isolation_level"] == "AUTOCOMMIT"
+    assert read_engine.sync_engine.pool is app.state.engine.sync_engine.pool  # one pool
+    async with app.state.session_factory(bind=read_engine) as session:
+        assert (await session.scalar(text("SELECT 1"))) == 1
+
+
+async def test_requests_wait_for_a_session_slot_in_arrival_order(settings: Settings) -> None:
+    # The pool's own queue lets a newcomer overtake a woken waiter; the session slots do not.
+    app = create_app(settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0}))
+    async with lifespan_client(app) as client:
+        slots, pool = app.state.session_slots, app.state.engine.sync_engine.pool
+        await slots.acquire()  # the one slot is taken
+        finished: list[str] = []
+        requests = []
+        for name in ("first", "second"):
+            request = asyncio.create_task(client.get("/health"))
+            request.add_done_callback(lambda _, name=name: finished.append(name))
+            requests.append(request)
+            done, _ = await asyncio.wait(requests, timeout=0.3)
+            assert not done  # waiting for a slot...
+            assert pool.checkedout() == 0  # ...without holding a connection
+        slots.release()
+        responses = await asyncio.gather(*requests)
+    assert [response.status_code for response in responses] == [200, 200]
+    assert finished == ["first", "second"]
