@@ -139,7 +139,7 @@ def _add_core_route(app: Any) -> None:
 
     async def connection(request: Request) -> AsyncIterator[AsyncConnection]:
         state = request.app.state  # a session slot first, as the app's session dependencies do
-        async with state.session_slots, state.read_engine.connect() as conn:
+        async with state.session_slots.take(), state.read_engine.connect() as conn:
             yield conn
 
     async def core_post(

@@ -173,10 +173,14 @@ def database(n: int) -> str:
     t = final("app/core/database.py")
     if "def autocommit_engine" in t:  # the read path's sessions, with read and list
         t = block(t, "\n\ndef autocommit_engine", None, n, LIST, new="\n")
-    if n < PG and "def create_session_slots" in t:  # session slots, with the explicit pool
+    if n < PG and "class SessionSlots" in t:  # session slots, with the explicit pool
         end = "def autocommit_engine" if n >= LIST else None
-        t = block(t, "def create_session_slots", end, n, PG)
-        t = cut(t, "import asyncio\n", "")
+        t = block(t, "class SessionSlots", end, n, PG)
+        t = cut(
+            t,
+            "import asyncio\nfrom collections.abc import AsyncIterator\nfrom contextlib import asynccontextmanager\n",
+            "",
+        )
         t = cut(
             t,
             '"""Async engine, session factory and session slots; SQLite tuned for concurrent requests."""',
@@ -293,8 +297,8 @@ def deps(n: int) -> str:
     t = sub(
         t,
         """    state = request.app.state
-    # A slot first: it queues requests fairly, the pool does not (see create_session_slots).
-    async with state.session_slots, state.session_factory() as session:""",
+    # A slot first: it queues requests fairly, the pool does not (see SessionSlots).
+    async with state.session_slots.take(), state.session_factory() as session:""",
         """    async with request.app.state.session_factory() as session:""",
         n,
         PG,
@@ -303,7 +307,7 @@ def deps(n: int) -> str:
         t = sub(
             t,
             """    state = request.app.state
-    async with state.session_slots, state.session_factory(bind=state.read_engine) as session:""",
+    async with state.session_slots.take(), state.session_factory(bind=state.read_engine) as session:""",
             """    async with request.app.state.session_factory(bind=request.app.state.read_engine) as session:""",
             n,
             PG,
@@ -421,7 +425,7 @@ def main(n: int) -> str:
     t = final("app/main.py")
     t = sub(
         t,
-        "from app.core.database import (\n    autocommit_engine,\n    create_engine,\n    create_session_factory,\n    create_session_slots,\n)",
+        "from app.core.database import (\n    SessionSlots,\n    autocommit_engine,\n    create_engine,\n    create_session_factory,\n)",
         "from app.core.database import autocommit_engine, create_engine, create_session_factory",
         n,
         PG,
@@ -692,7 +696,9 @@ def test_database(n: int) -> str:
     if "async def test_requests_wait_for_a_session_slot" in t and n < PG:
         t = block(t, "\n\nasync def test_requests_wait_for_a_session_slot", None, n, PG, new="\n")
         t = cut(t, "import asyncio\n\n", "")
-        t = cut(t, "from app.main import create_app\nfrom tests.helpers import lifespan_client\n", "")
+        t = cut(
+            t, "from app.main import create_app\nfrom tests.helpers import lifespan_client\n", ""
+        )
         t = cut(
             t,
             '"""The engine: one session factory, SQLite set up for concurrency, fair session slots."""',

@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from app.api import demo, health, posts, users
 from app.core.config import Settings, get_settings
 from app.core.database import (
+    SessionSlots,
     autocommit_engine,
     create_engine,
     create_session_factory,
-    create_session_slots,
 )
 from app.core.errors import register_exception_handlers
 from app.core.logging import configure_logging
@@ -30,7 +30,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     hasher = PasswordHasher(settings)
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
-    app.state.session_slots = create_session_slots(settings)
+    app.state.session_slots = SessionSlots(settings)
     app.state.read_engine = autocommit_engine(engine)
     app.state.hasher = hasher
     # Startup's ~96,000 objects (FastAPI, SQLAlchemy, Pydantic) live as long as the app, yet every

@@ -46,18 +46,31 @@ async def test_requests_wait_for_a_session_slot_in_arrival_order(settings: Setti
     # The pool's own queue lets a newcomer overtake a woken waiter; the session slots do not.
     app = create_app(settings.model_copy(update={"db_pool_size": 1, "db_max_overflow": 0}))
     async with lifespan_client(app) as client:
-        slots, pool = app.state.session_slots, app.state.engine.sync_engine.pool
-        await slots.acquire()  # the one slot is taken
+        pool = app.state.engine.sync_engine.pool
         finished: list[str] = []
         requests = []
-        for name in ("first", "second"):
-            request = asyncio.create_task(client.get("/health"))
-            request.add_done_callback(lambda _, name=name: finished.append(name))
-            requests.append(request)
-            done, _ = await asyncio.wait(requests, timeout=0.3)
-            assert not done  # waiting for a slot...
-            assert pool.checkedout() == 0  # ...without holding a connection
-        slots.release()
+        async with app.state.session_slots.take():  # the one slot is taken
+            for name in ("first", "second"):
+                request = asyncio.create_task(client.get("/health"))
+                request.add_done_callback(lambda _, name=name: finished.append(name))
+                requests.append(request)
+                done, _ = await asyncio.wait(requests, timeout=0.3)
+                assert not done  # waiting for a slot...
+                assert pool.checkedout() == 0  # ...without holding a connection
         responses = await asyncio.gather(*requests)
     assert [response.status_code for response in responses] == [200, 200]
     assert finished == ["first", "second"]
+
+
+async def test_a_request_that_waits_past_the_pool_timeout_gets_a_generic_500(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    busy = {"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout": 0.2}
+    app = create_app(settings.model_copy(update=busy))
+    async with lifespan_client(app, raise_app_exceptions=False) as client:
+        async with app.state.session_slots.take():
+            response = await client.get("/health")
+        assert (await client.get("/health")).status_code == 200  # the slot came back
+    assert response.status_code == 500
+    assert response.json()["detail"] == "Internal server error"  # the details go to the log
+    assert "no database session free within 0.2 s" in caplog.text

@@ -31,8 +31,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, closed after the response (services commit before it)."""
     state = request.app.state
-    # A slot first: it queues requests fairly, the pool does not (see create_session_slots).
-    async with state.session_slots, state.session_factory() as session:
+    # A slot first: it queues requests fairly, the pool does not (see SessionSlots).
+    async with state.session_slots.take(), state.session_factory() as session:
         yield session
 
 
@@ -42,7 +42,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A read-only session (autocommit: no BEGIN/ROLLBACK), for GET routes with one SELECT."""
     state = request.app.state
-    async with state.session_slots, state.session_factory(bind=state.read_engine) as session:
+    async with state.session_slots.take(), state.session_factory(bind=state.read_engine) as session:
         yield session
 
 

@@ -1,6 +1,8 @@
 """Async engine, session factory and session slots; SQLite tuned for concurrent requests."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -64,7 +66,7 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def create_session_slots(settings: Settings) -> asyncio.Semaphore:
+class SessionSlots:
     """One slot per pooled connection; a request takes one before its session, in arrival order.
 
     SQLAlchemy's async pool queues checkouts on an asyncio.Queue, which is not first come, first
@@ -72,9 +74,32 @@ def create_session_slots(settings: Settings) -> asyncio.Semaphore:
     for it, and that waiter queues again at the back. With more requests than connections, some
     waited seconds (p99 2-3.5 s for 50 clients on a pool of 20, benchmarks/orm_read_throughput.py).
     asyncio.Semaphore hands a released slot to its longest waiter, and with one session per
-    request the pool never has to make anyone wait.
+    request the pool never has to make anyone wait. DB_POOL_TIMEOUT bounds the wait for a slot.
     """
-    return asyncio.Semaphore(settings.db_pool_size + settings.db_max_overflow)
+
+    def __init__(self, settings: Settings) -> None:
+        self.size = settings.db_pool_size + settings.db_max_overflow
+        self.timeout = settings.db_pool_timeout
+        self._semaphore = asyncio.Semaphore(self.size)
+
+    @asynccontextmanager
+    async def take(self) -> AsyncIterator[None]:
+        """Hold a slot for the block; raise TimeoutError after DB_POOL_TIMEOUT seconds."""
+        if self._semaphore.locked():
+            try:
+                async with asyncio.timeout(self.timeout):
+                    await self._semaphore.acquire()
+            except TimeoutError:
+                raise TimeoutError(
+                    f"no database session free within {self.timeout:g} s "
+                    f"({self.size} in use: DB_POOL_SIZE + DB_MAX_OVERFLOW)"
+                ) from None
+        else:
+            await self._semaphore.acquire()  # free: returns without waiting, no timer needed
+        try:
+            yield
+        finally:
+            self._semaphore.release()
 
 
 def autocommit_engine(engine: AsyncEngine) -> AsyncEngine:
