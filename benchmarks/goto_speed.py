@@ -6,7 +6,8 @@ For every step N of the course (`steps/`, or `VIBECODE_STEPS`), the workspace is
 another step (the empty workspace and the last step in turn, so each jump writes or deletes
 files), then `vibecode goto N` runs as a user runs it (a new process, console script). The median
 wall time per N is printed, with the in-process time of the apply alone (no interpreter start-up)
-beside it.
+beside it. Typer's hello world (benchmarks/cli_startup.py) runs between the jumps: its median says
+how fast the machine starts a Typer program at the moment, the floor under any `goto`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from cli_startup import HELLO
 
 TARGET_MS = 300.0
 
@@ -45,8 +48,11 @@ def main() -> int:
         return 2
     cli = vibecode_command()
     rows: list[tuple[int, float, float, float, int]] = []
+    hello_runs: list[float] = []
     with tempfile.TemporaryDirectory() as scratch:
         workspace = Path(scratch) / "workshop"
+        hello = Path(scratch) / "hello.py"
+        hello.write_text(HELLO)
         env = {**os.environ, "VIBECODE_WORKSPACE": str(workspace), "NO_COLOR": "1"}
         # As on a user's machine, compiled bytecode is cached (the first run writes it): with
         # PYTHONDONTWRITEBYTECODE set, every run would compile vibecode's modules again.
@@ -71,6 +77,10 @@ def main() -> int:
                 started = time.perf_counter()
                 result = goto(course, workspace, number)
                 inner.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                hello_command = [sys.executable, str(hello)]
+                subprocess.run(hello_command, env=env, check=True, capture_output=True)
+                hello_runs.append(time.perf_counter() - started)
                 files = max(files, len(result.written) + len(result.deleted))
             medians = [statistics.median(values) * 1e3 for values in (wall, cpu, inner)]
             rows.append((number, *medians, files))
@@ -82,6 +92,11 @@ def main() -> int:
     worst = max(rows, key=lambda row: row[1])
     verdict = "ok" if worst[1] < TARGET_MS else "OVER"
     print(f"slowest: goto {worst[0]} in {worst[1]:.0f} ms (target < {TARGET_MS:.0f} ms): {verdict}")
+    hello_ms = statistics.median(hello_runs) * 1e3
+    print(
+        f"typer hello world, between the jumps: {hello_ms:.0f} ms median; "
+        f"slowest goto / hello world: {worst[1] / hello_ms:.2f}x"
+    )
     print(f"highest CPU time (user + system): {max(row[2] for row in rows):.0f} ms")
     return 0 if worst[1] < TARGET_MS else 1
 
