@@ -696,8 +696,11 @@ def test_database(n: int) -> str:
     if "async def test_requests_wait_for_a_session_slot" in t and n < PG:
         t = block(t, "\n\nasync def test_requests_wait_for_a_session_slot", None, n, PG, new="\n")
         t = cut(t, "import asyncio\n\n", "")
+        t = cut(t, "from sqlalchemy.pool import QueuePool, StaticPool\n", "")
         t = cut(
-            t, "from app.main import create_app\nfrom tests.helpers import lifespan_client\n", ""
+            t,
+            "from app.core.database import create_engine\nfrom app.main import create_app\nfrom tests.helpers import lifespan_client\n",
+            "",
         )
         t = cut(
             t,

@@ -6,8 +6,10 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from app.core.config import Settings
+from app.core.database import create_engine
 from app.main import create_app
 from tests.helpers import lifespan_client
 
@@ -74,3 +76,20 @@ async def test_a_request_that_waits_past_the_pool_timeout_gets_a_generic_500(
     assert response.status_code == 500
     assert response.json()["detail"] == "Internal server error"  # the details go to the log
     assert "no database session free within 0.2 s" in caplog.text
+
+
+async def test_an_in_memory_sqlite_database_gets_no_pool_options(settings: Settings) -> None:
+    # One shared connection (StaticPool) takes no pool_size; a file database gets the pool.
+    in_memory = create_engine(settings.model_copy(update={"database_url": "sqlite+aiosqlite://"}))
+    on_file = create_engine(
+        settings.model_copy(update={"database_url": "sqlite+aiosqlite:///x.db"})
+    )
+    try:
+        assert isinstance(in_memory.sync_engine.pool, StaticPool)
+        file_pool = on_file.sync_engine.pool
+        assert isinstance(file_pool, QueuePool) and file_pool.size() == settings.db_pool_size
+        async with in_memory.connect() as connection:
+            assert (await connection.scalar(text("PRAGMA foreign_keys"))) == 1
+    finally:
+        await in_memory.dispose()
+        await on_file.dispose()
