@@ -22,15 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cli_startup import HELLO
+from cli_startup import HELLO, vibecode_command
 
 TARGET_MS = 300.0
-
-
-def vibecode_command() -> list[str]:
-    """The console script next to this interpreter (as users run it), else `python -m vibecode`."""
-    script = Path(sys.executable).with_name("vibecode")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "vibecode"]
 
 
 def main() -> int:
@@ -53,6 +47,7 @@ def main() -> int:
         workspace = Path(scratch) / "workshop"
         hello = Path(scratch) / "hello.py"
         hello.write_text(HELLO)
+        hello_command = [sys.executable, str(hello)]
         env = {**os.environ, "VIBECODE_WORKSPACE": str(workspace), "NO_COLOR": "1"}
         # As on a user's machine, compiled bytecode is cached (the first run writes it): with
         # PYTHONDONTWRITEBYTECODE set, every run would compile vibecode's modules again.
@@ -78,7 +73,6 @@ def main() -> int:
                 result = goto(course, workspace, number)
                 inner.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                hello_command = [sys.executable, str(hello)]
                 subprocess.run(hello_command, env=env, check=True, capture_output=True)
                 hello_runs.append(time.perf_counter() - started)
                 files = max(files, len(result.written) + len(result.deleted))

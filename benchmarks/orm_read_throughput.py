@@ -6,11 +6,11 @@ same size as the app's; and GET /core/posts/{id}, SQLAlchemy Core without the OR
 `select()` on a connection of the app's own engine, in a `yield` dependency, with the app's
 response model), which shows what SQLAlchemy itself costs before any ORM work. wrk loads each
 route in turn (alternating rounds, medians); the script prints req/s and the ratios to raw; the
-target is ORM / raw >= 0.5. It also
-prints the server's own CPU time per request (psutil): on a machine shared with other work,
-req/s swings with their load while CPU per request barely does, so that ratio is the steadier.
-And wrk's p99 latency per route: the app freezes its startup objects out of the garbage
-collector (app/main.py); `--gc-default` undoes that in the server, to show what it saves.
+target is ORM / raw >= 0.5. It also prints the server's own CPU time per request (psutil): on a
+machine shared with other work, req/s swings with their load while CPU per request barely does,
+so that ratio is the steadier. And wrk's p99 latency per route: the app freezes its startup
+objects out of the garbage collector (app/main.py); `--gc-default` undoes that in the server,
+to show what it saves.
 
     .venv/bin/python benchmarks/orm_read_throughput.py
 
