@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from vibecode.cli.options import WorkspaceOption
+
 if TYPE_CHECKING:
     from vibecode.bench.config import LoadConfig
     from vibecode.bench.progress import LiveProgress
@@ -103,16 +105,7 @@ def bench(
     save: Annotated[
         Path | None, typer.Option("--save", help="Also write the result panel as .svg or .html.")
     ] = None,
-    workspace: Annotated[
-        Path | None,
-        typer.Option(
-            "--workspace",
-            "-w",
-            envvar="VIBECODE_WORKSPACE",
-            help="The workspace folder.",
-            show_default=False,
-        ),
-    ] = None,
+    workspace: WorkspaceOption = None,
     url: Annotated[
         str | None,
         typer.Option(
@@ -121,9 +114,6 @@ def bench(
     ] = None,
 ) -> None:
     """Benchmark a URL or a step's scenario: timed, concurrent, every request accounted for."""
-    from vibecode.cli.output import fail
-    from vibecode.errors import VibecodeError
-
     try:
         run_bench(
             target=target,
@@ -144,8 +134,6 @@ def bench(
             workspace=workspace,
             base_url=url,
         )
-    except VibecodeError as error:
-        fail(error)
     except KeyboardInterrupt:
         from vibecode.cli.output import err
 
@@ -293,7 +281,7 @@ def _run_scenario(
 ) -> tuple[dict[str, Any], Any]:
     from vibecode.bench.report import render_comparison
     from vibecode.bench.scenarios import run_scenario
-    from vibecode.cli.workspace_cmds import load
+    from vibecode.course.loader import load
 
     course = load()
     _, scenario = course.find_bench(name)

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from vibecode.cli.options import WorkspaceOption
 from vibecode.cli.output import err, out
-from vibecode.cli.workspace_cmds import WorkspaceOption, guarded, load
+from vibecode.course.loader import load
 from vibecode.errors import VibecodeError
 from vibecode.paths import resolve_workspace
 
@@ -21,30 +22,29 @@ def steps(workspace: WorkspaceOption = None) -> None:
     from rich.table import Table
 
     ws = resolve_workspace(workspace)
-    with guarded():
-        course = load()
-        current = _current_step(ws)
-        if not course.steps:
-            out().print(f"The course in {escape(str(course.root))} has no steps yet.")
-            return
-        table = Table(title=f"The course: {len(course.steps)} steps", title_justify="left")
-        table.add_column("#", justify="right")
-        table.add_column("Title")
-        table.add_column("Min", justify="right")
-        table.add_column("")
-        for step in course.steps:
-            if current is None or step.number > current:
-                where, style = "ahead", "dim"
-            elif step.number == current:
-                where, style = "[bold yellow]> current[/]", "bold"
-            else:
-                where, style = "[green]done[/]", ""
-            number, minutes = str(step.number), str(step.minutes)
-            table.add_row(number, escape(step.title), minutes, where, style=style)
-        total = sum(step.minutes for step in course.steps)
-        table.add_section()
-        table.add_row("", "Total", str(total), "")
-        out().print(table)
+    course = load()
+    current = _current_step(ws)
+    if not course.steps:
+        out().print(f"The course in {escape(str(course.root))} has no steps yet.")
+        return
+    table = Table(title=f"The course: {len(course.steps)} steps", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Title")
+    table.add_column("Min", justify="right")
+    table.add_column("")
+    for step in course.steps:
+        if current is None or step.number > current:
+            where, style = "ahead", "dim"
+        elif step.number == current:
+            where, style = "[bold yellow]> current[/]", "bold"
+        else:
+            where, style = "[green]done[/]", ""
+        number, minutes = str(step.number), str(step.minutes)
+        table.add_row(number, escape(step.title), minutes, where, style=style)
+    total = sum(step.minutes for step in course.steps)
+    table.add_section()
+    table.add_row("", "Total", str(total), "")
+    out().print(table)
 
 
 def show(
@@ -62,40 +62,36 @@ def show(
     from vibecode.course.diffs import step_diff
 
     ws = resolve_workspace(workspace)
-    with guarded():
-        course = load()
-        if number is None:
-            number = max(_current_step(ws) or 1, 1)
-        if not course.steps:
-            raise VibecodeError(f"the course in {course.root} has no steps yet")
-        step = course.step(number)
-        console = out()
-        details = [f"[dim]{escape(step.goal)}[/]", f"{step.minutes} minutes"]
-        if step.tests:
-            details.append("tests: " + ", ".join(escape(t) for t in step.tests))
-        console.print(
-            Panel(
-                "\n".join(details),
-                title=f"Step {step.number}/{course.last}: {escape(step.title)}",
-                title_align="left",
-            )
+    course = load()
+    if number is None:
+        number = max(_current_step(ws) or 1, 1)
+    if not course.steps:
+        raise VibecodeError(f"the course in {course.root} has no steps yet")
+    step = course.step(number)
+    console = out()
+    details = [f"[dim]{escape(step.goal)}[/]", f"{step.minutes} minutes"]
+    if step.tests:
+        details.append("tests: " + ", ".join(escape(t) for t in step.tests))
+    console.print(
+        Panel(
+            "\n".join(details),
+            title=f"Step {step.number}/{course.last}: {escape(step.title)}",
+            title_align="left",
         )
-        points = "\n".join(f"- {escape(point)}" for point in step.talking_points)
-        console.print(Panel(points, title="Talking points", title_align="left"))
-        changes = step_diff(course, number)
-        for change in changes:
-            added, removed = change.counts
-            console.print(
-                f"[bold]{change.status}[/] {escape(change.path)} "
-                f"[green]+{added}[/] [red]-{removed}[/]",
-                highlight=False,
-            )
-        for change in changes:
-            console.print(
-                Syntax(change.unified(), "diff", word_wrap=False, background_color="default")
-            )
-        if not changes:
-            console.print("This step changes no files.", highlight=False)
+    )
+    points = "\n".join(f"- {escape(point)}" for point in step.talking_points)
+    console.print(Panel(points, title="Talking points", title_align="left"))
+    changes = step_diff(course, number)
+    for change in changes:
+        added, removed = change.counts
+        console.print(
+            f"[bold]{change.status}[/] {escape(change.path)} [green]+{added}[/] [red]-{removed}[/]",
+            highlight=False,
+        )
+    for change in changes:
+        console.print(Syntax(change.unified(), "diff", word_wrap=False, background_color="default"))
+    if not changes:
+        console.print("This step changes no files.", highlight=False)
 
 
 def _current_step(workspace: Path) -> int | None:

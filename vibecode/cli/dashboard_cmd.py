@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import shutil
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from vibecode.cli.output import fail
+from vibecode.cli.options import Database, WorkspaceOption
 
 MIN_WIDTH = 100
 MIN_HEIGHT = 30
 """Keep in step with `vibecode.dashboard.theme` (not imported here: it imports Textual)."""
 
 
-class Database(StrEnum):
-    """The databases a workspace can be served on."""
-
-    sqlite = "sqlite"
-    postgres = "postgres"
-
-
 def dashboard(
     *,
-    workspace: Annotated[
-        Path | None,
-        typer.Option(
-            "--workspace",
-            "-w",
-            envvar="VIBECODE_WORKSPACE",
-            help="The workspace folder (default ./workshop).",
-            show_default=False,
-        ),
-    ] = None,
+    workspace: WorkspaceOption = None,
     url: Annotated[
         str | None,
         typer.Option(help="Attach to a server already running at this URL.", show_default=False),
@@ -49,15 +32,10 @@ def dashboard(
     ] = False,
 ) -> None:
     """The presenter's cockpit: the course, live requests and the server, driven by keys."""
-    from vibecode.errors import VibecodeError
-
-    try:
-        check_terminal()
-        run_dashboard(
-            workspace=workspace, url=url, port=port, db=db.value if db else None, start=not no_start
-        )
-    except VibecodeError as error:
-        fail(error)
+    check_terminal()
+    run_dashboard(
+        workspace=workspace, url=url, port=port, db=db.value if db else None, start=not no_start
+    )
 
 
 def check_terminal(size: tuple[int, int] | None = None) -> None:
@@ -77,7 +55,7 @@ def run_dashboard(
     *, workspace: Path | None, url: str | None, port: int, db: str | None, start: bool
 ) -> None:
     """Build the real backend and run the app; whatever the dashboard started stops after."""
-    from vibecode.cli.workspace_cmds import load
+    from vibecode.course.loader import load
     from vibecode.dashboard.app import make_dashboard
     from vibecode.dashboard.real_backend import RealBackend
     from vibecode.paths import resolve_workspace

@@ -55,6 +55,8 @@ def build_app(command: str | None = None) -> typer.Typer:
     """The Typer app with `command`'s module registered, or every module when it is None."""
     import typer
 
+    from vibecode.cli.output import guarded
+
     app = typer.Typer(
         name="vibecode",
         help="Live-coding demos and workshops for async FastAPI + SQLAlchemy 2.0.",
@@ -72,9 +74,12 @@ def build_app(command: str | None = None) -> typer.Typer:
         import_module(f"vibecode.cli.{COMMAND_MODULES[command]}").register(app)
         # Typer builds a Click command for every registered one: keep only the one named.
         app.registered_commands = [c for c in app.registered_commands if _name(c) == command]
-        return app
-    for name in dict.fromkeys(COMMAND_MODULES.values()):
-        import_module(f"vibecode.cli.{name}").register(app)
+    else:
+        for name in dict.fromkeys(COMMAND_MODULES.values()):
+            import_module(f"vibecode.cli.{name}").register(app)
+    for info in app.registered_commands:
+        if info.callback is not None:
+            info.callback = guarded(info.callback)
     return app
 
 

@@ -1,16 +1,21 @@
-"""Consoles for the CLI: results on stdout, messages on stderr, one exit helper."""
+"""Consoles for the CLI: results on stdout, messages on stderr, one way to fail."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
+
+from vibecode.errors import VibecodeError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from vibecode.errors import VibecodeError
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @cache
@@ -39,3 +44,22 @@ def fail(error: VibecodeError) -> NoReturn:
 
     err().print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=error.exit_code) from None
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """A command whose domain and file-system errors become one line on stderr and an exit code.
+
+    `vibecode.cli.main` wraps every registered command with it: commands raise, this reports.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except VibecodeError as error:
+            fail(error)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            fail(VibecodeError(f"{where}{error.strerror or error}"))
+
+    return run

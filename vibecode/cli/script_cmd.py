@@ -26,20 +26,16 @@ def script(
     ] = None,
 ) -> None:
     """Write SCRIPT.md, the presenter's talk track, from the steps."""
-    from vibecode.cli.output import fail, out
-    from vibecode.errors import VibecodeError
+    from vibecode.cli.output import out
 
-    try:
-        written = write_script(output=output, check=check)
-    except VibecodeError as error:
-        fail(error)
+    written = write_script(output=output, check=check)
     verb = "is up to date" if check else "written"
     out().print(f"{written} {verb}", highlight=False)
 
 
 def write_script(*, output: Path | None, check: bool) -> Path:
     """Render the script; write it, or (with `check`) raise `CheckFailed` when the file is stale."""
-    from vibecode.cli.workspace_cmds import load
+    from vibecode.course.loader import load
     from vibecode.course.script import render_script
     from vibecode.errors import CheckFailed, VibecodeError
     from vibecode.paths import project_root

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from vibecode.cli.output import err, fail, out
-
-
-class Database(StrEnum):
-    """The databases a workspace can be served on."""
-
-    sqlite = "sqlite"
-    postgres = "postgres"
-
-
-WorkspaceOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--workspace",
-        "-w",
-        envvar="VIBECODE_WORKSPACE",
-        help="The workspace folder (default ./workshop).",
-        show_default=False,
-    ),
-]
+from vibecode.cli.options import Database, WorkspaceOption
+from vibecode.cli.output import err, out
 
 
 def serve(
@@ -51,7 +32,6 @@ def serve(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Serve the workspace's app with uvicorn, reloading on changes, until Ctrl-C."""
-    from vibecode.errors import VibecodeError
     from vibecode.paths import resolve_workspace
     from vibecode.serve.session import ServeOptions, serve_forever
 
@@ -70,10 +50,7 @@ def serve(
     options = ServeOptions(
         host=host, port=port, db=db.value if db else None, workers=workers, reload=reload
     )
-    try:
-        serve_forever(resolve_workspace(workspace), options, out())
-    except VibecodeError as error:
-        fail(error)
+    serve_forever(resolve_workspace(workspace), options, out())
 
 
 def demo(
@@ -91,13 +68,10 @@ def demo(
 ) -> None:
     """Fire the current step's demo requests and show the answers; exit 1 on a surprise."""
     from vibecode.demo.session import run_demo
-    from vibecode.errors import CheckFailed, VibecodeError
+    from vibecode.errors import CheckFailed
     from vibecode.paths import resolve_workspace
 
-    try:
-        ok = run_demo(resolve_workspace(workspace), name=name, url=url, start=start, console=out())
-    except VibecodeError as error:
-        fail(error)
+    ok = run_demo(resolve_workspace(workspace), name=name, url=url, start=start, console=out())
     if not ok:
         raise typer.Exit(code=CheckFailed.exit_code)  # the summary above says what failed
 
@@ -110,7 +84,6 @@ def watch(
     workspace: WorkspaceOption = None,
 ) -> None:
     """A scrolling log of the live requests the served app receives (Ctrl-C to stop)."""
-    from vibecode.errors import VibecodeError
     from vibecode.paths import resolve_workspace
     from vibecode.serve.record import read_server
     from vibecode.tap.channel import tap_dir_for
@@ -125,8 +98,6 @@ def watch(
         watch_requests(tap_dir, out(), lag_warning_ms=lag_ms)
     except KeyboardInterrupt:
         return
-    except VibecodeError as error:
-        fail(error)
 
 
 def rehearse(
@@ -138,21 +109,18 @@ def rehearse(
     db: Annotated[Database, typer.Option(help="Database to rehearse on.")] = Database.sqlite,
 ) -> None:
     """Play the whole talk unattended in a temporary workspace and report every step."""
-    from vibecode.errors import CheckFailed, VibecodeError
+    from vibecode.errors import CheckFailed
     from vibecode.paths import steps_root
     from vibecode.rehearse.session import run_rehearsal
 
-    try:
-        if db is Database.postgres:
-            from vibecode.serve.environment import POSTGRES_URL
-            from vibecode.serve.preflight import check_postgres
+    if db is Database.postgres:
+        from vibecode.serve.environment import POSTGRES_URL
+        from vibecode.serve.preflight import check_postgres
 
-            check_postgres(POSTGRES_URL)
-        passed = run_rehearsal(
-            steps_root=steps_root(), step=step, start=start, database=db.value, console=out()
-        )
-    except VibecodeError as error:
-        fail(error)
+        check_postgres(POSTGRES_URL)
+    passed = run_rehearsal(
+        steps_root=steps_root(), step=step, start=start, database=db.value, console=out()
+    )
     if not passed:
         raise typer.Exit(code=CheckFailed.exit_code)  # the table above says what failed
 

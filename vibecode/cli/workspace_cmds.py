@@ -6,64 +6,27 @@ are imported inside the commands, so `vibecode --help` and `vibecode status` sta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vibecode.cli.output import err, fail, out
+from vibecode.cli.options import WorkspaceOption
+from vibecode.cli.output import err, out
+from vibecode.course.loader import load
 from vibecode.errors import CheckFailed, VibecodeError
-from vibecode.paths import resolve_workspace, steps_root
+from vibecode.paths import resolve_workspace
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
     from vibecode.workspace.apply import ApplyResult
     from vibecode.workspace.saved import SavedFile
 
-WorkspaceOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--workspace",
-        "-w",
-        envvar="VIBECODE_WORKSPACE",
-        help="The workspace folder (default: ./workshop).",
-        show_default=False,
-        show_envvar=True,
-        file_okay=False,
-    ),
-]
-"""`--workspace/-w` (and `VIBECODE_WORKSPACE`), shared by every command that reads a workspace."""
-
 INTERRUPTED = (
     "interrupted: the workspace is between two steps; "
     "the next vibecode command finishes the move (nothing is lost)"
 )
-
-
-@contextmanager
-def guarded() -> Iterator[None]:
-    """Turn domain errors (and file system errors) into one line on stderr and an exit code."""
-    try:
-        yield
-    except VibecodeError as error:
-        fail(error)
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        fail(VibecodeError(f"{where}{error.strerror or error}"))
-
-
-def load() -> Course:
-    """The course from the steps folder (`VIBECODE_STEPS` or `steps/`), through the cache."""
-    from vibecode.course.manifest import load_course
-    from vibecode.course.manifest_cache import ManifestCache, cache_file_for
-
-    root = steps_root()
-    cache = ManifestCache(cache_file_for(root))
-    course = load_course(root, read=cache.read)
-    cache.save()
-    return course
 
 
 def command_line(workspace: Path, *args: str) -> str:
@@ -135,14 +98,13 @@ def _move(
 ) -> None:
     """Run one apply (goto, next, prev, reset) with the shared output and Ctrl-C handling."""
     ws = resolve_workspace(workspace)
-    with guarded():
-        course = load()
-        try:
-            result = apply(course, ws, lambda saved: print_saved(ws, saved))
-        except KeyboardInterrupt:
-            err().print(f"[red]{INTERRUPTED}[/]", highlight=False, soft_wrap=True)
-            raise typer.Exit(130) from None
-        report_move(course, ws, result)
+    course = load()
+    try:
+        result = apply(course, ws, lambda saved: print_saved(ws, saved))
+    except KeyboardInterrupt:
+        err().print(f"[red]{INTERRUPTED}[/]", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+    report_move(course, ws, result)
 
 
 def status(workspace: WorkspaceOption = None) -> None:
@@ -154,50 +116,49 @@ def status(workspace: WorkspaceOption = None) -> None:
     from vibecode.workspace.state import load_state
 
     ws = resolve_workspace(workspace)
-    with guarded():
-        course = load()
+    course = load()
+    state = load_state(ws)
+    if state.pending is not None:
+        repair_first(course, ws)
         state = load_state(ws)
-        if state.pending is not None:
-            repair_first(course, ws)
-            state = load_state(ws)
-        changes = local_changes(ws, state)
-        console = out()
-        console.print(f"[bold]Workspace[/] {escape(str(ws))}", highlight=False, soft_wrap=True)
-        if state.step == 0:
-            console.print(f"[bold]Step[/] 0 of {course.last}: the empty workspace", highlight=False)
-        elif state.step > course.last:
-            raise VibecodeError(
-                f"the workspace is at step {state.step}, but the course ends at {course.last}",
-                hint=f"`vibecode reset --step {course.last}`",
-            )
-        else:
-            step = course.step(state.step)
-            console.print(
-                f"[bold]Step[/] {step.number} of {course.last}: {escape(step.title)}"
-                f"\n[dim]{escape(step.goal)}[/]",
-                highlight=False,
-            )
-        if changes.clean:
-            console.print("No changes since the tool wrote this step.", highlight=False)
-        else:
-            table = Table(title="Changed since the tool wrote them", title_justify="left")
-            table.add_column("File")
-            table.add_column("What")
-            for path in changes.changed:
-                table.add_row(escape(path), "[yellow]changed[/]")
-            for path in changes.missing:
-                table.add_row(escape(path), "[red]deleted[/]")
-            for path in changes.new:
-                table.add_row(escape(path), "[cyan]new[/] (the tool never wrote it)")
-            console.print(table)
-        if state.step < course.last:
-            upcoming = course.step(state.step + 1)
-            console.print(
-                f"[dim]next: {escape(command_line(ws, 'next'))} -> step {upcoming.number}: "
-                f"{escape(upcoming.title)}[/]",
-                highlight=False,
-                soft_wrap=True,
-            )
+    changes = local_changes(ws, state)
+    console = out()
+    console.print(f"[bold]Workspace[/] {escape(str(ws))}", highlight=False, soft_wrap=True)
+    if state.step == 0:
+        console.print(f"[bold]Step[/] 0 of {course.last}: the empty workspace", highlight=False)
+    elif state.step > course.last:
+        raise VibecodeError(
+            f"the workspace is at step {state.step}, but the course ends at {course.last}",
+            hint=f"`vibecode reset --step {course.last}`",
+        )
+    else:
+        step = course.step(state.step)
+        console.print(
+            f"[bold]Step[/] {step.number} of {course.last}: {escape(step.title)}"
+            f"\n[dim]{escape(step.goal)}[/]",
+            highlight=False,
+        )
+    if changes.clean:
+        console.print("No changes since the tool wrote this step.", highlight=False)
+    else:
+        table = Table(title="Changed since the tool wrote them", title_justify="left")
+        table.add_column("File")
+        table.add_column("What")
+        for path in changes.changed:
+            table.add_row(escape(path), "[yellow]changed[/]")
+        for path in changes.missing:
+            table.add_row(escape(path), "[red]deleted[/]")
+        for path in changes.new:
+            table.add_row(escape(path), "[cyan]new[/] (the tool never wrote it)")
+        console.print(table)
+    if state.step < course.last:
+        upcoming = course.step(state.step + 1)
+        console.print(
+            f"[dim]next: {escape(command_line(ws, 'next'))} -> step {upcoming.number}: "
+            f"{escape(upcoming.title)}[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def next_(workspace: WorkspaceOption = None) -> None:
@@ -236,38 +197,37 @@ def diff(
     from vibecode.workspace.state import load_state
 
     ws = resolve_workspace(workspace)
-    with guarded():
-        course = load()
-        repair_first(course, ws)
-        step = load_state(ws).step
-        result = workspace_diff(course, ws, step)
-        console = out()
-        if not result.files:
-            console.print(f"The workspace matches step {step}'s checkpoint.", highlight=False)
-            return
-        console.print(f"[bold]Workspace vs step {step}[/]", highlight=False)
-        for change in result.changed:
-            added, removed = change.counts
-            console.print(
-                f"  [yellow]changed[/] {escape(change.path)} [green]+{added}[/] [red]-{removed}[/]",
-                highlight=False,
-            )
-        for path in result.missing:
-            console.print(f"  [red]missing[/] {escape(path)}", highlight=False)
-        for path in result.extra:
-            console.print(f"  [cyan]new[/]     {escape(path)} (not in the step)", highlight=False)
-        if stat:
-            return
-        for change in result.changed:
-            text = change.unified(old_prefix=f"step-{step}/", new_prefix="workspace/")
-            console.print(Syntax(text, "diff", word_wrap=False, background_color="default"))
-        if result.missing:
-            back = command_line(ws, "reset")
-            console.print(
-                f"[dim]{escape(back)} brings the missing files back (saving your edits first)[/]",
-                highlight=False,
-                soft_wrap=True,
-            )
+    course = load()
+    repair_first(course, ws)
+    step = load_state(ws).step
+    result = workspace_diff(course, ws, step)
+    console = out()
+    if not result.files:
+        console.print(f"The workspace matches step {step}'s checkpoint.", highlight=False)
+        return
+    console.print(f"[bold]Workspace vs step {step}[/]", highlight=False)
+    for change in result.changed:
+        added, removed = change.counts
+        console.print(
+            f"  [yellow]changed[/] {escape(change.path)} [green]+{added}[/] [red]-{removed}[/]",
+            highlight=False,
+        )
+    for path in result.missing:
+        console.print(f"  [red]missing[/] {escape(path)}", highlight=False)
+    for path in result.extra:
+        console.print(f"  [cyan]new[/]     {escape(path)} (not in the step)", highlight=False)
+    if stat:
+        return
+    for change in result.changed:
+        text = change.unified(old_prefix=f"step-{step}/", new_prefix="workspace/")
+        console.print(Syntax(text, "diff", word_wrap=False, background_color="default"))
+    if result.missing:
+        back = command_line(ws, "reset")
+        console.print(
+            f"[dim]{escape(back)} brings the missing files back (saving your edits first)[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def check(
@@ -288,40 +248,39 @@ def check(
     from vibecode.workspace.state import load_state
 
     ws = resolve_workspace(workspace)
-    with guarded():
-        course = load()
-        repair_first(course, ws)
-        number = load_state(ws).step
-        with err().status(f"running step {number}'s tests..."):
-            report = run_step_tests(course, ws, number, database_url=database_url)
-        console = out()
-        if report.no_tests:
-            console.print(f"Step {number} declares no tests: nothing to check.", highlight=False)
-            return
-        if verbose:
-            console.print(escape(report.output), highlight=False)
-        counts = [f"{report.passed} passed"]
-        for label, value in (
-            ("failed", report.failed),
-            ("errors", report.errors),
-            ("skipped", report.skipped),
-        ):
-            if value:
-                counts.append(f"{value} {label}")
-        summary = f"{', '.join(counts)} in {report.seconds:.1f}s"
-        if report.ok:
-            console.print(f"[bold green]PASS[/] step {number}: {summary}", highlight=False)
-            return
-        console.print(f"[bold red]FAIL[/] step {number}: {summary}", highlight=False)
-        if report.failures:
-            table = Table("Test", "Problem")
-            for node, message in report.failures:
-                table.add_row(escape(node), escape(message))
-            console.print(table)
-        if not verbose:
-            more = command_line(ws, "check", "--verbose")
-            err().print(f"[dim]details: {escape(more)}[/]", highlight=False, soft_wrap=True)
-        raise CheckFailed(f"step {number}'s tests do not pass yet")
+    course = load()
+    repair_first(course, ws)
+    number = load_state(ws).step
+    with err().status(f"running step {number}'s tests..."):
+        report = run_step_tests(course, ws, number, database_url=database_url)
+    console = out()
+    if report.no_tests:
+        console.print(f"Step {number} declares no tests: nothing to check.", highlight=False)
+        return
+    if verbose:
+        console.print(escape(report.output), highlight=False)
+    counts = [f"{report.passed} passed"]
+    for label, value in (
+        ("failed", report.failed),
+        ("errors", report.errors),
+        ("skipped", report.skipped),
+    ):
+        if value:
+            counts.append(f"{value} {label}")
+    summary = f"{', '.join(counts)} in {report.seconds:.1f}s"
+    if report.ok:
+        console.print(f"[bold green]PASS[/] step {number}: {summary}", highlight=False)
+        return
+    console.print(f"[bold red]FAIL[/] step {number}: {summary}", highlight=False)
+    if report.failures:
+        table = Table("Test", "Problem")
+        for node, message in report.failures:
+            table.add_row(escape(node), escape(message))
+        console.print(table)
+    if not verbose:
+        more = command_line(ws, "check", "--verbose")
+        err().print(f"[dim]details: {escape(more)}[/]", highlight=False, soft_wrap=True)
+    raise CheckFailed(f"step {number}'s tests do not pass yet")
 
 
 def reset(
@@ -359,36 +318,35 @@ def restore(
     from vibecode.workspace.state import load_state
 
     ws = resolve_workspace(workspace)
-    with guarded():
-        if ident is None:
-            sets = saved_sets.list_saved(ws)
-            if not sets:
-                out().print(f"No saved files in {escape(str(ws))}.", highlight=False)
-                return
-            table = Table(title="Saved sets, newest first", title_justify="left")
-            for column in ("ID", "Step", "Saved by", "Files"):
-                table.add_column(column)
-            for item in sets:
-                names = [f.path for f in item.files]
-                shown = ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
-                table.add_row(item.id, str(item.step), escape(item.reason), escape(shown))
-            out().print(table)
-            err().print(
-                f"[dim]bring one back: {escape(command_line(ws, 'restore', 'ID'))}[/]",
-                highlight=False,
-                soft_wrap=True,
-            )
+    if ident is None:
+        sets = saved_sets.list_saved(ws)
+        if not sets:
+            out().print(f"No saved files in {escape(str(ws))}.", highlight=False)
             return
-        course = load()
-        repair_first(course, ws)
-        state = load_state(ws)
-        result = saved_sets.restore(ws, ident, paths or (), owned=state.owned, step=state.step)
-        for saved_file in result.saved:
-            print_saved(ws, saved_file)
-        for path in result.restored:
-            out().print(f"restored {escape(path)} from {result.saved_set.id}", highlight=False)
-        for path in result.unchanged:
-            out().print(f"{escape(path)} already matches the saved copy", highlight=False)
+        table = Table(title="Saved sets, newest first", title_justify="left")
+        for column in ("ID", "Step", "Saved by", "Files"):
+            table.add_column(column)
+        for item in sets:
+            names = [f.path for f in item.files]
+            shown = ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
+            table.add_row(item.id, str(item.step), escape(item.reason), escape(shown))
+        out().print(table)
+        err().print(
+            f"[dim]bring one back: {escape(command_line(ws, 'restore', 'ID'))}[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    course = load()
+    repair_first(course, ws)
+    state = load_state(ws)
+    result = saved_sets.restore(ws, ident, paths or (), owned=state.owned, step=state.step)
+    for saved_file in result.saved:
+        print_saved(ws, saved_file)
+    for path in result.restored:
+        out().print(f"restored {escape(path)} from {result.saved_set.id}", highlight=False)
+    for path in result.unchanged:
+        out().print(f"{escape(path)} already matches the saved copy", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
