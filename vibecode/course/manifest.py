@@ -74,6 +74,26 @@ class BenchScenario(NamedTuple):
     note: str = ""
 
 
+class TypingSpec(NamedTuple):
+    """How `vibecode type` plays the step: `[typing]` in step.toml (every key optional).
+
+    ```toml
+    [typing]
+    order = ["app/models/post.py", "app/main.py"]   # typed first, in this order
+    instant = ["app/seed.py"]                        # written at once (tests and migrations are)
+    typed = ["tests/test_posts.py"]                  # typed even though it is a test file
+    notes = { "app/alembic/versions/0002_posts.py" = "what autogenerate writes" }
+    join = { "app/main.py" = [3] }                   # hunk 3 is typed with hunk 2, in one write
+    ```
+    """
+
+    order: tuple[str, ...] = ()
+    instant: tuple[str, ...] = ()
+    typed: tuple[str, ...] = ()
+    notes: Mapping[str, str] = _NO_STRINGS
+    join: Mapping[str, tuple[int, ...]] = MappingProxyType({})
+
+
 class Step(NamedTuple):
     """One numbered step of the course."""
 
@@ -88,6 +108,7 @@ class Step(NamedTuple):
     delete: tuple[str, ...]
     demos: tuple[RequestSpec, ...]
     benches: tuple[BenchScenario, ...]
+    typing: TypingSpec = TypingSpec()
 
     @property
     def files_dir(self) -> Path:
@@ -213,6 +234,7 @@ def load_step(
             _scenario(_Fields(manifest, item, f"bench[{i}]"))
             for i, item in enumerate(fields.tables("bench"))
         ),
+        typing=_typing(fields.optional_table("typing")),
     )
     fields.done()
     _check_file_names(step)
@@ -290,6 +312,45 @@ def _scenario(fields: _Fields) -> BenchScenario:
     )
     fields.done()
     return scenario
+
+
+def _typing(fields: _Fields | None) -> TypingSpec:
+    if fields is None:
+        return TypingSpec()
+    where = fields.where.rstrip(".")
+
+    def paths(key: str) -> tuple[str, ...]:
+        return tuple(
+            _workspace_path(fields.file, p, f"{where}.{key}")
+            for p in fields.strings(key, default=())
+        )
+
+    notes = fields.string_table("notes")
+    for path in notes:
+        _workspace_path(fields.file, path, f"{where}.notes")
+    raw_join = fields.raw("join", default={})
+    if not isinstance(raw_join, dict):
+        fields.problem("join", "must be a table of path -> list of hunk numbers")
+    join: dict[str, tuple[int, ...]] = {}
+    for path, numbers in raw_join.items():
+        _workspace_path(fields.file, path, f"{where}.join")
+        if not isinstance(numbers, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 2 for n in numbers
+        ):
+            fields.problem("join", f"{path!r}: a list of hunk numbers from 2 on")
+        join[path] = tuple(numbers)
+    spec = TypingSpec(
+        order=paths("order"),
+        instant=paths("instant"),
+        typed=paths("typed"),
+        notes=MappingProxyType(notes),
+        join=MappingProxyType(join),
+    )
+    both = sorted(set(spec.instant) & set(spec.typed))
+    if both:
+        fields.problem("typed", f"{both[0]!r} is also listed under instant")
+    fields.done()
+    return spec
 
 
 def _workspace_path(origin: Path, raw: str, key: str) -> str:
@@ -370,6 +431,10 @@ class _Fields:
 
     def table(self, key: str) -> _Fields:
         return _Fields(self.file, self.raw(key), f"{self.where}{key}")
+
+    def optional_table(self, key: str) -> _Fields | None:
+        value = self.raw(key, default=None)
+        return None if value is None else _Fields(self.file, value, f"{self.where}{key}")
 
     def tables(self, key: str) -> list[Any]:
         value = self.raw(key, default=[])

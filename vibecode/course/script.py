@@ -76,6 +76,16 @@ def render_script(course: Course) -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
+def schedule(course: Course) -> dict[int, int]:
+    """The minute of the talk at which each step starts (SCRIPT.md's "Starts at" column)."""
+    starts: dict[int, int] = {}
+    clock = 0
+    for step in course.steps:
+        starts[step.number] = clock
+        clock += step.minutes
+    return starts
+
+
 def total_minutes(course: Course) -> int:
     """The sum of every step's minutes budget."""
     return sum(step.minutes for step in course.steps)
@@ -88,11 +98,12 @@ def _overview(course: Course) -> str:
         "| Step | Title | Minutes | Starts at |",
         "|---:|---|---:|---:|",
     ]
-    clock = 0
+    starts = schedule(course)
     for step in course.steps:
-        lines.append(f"| {step.number} | {_cell(step.title)} | {step.minutes} | {_clock(clock)} |")
-        clock += step.minutes
-    lines.append(f"| | **Total** | **{clock}** | {_clock(clock)} |")
+        start = starts[step.number]
+        lines.append(f"| {step.number} | {_cell(step.title)} | {step.minutes} | {_clock(start)} |")
+    total = total_minutes(course)
+    lines.append(f"| | **Total** | **{total}** | {_clock(total)} |")
     return "\n".join(lines) + "\n"
 
 
