@@ -37,6 +37,7 @@ DEFAULT_INSTANT: tuple[tuple[str, str], ...] = (
     ("*/alembic/README", "what `alembic init` writes"),
 )
 """Files written at once unless `[typing] typed` names them: pattern, the note shown."""
+TRIPLE = '"' * 3
 CONTINUATIONS = ("else", "elif", "except", "finally", "case")
 
 
@@ -138,15 +139,13 @@ _IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s+([\w, ()]+)|import\s+([
 def dependencies_first(paths: list[str], texts: Mapping[str, str]) -> list[str]:
     """`paths` reordered so that a module comes after the modules of `paths` it imports.
 
-    Packages' `__init__.py` first, then a stable topological order (path order breaks ties):
-    typing `app/main.py` before the router it includes would leave the app unimportable.
+    A stable topological order (path order breaks ties): typing `app/main.py` before the router
+    it includes would leave the app unimportable. A package needs no `__init__.py` to be imported
+    (a namespace package), so a new `__init__.py` that imports its modules comes after them.
     """
     modules = {_module(path): path for path in paths if path.endswith(".py")}
     needs: dict[str, set[str]] = {path: set() for path in paths}
     for path in paths:
-        for package in _packages(path):
-            if package in modules and modules[package] != path:
-                needs[path].add(modules[package])
         for match in _IMPORT.finditer(texts.get(path, "")):
             base = match[1] or match[3]
             names = [n.strip(" ()") for n in (match[2] or "").split(",")]
@@ -166,11 +165,6 @@ def dependencies_first(paths: list[str], texts: Mapping[str, str]) -> list[str]:
 def _module(path: str) -> str:
     dotted = path.removesuffix(".py").replace("/", ".")
     return dotted.removesuffix(".__init__")
-
-
-def _packages(path: str) -> list[str]:
-    parts = path.split("/")[:-1]
-    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def _check_spec(step: Step, changed: list[str]) -> None:
@@ -261,13 +255,22 @@ def hunks_between(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[Hunk, ...
 
 
 def _split(hunk: Hunk, new: tuple[str, ...]) -> list[Hunk]:
-    """Cut a long insertion before top-level statements that follow a blank line."""
-    if hunk.new_end - hunk.new_start <= SPLIT_LINES:
+    """Cut a long insertion before top-level statements that follow a blank line.
+
+    Only pure insertions: lines a hunk removes may be what the module needs until the whole
+    replacement is typed. A part holds more than imports: a file of imports alone is often not
+    yet a module the app can use (`app.main` without `app`).
+    """
+    if hunk.removes or hunk.new_end - hunk.new_start <= SPLIT_LINES:
         return [hunk]
     cuts = []
     last = hunk.new_start
     for index in range(hunk.new_start + MIN_PART_LINES, hunk.new_end - MIN_PART_LINES + 1):
-        if index - last >= MIN_PART_LINES and _starts_statement(new, index):
+        if (
+            index - last >= MIN_PART_LINES
+            and _starts_statement(new, index)
+            and not _only_imports(new[last:index])
+        ):
             cuts.append(index)
             last = index
     if not cuts:
@@ -280,6 +283,22 @@ def _split(hunk: Hunk, new: tuple[str, ...]) -> list[Hunk]:
         parts.append(Hunk(old_start, hunk.old_end, start, cut))
         start = cut
     return parts
+
+
+def _only_imports(lines: tuple[str, ...]) -> bool:
+    """Nothing at the top level but imports, a docstring, comments and blank lines."""
+    in_docstring = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        quotes = stripped.count(TRIPLE)
+        if in_docstring or (quotes and stripped.startswith(TRIPLE)):
+            in_docstring = in_docstring != (quotes % 2 == 1)
+            continue
+        if not stripped.startswith(("import ", "from ")) and not line[0].isspace():
+            return False
+    return True
 
 
 def _starts_statement(lines: tuple[str, ...], index: int) -> bool:
