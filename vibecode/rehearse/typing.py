@@ -14,8 +14,8 @@ MAX_SHOWN = 3
 
 def type_step(
     course: Course, workspace: Path, number: int, *, database_url: str | None
-) -> list[str]:
-    """Type step `number` at full speed; one problem per hunk after which `app.main` fails to import.
+) -> tuple[list[str], int]:
+    """Type step `number` at full speed: problems (a hunk leaving `app.main` unimportable), writes.
 
     The workspace ends at the step's checkpoint either way (the last write is the engine's goto).
     """
