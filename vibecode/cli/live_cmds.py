@@ -40,6 +40,23 @@ def type_(
     )
 
 
+def notes(*, workspace: WorkspaceOption = None) -> None:
+    """The presenter view: every talking point, timers, what the room sees; keys drive the talk."""
+    from vibecode.cli.dashboard_cmd import check_terminal
+    from vibecode.course.loader import load
+    from vibecode.dashboard.notes_app import make_notes
+    from vibecode.dashboard.real_backend import RealBackend
+    from vibecode.paths import resolve_workspace
+
+    check_terminal()
+    backend = RealBackend(load(), resolve_workspace(workspace))
+    try:
+        make_notes(backend).run()
+    finally:
+        backend.close()
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the application."""
     app.command("type")(type_)
+    app.command()(notes)

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from vibecode.course import diffs
 from vibecode.course.manifest import Course
@@ -18,17 +19,24 @@ from vibecode.dashboard.backend import (
     BenchOutcome,
     BenchProgress,
     DemoLine,
+    DemoPreview,
     GotoResult,
+    RescueResult,
     ServerStatus,
     TapSource,
+    TypingJob,
 )
 from vibecode.dashboard.server_log import import_problem
 from vibecode.errors import VibecodeError
 from vibecode.serve import record
 from vibecode.serve.environment import database_kind, resolve_database_url
 from vibecode.serve.server import ServerProcess
+from vibecode.talk.state import TalkStore
 from vibecode.tap.channel import TapReader, tap_dir_for
 from vibecode.workspace import apply, state
+
+SHOWN_HEADERS = ("content-type", "location", "x-request-id", "www-authenticate")
+"""Answer headers the paced demo shows."""
 
 READY_TIMEOUT = 60.0
 LOG_LINES = 6
@@ -60,11 +68,63 @@ class RealBackend:
         self._tap_dir: Path | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._talk = TalkStore(self.workspace)
 
     @property
     def course(self) -> Course:
         """The course's steps."""
         return self._course
+
+    @property
+    def talk(self) -> TalkStore:
+        """The workspace's shared talk (`.vibecode/talk.json`)."""
+        return self._talk
+
+    def next_to_type(self) -> int:
+        """The step paused midway, else the one after the current step."""
+        from vibecode.live.run import next_to_type
+
+        return next_to_type(self._course, self.workspace)
+
+    def typist(self, number: int, *, on_saved: Callable[[str, str], None]) -> TypingJob:
+        """A typing session through the workspace engine (atomic writes, edits saved first)."""
+        from vibecode.live.typist import Typist
+
+        return Typist(
+            self._course,
+            self.workspace,
+            number,
+            on_saved=lambda item: on_saved(item.path, item.set_id),
+        )
+
+    def paced_demo(self, number: int) -> RealPacedDemo:
+        """Step `number`'s demo requests against the running server, one per key."""
+        from vibecode.demo.paced import PacedDemo
+
+        return RealPacedDemo(PacedDemo(self._base_url(), self._course.step(number).demos))
+
+    def rescue(self) -> RescueResult:
+        """Back to the current step's checkpoint (edits saved first) and the server ready.
+
+        The dashboard's own server restarts; one `vibecode serve` runs reloads by itself when
+        the files change back.
+        """
+        number = self.current_step()
+        result = apply.reset(self._course, self.workspace)
+        saved = tuple(item.path for item in result.saved)
+        saved_set = result.saved[0].set_id if result.saved else None
+        lines = [f"Step {number}: back to its checkpoint ({len(result.written)} files rewritten)."]
+        if saved:
+            lines.append(
+                f"Saved your edits first ({', '.join(saved)}): vibecode restore {saved_set}"
+            )
+        if self._server is not None:
+            with self._lock:
+                self._stop_own()
+                self._start()
+            up = self._server is not None and self._server.running
+            lines.append("Server restarted and ready." if up else f"Server: {self._error}")
+        return RescueResult(number, tuple(lines), saved, saved_set)
 
     # Steps --------------------------------------------------------------------------------
 
@@ -275,7 +335,22 @@ class RealBackend:
                 detail = "warming up"
             elif done >= 1.0:
                 detail = f"waiting for {snapshot.in_flight:,} in flight"
-            on_progress(BenchProgress(current["side"], (index + done) / 2, detail))
+            live = {} if snapshot.draining else {"rps": snapshot.rps}
+            on_progress(
+                BenchProgress(
+                    current["side"],
+                    (index + done) / 2,
+                    detail,
+                    p50_ms=snapshot.p50_ms,
+                    p99_ms=snapshot.p99_ms,
+                    oldest_wait_ms=snapshot.oldest_wait_ms,
+                    status=dict(snapshot.status),
+                    errors=snapshot.errors,
+                    latency_counts=snapshot.latency_counts,
+                    completed=snapshot.completed,
+                    **live,
+                )
+            )
 
         self._stop.clear()
         comparison = run_scenario(
@@ -362,3 +437,43 @@ def _listening(url: str) -> bool:
             return True
     except (OSError, ValueError):
         return False
+
+
+class RealPacedDemo:
+    """`vibecode.demo.paced.PacedDemo` in the dashboard's terms."""
+
+    def __init__(self, demo: Any) -> None:
+        self.demo = demo
+
+    @property
+    def total(self) -> int:
+        """How many requests."""
+        return int(self.demo.total)
+
+    def preview(self, index: int) -> DemoPreview:
+        """Request `index` as it will be sent."""
+        shown = self.demo.preview(index)
+        return DemoPreview(
+            shown.name, shown.method, shown.path, shown.headers, shown.body, shown.note
+        )
+
+    def send(self, index: int) -> DemoLine:
+        """Fire request `index`; its answer with the headers worth showing and the body."""
+        result = self.demo.send(index)
+        headers = {
+            name: value
+            for name, value in result.response_headers.items()
+            if name.lower() in SHOWN_HEADERS
+        }
+        return DemoLine(
+            name=result.spec.name,
+            method=result.method,
+            path=result.url.removeprefix(self.demo.base_url.rstrip("/")),
+            status=result.status,
+            ok=result.ok,
+            ms=result.ms,
+            error=result.error,
+            note=result.spec.note,
+            headers=headers,
+            body=result.body,
+        )

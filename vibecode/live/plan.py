@@ -332,3 +332,28 @@ def _join(
 def final_files(plan: StepPlan) -> Mapping[str, bytes | None]:
     """Every file the plan touches and its bytes at the end (None: deleted)."""
     return {file.path: file.final() for file in plan.files}
+
+
+def plan_from_texts(
+    number: int, title: str, files: list[tuple[str, str | None, str | None]]
+) -> StepPlan:
+    """A plan from (path, text before or None, text after or None): for tests and screenshots."""
+    plans = []
+    for path, old, new in files:
+        old_lines = tuple(old.splitlines(keepends=True)) if old is not None else ()
+        if new is None:
+            hunk = Hunk(0, len(old_lines), 0, 0)
+            plans.append(FilePlan(path, "deleted", old_lines, (), (hunk,)))
+            continue
+        new_lines = tuple(new.splitlines(keepends=True))
+        plans.append(
+            FilePlan(
+                path,
+                "typed",
+                old_lines,
+                new_lines,
+                hunks_between(old_lines, new_lines),
+                exists_before=old is not None,
+            )
+        )
+    return StepPlan(number, title, tuple(plans))

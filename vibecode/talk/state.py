@@ -158,6 +158,9 @@ class TalkStore:
         self.workspace = workspace
         self.now = clock
         self._memory = TalkState()
+        self.listeners: list[Callable[[TalkState], None]] = []
+        """Called after every update made through this store (views in one process, tests);
+        other processes follow the file (`vibecode.talk.watch`)."""
 
     @property
     def path(self) -> Path:
@@ -183,14 +186,16 @@ class TalkStore:
     def update(self, change: Update) -> TalkState:
         """Apply `change` to the state under the lock and write it; returns the new state."""
         if not self.persistent:
-            self._memory = change(self._memory)
-            return self._memory
-        from filelock import FileLock
+            self._memory = state = change(self._memory)
+        else:
+            from filelock import FileLock
 
-        with FileLock(str(self.path.with_name(LOCK_FILE)), timeout=LOCK_TIMEOUT_S):
-            state = change(self.read())
-            _replace(self.path, _dump(state))
-        self._memory = state
+            with FileLock(str(self.path.with_name(LOCK_FILE)), timeout=LOCK_TIMEOUT_S):
+                state = change(self.read())
+                _replace(self.path, _dump(state))
+            self._memory = state
+        for listener in list(self.listeners):
+            listener(state)
         return state
 
     def clock(self, change: Callable[[TalkClock, float], TalkClock]) -> TalkState:

@@ -16,7 +16,7 @@ class TrafficRow(Horizontal):
 
     DEFAULT_CSS = """
     TrafficRow { height: 1; }
-    TrafficRow > .name { width: 6; text-style: bold; }
+    TrafficRow > .name { width: 8; text-style: bold; }
     TrafficRow > Sparkline { width: 1fr; margin: 0 1; }
     TrafficRow > .value { width: 10; text-align: right; }
     """
@@ -39,22 +39,38 @@ class TrafficRow(Horizontal):
 
 
 class TrafficSparklines(Vertical):
-    """req/s, p50 and p99, one second per bar, the last minute."""
+    """req/s and the time in the app (p50, p99), one second per bar, the last minute; during a
+    benchmark also what its clients wait (p99), which a blocked loop makes seconds long."""
 
     DEFAULT_CSS = """
-    TrafficSparklines { height: 3; }
+    TrafficSparklines { height: auto; }
+    TrafficSparklines > #wait { display: none; }
+    TrafficSparklines.-bench > #wait { display: block; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.rps = TrafficRow("req/s", id="rps")
-        self.p50 = TrafficRow("p50", id="p50")
-        self.p99 = TrafficRow("p99", id="p99")
+        self.p50 = TrafficRow("app p50", id="p50")
+        self.p99 = TrafficRow("app p99", id="p99")
+        self.wait = TrafficRow("waited", id="wait")
+        self.waits: list[float] = []
 
     def compose(self) -> ComposeResult:
         yield self.rps
         yield self.p50
         yield self.p99
+        yield self.wait
+
+    def show_wait(self, p99_ms: float | None) -> None:
+        """A benchmark's clients waited this long (p99 so far); None hides the row."""
+        if p99_ms is None:
+            self.waits.clear()
+            self.set_class(False, "-bench")
+            return
+        self.waits = [*self.waits[-59:], p99_ms]
+        self.set_class(True, "-bench")
+        self.wait.show(self.waits, f"p99 {_latency(p99_ms)}")
 
     def show(
         self,
