@@ -82,7 +82,7 @@ class DashboardApp(TalkApp):
     #banner { height: 1; background: #FFD700; color: #000000; }
     #banner > #title { width: 1fr; text-style: bold; padding: 0 1; text-wrap: nowrap;
                        text-overflow: ellipsis; }
-    #banner > TalkClockLine { width: auto; max-width: 60; padding: 0 1; background: #000000; }
+    #banner > TalkClockLine { width: auto; padding: 0 1; background: #000000; }
     #body { height: 1fr; }
     #left { width: 38%; min-width: 36; max-width: 60; }
     #right { width: 1fr; }

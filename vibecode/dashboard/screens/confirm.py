@@ -20,7 +20,7 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; background: $background 60%; }
     ConfirmScreen > Vertical {
-        width: auto; max-width: 70; height: auto; border: heavy $warning;
+        width: 64; max-width: 95%; height: auto; border: heavy $warning;
         background: $background; padding: 1 2;
     }
     """

@@ -24,7 +24,7 @@ class ServerPanel(Static):
         overflow: hidden;
     }
     ServerPanel.-broken { border: heavy $error; border-title-color: $error; }
-    ServerPanel.-compact { height: auto; max-height: 4; }
+    ServerPanel.-compact { height: auto; max-height: 7; }
     """
 
     status: reactive[ServerStatus | None] = reactive(None)

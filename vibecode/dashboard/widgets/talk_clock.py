@@ -27,11 +27,11 @@ class TalkClockLine(Static):
     TalkClockLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    now: reactive[float] = reactive(0.0)
+    now: reactive[float] = reactive(0.0, layout=True)
     """The wall time the line shows (ticked by the app)."""
-    clock: reactive[TalkClock] = reactive(TalkClock, always_update=True)
+    clock: reactive[TalkClock] = reactive(TalkClock, always_update=True, layout=True)
     """The shared talk clock."""
-    step: reactive[int] = reactive(0)
+    step: reactive[int] = reactive(0, layout=True)
 
     def __init__(self, course: Course, *, id: str | None = None, keys: bool = True) -> None:
         super().__init__(id=id)

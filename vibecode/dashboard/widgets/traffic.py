@@ -34,7 +34,9 @@ class TrafficRow(Horizontal):
 
     def show(self, series: Sequence[float], value: str) -> None:
         """Draw `series` (oldest first) and the latest value."""
-        self.sparkline.data = list(series) or [0.0]
+        values = list(series)
+        # All zero: no bars at all (Textual draws a flat series as full bars).
+        self.sparkline.data = values if any(values) else []
         self.value.update(value)
 
 
