@@ -103,7 +103,7 @@ async def test_a_paced_demo_shows_each_request_then_sends_it_on_the_next_key(
         sent = [c for c in fake.calls if c.startswith("send")]
         assert sent == ["send 3.1", "send 3.2", "send 3.3"]
         assert "✓ POST /users/register → 201 Created" in activity(app)
-        assert "Demo done: 3 of 3 sent as expected" in activity(app)
+        assert "Demo done: 3 of 3 as expected." in activity(app)
         app.refresh_frame()
         await pilot.pause()
         rows = app.query_one(RequestTable).rows
@@ -122,7 +122,7 @@ async def test_escape_ends_a_paced_demo_early(fake: FakeBackend, clock: FrozenCl
         await pilot.press("escape")
         await pilot.pause()
         assert app.demo is None
-        assert "Demo done: 1 of 1 sent as expected (3 in the step)" in activity(app)
+        assert "Demo ended after 1 of 3 requests: 1 as expected." in activity(app)
 
 
 async def test_a_step_without_demo_says_so(clock: FrozenClock) -> None:

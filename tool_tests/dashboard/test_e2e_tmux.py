@@ -127,6 +127,8 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
     assert max(len(line) for line in lines) <= 100 and len(lines) <= 30
 
     tmux("send-keys", "-t", "dash", "q")
+    tmux.wait_for(lambda text: "Quit vibecode dashboard?" in text, timeout=10)
+    tmux("send-keys", "-t", "dash", "y")
     deadline = time.monotonic() + 30
     while not exit_file.exists() and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -69,7 +69,7 @@ HELP_NOTES = {
     "restart_server": "stop, then start again",
     "toggle_diff": "show what this step changes, in place of the live table",
 }
-TYPING_KEYS = "any key types · Enter: the hunk · Tab: the file · Ctrl-E: the step · Esc: pause"
+TYPING_KEYS = "keys type · Enter: hunk · Tab: file · Ctrl-E: step · Esc: pause"
 
 
 class DashboardApp(TalkApp):
@@ -692,9 +692,12 @@ class DashboardApp(TalkApp):
         self._switch("requests")
         good = sum(1 for r in results if r.ok)
         style = OK if results and good == len(results) else WARN if not results else BAD
-        self.say(
-            f"Demo done: {good} of {len(results)} sent as expected ({total} in the step).", style
-        )
+        if len(results) == total:
+            self.say(f"Demo done: {good} of {total} as expected.", style)
+        else:
+            self.say(
+                f"Demo ended after {len(results)} of {total} requests: {good} as expected.", style
+            )
         self._say_doing(force=True)
 
     # Bench ----------------------------------------------------------------------------------------

@@ -532,7 +532,9 @@ class FakeBackend:
         return (
             f"--- a/app/main.py\t(step {number - 1})\n+++ b/app/main.py\t(step {number})\n"
             "@@ -1,3 +1,4 @@\n from fastapi import FastAPI\n+from app.api import users\n"
-            " \n app = FastAPI()\n"
+            " \n-app = FastAPI()\n"
+            '+app = FastAPI(title="FastAPI SQLAlchemy Async Vibecoding", version="1.0.0", '
+            'description="Users, posts, and the event loop")\n'
         )
 
     def tap(self) -> TapSource | None:

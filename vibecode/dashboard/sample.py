@@ -144,7 +144,7 @@ from fastapi import FastAPI
 
 from app.api import users
 
-app = FastAPI(title="Vibecoding")
+app = FastAPI(title="Vibecoding: users sign up here")
 app.include_router(users.router)
 
 

@@ -46,8 +46,10 @@ async def _render(size: tuple[int, int]) -> str:
         await app.workers.wait_for_complete()
         clock.advance(4 * 60 + 5)
         backend.fake_tap.push(*sample_traffic(clock.time()))
-        await pilot.press("d")
-        await app.workers.wait_for_complete()
+        demos = len(course.step(backend.step).demos)
+        for _ in range(2 * demos + 1):  # each request shown, then sent; the last press ends it
+            await pilot.press("d")
+            await app.workers.wait_for_complete()
         app.tick()
         app.refresh_frame()
         await pilot.pause()

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 
 from vibecode.dashboard.theme import PROJECTOR, THEME_NAME
 from vibecode.dashboard.widgets.typing_panel import TypingPanel
-from vibecode.live.typist import Typist
+from vibecode.dashboard.backend import TypingJob
 
 FRAME_S = 1 / 60
 """Unattended typing advances once per frame."""
@@ -38,7 +38,7 @@ class TypeApp(App[bool]):
         Binding("ctrl+c", "pause", "Pause", show=False, priority=True),
     ]
 
-    def __init__(self, typist: Typist, *, cps: float | None = None) -> None:
+    def __init__(self, typist: TypingJob, *, cps: float | None = None) -> None:
         super().__init__()
         self.typist = typist
         self.cps = cps

@@ -127,9 +127,9 @@ class BenchPanel(Static):
         table.add_column("side", no_wrap=True)
         table.add_column("req/s", justify="right", no_wrap=True)
         table.add_column("clients wait p50 / p99", justify="right", no_wrap=True)
-        table.add_column("oldest wait", justify="right", no_wrap=True)
-        table.add_column("in app p99", justify="right", no_wrap=True)
-        table.add_column("statuses", no_wrap=True)
+        table.add_column("oldest", justify="right", no_wrap=True)
+        table.add_column("app p99", justify="right", no_wrap=True)
+        table.add_column("statuses", overflow="fold")
         for figures in self.sides:
             rps = f"{figures.rps[-1]:,.0f}" if figures.rps else "-"
             wait = (

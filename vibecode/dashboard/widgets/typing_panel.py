@@ -12,7 +12,7 @@ from vibecode.dashboard.widgets.activity import progress_bar
 from vibecode.dashboard.widgets.code_view import CodeView
 from vibecode.live.player import Player
 
-KEYS_HINT = "any key types · Enter: the hunk · Tab: the file · Ctrl-E: the step · Esc: pause"
+KEYS_HINT = "keys type · Enter: hunk · Tab: file · Ctrl-E: step · Esc: pause"
 
 
 class TypingPanel(Vertical):
