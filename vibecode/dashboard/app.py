@@ -740,26 +740,8 @@ class DashboardApp(TalkApp):
         self._ui(self._bench_progress, progress)
 
     def _bench_progress(self, progress: BenchProgress) -> None:
-        panel = self.bench_panel
-        figures = panel.side(progress.side)
-        panel.current = progress.side
-        panel.fraction = progress.fraction
-        panel.detail = progress.detail
-        if progress.rps is not None:
-            figures.rps = [*figures.rps[-239:], progress.rps]
-        if progress.p50_ms is not None:
-            figures.p50_ms, figures.p99_ms = progress.p50_ms, progress.p99_ms
-        figures.oldest_wait_ms = progress.oldest_wait_ms
-        if progress.status:
-            figures.status = dict(progress.status)
-        figures.errors = progress.errors
-        if progress.latency_counts:
-            figures.counts = progress.latency_counts
-        figures.completed = progress.completed
         frame = self.last_frame
-        if frame is not None and frame.p99_now is not None:
-            figures.app_p99_ms = frame.p99_now
-        panel.refresh()
+        self.bench_panel.feed(progress, app_p99_ms=frame.p99_now if frame is not None else None)
         # The room's eyes are on the traffic panel: the clients' wait goes beside the app's time.
         self.metrics.traffic.show_wait(progress.p99_ms)
 

@@ -314,52 +314,19 @@ class RealBackend:
         self, scenario_name: str, *, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
         """Run a benchmark scenario on the running server, side A then side B."""
-        from vibecode.bench.result import Progress
         from vibecode.bench.scenarios import run_scenario
+        from vibecode.dashboard.bench_feed import BenchFeed
 
         _, scenario = self._course.find_bench(scenario_name)
-        sides = [scenario.a.label, scenario.b.label]
-        current = {"side": sides[0]}
-
-        def side(label: str) -> None:
-            current["side"] = label
-            on_progress(BenchProgress(side=label, fraction=sides.index(label) / 2))
-
-        def progress(snapshot: Progress) -> None:
-            index = sides.index(current["side"]) if current["side"] in sides else 0
-            done = min(1.0, snapshot.elapsed_s / scenario.duration)
-            detail = f"{snapshot.rps:,.0f} req/s  {snapshot.completed:,} done"
-            if snapshot.errors:
-                detail += f"  {snapshot.errors:,} errors"
-            if snapshot.warming_up:
-                detail = "warming up"
-            elif done >= 1.0:
-                detail = f"waiting for {snapshot.in_flight:,} in flight"
-            live = {} if snapshot.draining else {"rps": snapshot.rps}
-            on_progress(
-                BenchProgress(
-                    current["side"],
-                    (index + done) / 2,
-                    detail,
-                    p50_ms=snapshot.p50_ms,
-                    p99_ms=snapshot.p99_ms,
-                    oldest_wait_ms=snapshot.oldest_wait_ms,
-                    status=dict(snapshot.status),
-                    errors=snapshot.errors,
-                    latency_counts=snapshot.latency_counts,
-                    completed=snapshot.completed,
-                    **live,
-                )
-            )
-
+        feed = BenchFeed([scenario.a.label, scenario.b.label], scenario.duration, on_progress)
         self._stop.clear()
         comparison = run_scenario(
             self._course,
             scenario.name,
             ws=self.workspace,
             base_url=self._base_url(),
-            on_progress=progress,
-            on_side=side,
+            on_progress=feed.progress,
+            on_side=feed.side,
             stop=self._stop,
         )
         summary = comparison.summary()

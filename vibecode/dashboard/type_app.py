@@ -14,9 +14,9 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 
+from vibecode.dashboard.backend import TypingJob
 from vibecode.dashboard.theme import PROJECTOR, THEME_NAME
 from vibecode.dashboard.widgets.typing_panel import TypingPanel
-from vibecode.dashboard.backend import TypingJob
 
 FRAME_S = 1 / 60
 """Unattended typing advances once per frame."""

@@ -136,6 +136,8 @@ class ImportChecker:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
     def _readline(self) -> str:
         process = self._process

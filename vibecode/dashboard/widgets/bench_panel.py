@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from vibecode.bench.result import LATENCY_BOUNDS_MS
+from vibecode.dashboard.backend import BenchProgress
 from vibecode.dashboard.theme import ACCENT, BAD, DIM, OK, WARN, status_style
 from vibecode.dashboard.widgets.activity import progress_bar
 from vibecode.dashboard.widgets.request_table import latency_label
@@ -96,6 +97,27 @@ class BenchPanel(Static):
         self.sides.append(figures)
         return figures
 
+    def feed(self, progress: BenchProgress, *, app_p99_ms: float | None = None) -> None:
+        """One progress snapshot of the side running; `app_p99_ms`: the tap's p99 just now."""
+        figures = self.side(progress.side)
+        self.current = progress.side
+        self.fraction = progress.fraction
+        self.detail = progress.detail
+        if progress.rps is not None:
+            figures.rps = [*figures.rps[-(KEEP_POINTS - 1) :], progress.rps]
+        if progress.p50_ms is not None:
+            figures.p50_ms, figures.p99_ms = progress.p50_ms, progress.p99_ms
+        figures.oldest_wait_ms = progress.oldest_wait_ms
+        if progress.status:
+            figures.status = dict(progress.status)
+        figures.errors = progress.errors
+        if progress.latency_counts:
+            figures.counts = progress.latency_counts
+        figures.completed = progress.completed
+        if app_p99_ms is not None:
+            figures.app_p99_ms = app_p99_ms
+        self.refresh()
+
     def finish(self, lines: Sequence[str]) -> None:
         """The run is over: its result lines under the figures."""
         self.fraction = 1.0
@@ -170,6 +192,9 @@ class BenchPanel(Static):
         counts = list(figures.counts) or [0] * len(labels)
         top = max(counts, default=0)
         text = Text(f"latency, {figures.label}\n", "bold")
+        if not top:
+            text.append("no answers yet", DIM)
+            return text
         first = next((i for i, c in enumerate(counts) if c), 0)
         last = max((i for i, c in enumerate(counts) if c), default=len(counts) - 1)
         for index in range(
