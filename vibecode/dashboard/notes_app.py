@@ -32,6 +32,8 @@ HELP_NOTES = {
     **SHARED_NOTES,
     "scroll_down": "scroll the talking points",
     "scroll_up": "scroll the talking points back",
+    "scroll_home": "the first talking point",
+    "scroll_end": "the last talking point",
 }
 TYPING_CUES = {
     "enter": "hunk",
@@ -72,6 +74,8 @@ class NotesApp(TalkApp):
         Binding("j", "scroll_down", "Scroll", show=False),
         Binding("up", "scroll_up", "Scroll back", show=False),
         Binding("k", "scroll_up", "Scroll back", show=False),
+        Binding("home", "scroll_home", "First point", show=False),
+        Binding("end", "scroll_end", "Last point", show=False),
         *TalkApp.BINDINGS[-4:],
     ]
     HELP_NOTES: ClassVar[dict[str, str]] = HELP_NOTES
@@ -242,6 +246,14 @@ class NotesApp(TalkApp):
     def action_scroll_up(self) -> None:
         """Scroll the points back."""
         self.points.scroll_points(-3)
+
+    def action_scroll_home(self) -> None:
+        """Back to the first point."""
+        self.points.scroll_points(-10_000)
+
+    def action_scroll_end(self) -> None:
+        """To the last point."""
+        self.points.scroll_points(10_000)
 
     def say(self, line: str, style: str = "") -> None:
         """The last lines of what happened, under the points."""

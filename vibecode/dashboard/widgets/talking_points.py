@@ -38,7 +38,7 @@ class TalkingPoints(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.above = Static(classes="mark", id="above")
-        self.scroller = VerticalScroll(id="points")
+        self.scroller = VerticalScroll(id="points", can_focus=False)
         self.below = Static(classes="mark", id="below")
         self.items: list[Static] = []
 
@@ -77,10 +77,10 @@ class TalkingPoints(Vertical):
         bottom = top + self.scroller.size.height
         above = below = 0
         for item in self.items:
-            y, height = item.virtual_region.y, item.outer_size.height
-            if y < top:
+            region = item.virtual_region
+            if region.y < top:
                 above += 1
-            elif y + height - 1 > bottom:
+            elif region.bottom > bottom:
                 below += 1
         return above, below
 
