@@ -80,6 +80,9 @@ class DashboardApp(TalkApp):
     CSS = """
     Screen { layout: vertical; }
     #banner { height: 1; background: #FFD700; color: #000000; }
+    .-compact #banner { height: 2; layout: vertical; }
+    .-compact #banner > #title { width: 100%; }
+    .-compact #banner > TalkClockLine { width: 100%; }
     #banner > #title { width: 1fr; text-style: bold; padding: 0 1; text-wrap: nowrap;
                        text-overflow: ellipsis; }
     #banner > TalkClockLine { width: auto; padding: 0 1; background: #000000; }
@@ -451,7 +454,7 @@ class DashboardApp(TalkApp):
         return True
 
     def _doing(self) -> str:
-        if self.typing is not None and self.typing.player is not None:
+        if self.typing is not None and self.typing.player is not None and not self.typing.at_end:
             return f"typing {self.typing.player.where()}"
         if self.demo is not None:
             state = "answered" if self.demo_answered else "waiting for d to send"
@@ -569,6 +572,7 @@ class DashboardApp(TalkApp):
             done = self._call(job.finish)
         finally:
             self._job = None
+            self._ui(self._say_doing, force=True)
         if done is not False:
             step = self._call(self.backend.current_step)
             if step is not None:
