@@ -6,7 +6,7 @@ of them; the preview shows a placeholder whose value is not known yet as it is w
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from string import Template
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,7 @@ from vibecode.course.manifest import RequestSpec
 
 if TYPE_CHECKING:
     import httpx
+    from rich.console import Console
 
     from vibecode.demo.runner import DemoResult
 
@@ -86,3 +87,38 @@ class PacedDemo:
         self.variables.update(result.captured)
         self.results.append(result)
         return result
+
+
+def run_paced(
+    demo: PacedDemo, console: Console, *, wait: Callable[[str], bool] | None = None
+) -> bool:
+    """`vibecode demo --step`: each request shown, sent on Enter, answered; q (or EOF) stops.
+
+    True when every request sent answered as expected (and at least one was sent).
+    """
+    from rich.markup import escape
+
+    from vibecode.demo.render import render_result, render_summary
+
+    ask = wait or _enter
+    for index in range(demo.total):
+        shown = demo.preview(index)
+        console.print(
+            f"[bold cyan]▶ {index + 1} of {demo.total}[/] [bold]{escape(shown.name)}[/]: "
+            f"[bold magenta]{shown.method}[/] {escape(shown.path)}",
+            highlight=False,
+        )
+        if not ask("Enter sends it, q stops the demo"):
+            break
+        render_result(console, demo.send(index))
+    render_summary(console, demo.results)
+    return bool(demo.results) and all(result.ok for result in demo.results)
+
+
+def _enter(prompt: str) -> bool:
+    """Wait for Enter on the terminal; False for q or the end of the input."""
+    try:
+        answer = input(f"  {prompt} ")
+    except EOFError:
+        return False
+    return answer.strip().lower() not in ("q", "quit")
