@@ -7,6 +7,7 @@ the disk is). With `auto`, a clock types `cps` characters a second and the app e
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import ClassVar
 
@@ -54,6 +55,9 @@ class TypeApp(App[bool]):
         self.register_theme(PROJECTOR)
         self.theme = THEME_NAME
         self._draw()
+        # Everything built so far lives as long as the app: out of the collector's way, so a
+        # full collection does not stall a keypress (the reference app does the same at start).
+        self.call_after_refresh(gc.freeze)
         if self.cps is not None:
             self._last_tick = time.monotonic()
             self.set_interval(FRAME_S, self._tick, name="auto")

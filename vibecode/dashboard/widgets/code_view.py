@@ -24,10 +24,12 @@ THEME = "monokai"
 GUTTER = Style(color="#8A8A8A")
 GUTTER_HUNK = Style(color="#FFD700", bold=True)
 HUNK_BACKGROUND = Style(bgcolor="#1C2A3A")
+PLAIN_BACKGROUND = Style(bgcolor="#000000")
 REMOVED = Style(color="#FF8787", bgcolor="#3A1010", strike=True)
 CURSOR = Style(color="#000000", bgcolor="#FFD700")
 CUT_MARK = Segment("→", Style(color="#FFD700", bold=True))
 MAX_CACHED = 2_000
+HEIGHT_BLOCK = 64
 
 
 class CodeView(ScrollView, can_focus=False):
@@ -56,6 +58,8 @@ class CodeView(ScrollView, can_focus=False):
         lines = player.lines()
         file, hunk = player.file, player.hunk
         key = (player.file_index, player.hunk_index, player.phase)
+        same_hunk = key == self._static and hunk is not None
+        old_count, old_focus, old_top = len(self.lines), self.focus_row, int(self.scroll_y)
         if file is None:
             self.lines, self._texts = [], []
         elif key != self._static or hunk is None:
@@ -73,10 +77,21 @@ class CodeView(ScrollView, can_focus=False):
             (i for i, line in enumerate(lines) if line.kind == "cursor"),
             next((i for i, line in enumerate(lines) if line.kind == "removed"), 0),
         )
-        width = max((len(line.text) for line in lines), default=0) + self._gutter_width() + 2
-        self.virtual_size = Size(width, len(lines))
+        # A change of the virtual size lays the whole screen out again (a full repaint): keep
+        # it steady while typing. Wide lines are cut with a mark, so the width is the view's;
+        # the height grows in blocks, not with every new line.
+        rows = -(-len(lines) // HEIGHT_BLOCK) * HEIGHT_BLOCK
+        self.virtual_size = Size(self.size.width or 80, max(rows, HEIGHT_BLOCK))
         self._keep_in_view()
-        self.refresh()
+        if not same_hunk or int(self.scroll_y) != old_top:
+            self.refresh()
+        elif len(lines) == old_count:
+            # A key inside a line: only that line changed (the common case, kept cheap).
+            self.refresh_lines(self.focus_row)
+        else:
+            # A new line: everything from the line before it down moved.
+            start = min(old_focus, self.focus_row)
+            self.refresh_lines(start, max(1, int(self.scroll_y) + self.size.height - start))
 
     def _recolour(self, player: Player, lines: list[Line]) -> None:
         file, hunk = player.file, player.hunk
@@ -135,36 +150,38 @@ class CodeView(ScrollView, can_focus=False):
         if index >= len(self.lines):
             return Strip.blank(width)
         line = self.lines[index]
-        key = (index, line, width, id(self._texts[index]) if index < len(self._texts) else 0)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        strip = self._draw(line, self._texts[index] if index < len(self._texts) else None, width)
-        if len(self._cache) > MAX_CACHED:
-            self._cache.clear()
-        self._cache[key] = strip
-        return strip
-
-    def _draw(self, line: Line, coloured: Text | None, width: int) -> Strip:
+        coloured = self._texts[index] if index < len(self._texts) else None
         gutter_width = self._gutter_width()
         in_hunk = line.kind in ("typing", "cursor", "removed")
+        background = HUNK_BACKGROUND if in_hunk else PLAIN_BACKGROUND
+        code_width = max(1, width - gutter_width - 2)
+        # The code part is cached by its text, not its row: lines that move down when a line
+        # is typed above them are not drawn again.
+        key = (line.text, line.kind, id(coloured), code_width)
+        body = self._cache.get(key)
+        if body is None:
+            body = self._body(line, coloured, code_width, background)
+            if len(self._cache) > MAX_CACHED:
+                self._cache.clear()
+            self._cache[key] = body
         number = "-" if line.number is None else str(line.number)
-        gutter = Segment(f"{number:>{gutter_width - 1}} ", GUTTER_HUNK if in_hunk else GUTTER)
+        gutter = Strip(
+            [
+                Segment(f"{number:>{gutter_width - 1}} ", GUTTER_HUNK if in_hunk else GUTTER),
+                Segment("│ ", GUTTER),
+            ]
+        ).apply_style(background)
+        return Strip.join([gutter, body])
+
+    def _body(self, line: Line, coloured: Text | None, code_width: int, background: Style) -> Strip:
         text = (coloured or Text(line.text)).copy()
         if line.kind == "removed":
             text.stylize(REMOVED)
         if line.kind == "cursor":
             text.append(" ", CURSOR)
-        segments = [gutter, Segment("│ ", GUTTER)]
-        console = self.app.console
-        code_width = max(1, width - gutter_width - 2)
-        body = list(text.render(console))
-        strip = Strip(body)
+        strip = Strip(list(text.render(self.app.console)))
         cut = strip.cell_length > code_width
         strip = strip.crop(0, code_width - 1 if cut else code_width)
-        parts = list(strip)
         if cut:
-            parts.append(CUT_MARK)
-        full = Strip([*segments, *parts])
-        background = HUNK_BACKGROUND if in_hunk else Style(bgcolor="#000000")
-        return full.extend_cell_length(width, background).apply_style(background)
+            strip = Strip([*strip, CUT_MARK])
+        return strip.extend_cell_length(code_width, background).apply_style(background)

@@ -34,6 +34,8 @@ class TypingPanel(Vertical):
         self.note = Static(id="note")
         self.code = CodeView(id="code")
         self.keys = Static(Text(hint, DIM), id="keys")
+        self._where_text = ""
+        self._note_text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield self.where
@@ -44,11 +46,16 @@ class TypingPanel(Vertical):
     def show(self, player: Player, *, written: int = 0) -> None:
         """Draw the player's state."""
         plan = player.plan
-        self.border_title = f"Typing step {plan.step}: {plan.title}"
+        title = f"Typing step {plan.step}: {plan.title}"
+        if self.border_title != title:  # setting it repaints the whole panel
+            self.border_title = title
         total = max(1, plan.chars)
         fraction = player.chars_done / total
         line = Text.assemble((player.where(), ACCENT), "  ", (progress_bar(fraction, 12), DIM))
-        self.where.update(line)
+        # One-line fixed-height labels: no layout pass for them (it would cost a frame a key).
+        if line.plain != self._where_text:
+            self._where_text = line.plain
+            self.where.update(line, layout=False)
         file = player.file
         note = ""
         if file is not None and file.mode == "instant":
@@ -59,6 +66,8 @@ class TypingPanel(Vertical):
             note = file.note
         if player.at_end:
             note = f"Step {plan.step} typed."
-        self.note.update(Text(note, OK if player.at_end else DIM))
-        self.set_class(bool(note), "-note")
+        if note != self._note_text:
+            self._note_text = note
+            self.note.update(Text(note, OK if player.at_end else DIM))
+            self.set_class(bool(note), "-note")
         self.code.show(player)
