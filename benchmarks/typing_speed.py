@@ -35,11 +35,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vibecode.course.manifest import load_course  # noqa: E402
-from vibecode.live.plan import plan_step  # noqa: E402
-from vibecode.live.player import REMOVE_COST, SHOWN_COST  # noqa: E402
-from vibecode.paths import steps_root  # noqa: E402
-from vibecode.workspace import apply  # noqa: E402
+from vibecode.course.manifest import load_course
+from vibecode.live.plan import plan_step
+from vibecode.live.player import REMOVE_COST, SHOWN_COST
+from vibecode.paths import steps_root
+from vibecode.workspace import apply
 
 SIZE = (120, 36)
 QUIET_S = 0.008

@@ -152,8 +152,20 @@ def _start(tmux: Tmux, name: str, size: tuple[int, int], command: str) -> None:
     env = {**os.environ, "TERM": "xterm-256color"}
     env.pop("VIBECODE_WORKSPACE", None)
     subprocess.run(
-        ["tmux", "-L", tmux.socket, "new-session", "-d", "-s", name, "-x", str(size[0]),
-         "-y", str(size[1]), command],
+        [
+            "tmux",
+            "-L",
+            tmux.socket,
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            command,
+        ],
         env=env,
         check=True,
     )

@@ -80,7 +80,9 @@ def test_tests_and_migrations_are_written_at_once_with_a_note(real_course: Cours
 
 def small_course(tmp_path: Path, typing: str) -> Course:
     root = tmp_path / "steps"
-    write_step(root, 1, {"app/a.py": "A = 1\n", "app/b.py": "B = 1\n", "tests/test_a.py": "x = 1\n"})
+    write_step(
+        root, 1, {"app/a.py": "A = 1\n", "app/b.py": "B = 1\n", "tests/test_a.py": "x = 1\n"}
+    )
     write_step(
         root,
         2,
@@ -108,7 +110,9 @@ def test_join_merges_a_hunk_into_the_one_before(tmp_path: Path) -> None:
     assert len(next(f for f in plan_step(course, 2).files if f.path == "app/a.py").hunks) == 1
     root = tmp_path / "two"
     write_step(root, 1, {"app/a.py": "A = 1\nB = 1\nC = 1\n"})
-    write_step(root, 2, {"app/a.py": "A = 2\nB = 1\nC = 2\n"}, '[typing]\njoin = { "app/a.py" = [2] }\n')
+    write_step(
+        root, 2, {"app/a.py": "A = 2\nB = 1\nC = 2\n"}, '[typing]\njoin = { "app/a.py" = [2] }\n'
+    )
     joined = plan_step(load_course(root), 2).files[0]
     assert len(joined.hunks) == 1 and joined.text_after(1) == "A = 2\nB = 1\nC = 2\n"
 
@@ -118,7 +122,7 @@ def test_join_merges_a_hunk_into_the_one_before(tmp_path: Path) -> None:
     [
         ('[typing]\norder = ["app/zzz.py"]\n', "typing.order: step 2 does not change 'app/zzz.py'"),
         ('[typing]\njoin = { "app/b.py" = [5] }\n', "has 1 hunks in step 2, not 5"),
-        ('[typing]\nspeed = 3\n', "typing.speed: unknown key"),
+        ("[typing]\nspeed = 3\n", "typing.speed: unknown key"),
         ('[typing]\ninstant = ["../x"]\n', "is not a path inside the workspace"),
     ],
 )

@@ -12,7 +12,6 @@ from vibecode.course.manifest import Course, load_course
 from vibecode.errors import VibecodeError
 from vibecode.live.player import Player
 from vibecode.live.session import TypingSession, play_unattended
-from vibecode.live.typist import Typist
 from vibecode.rehearse.typing import type_step
 from vibecode.workspace import apply
 from vibecode.workspace.files import scan
@@ -22,8 +21,6 @@ from vibecode.workspace.state import load_state
 
 def contents(workspace: Path) -> dict[str, bytes]:
     return {path: file.read_bytes() for path, file in scan(workspace).items()}
-
-
 
 
 def test_keys_change_the_disk_only_at_hunk_ends(real_course: Course, tmp_path: Path) -> None:

@@ -42,8 +42,20 @@ class Tmux:
         env = {**os.environ, "TERM": "xterm-256color"}
         env.pop("VIBECODE_WORKSPACE", None)
         subprocess.run(
-            ["tmux", "-L", self.socket, "new-session", "-d", "-s", "t", "-x", str(size[0]),
-             "-y", str(size[1]), command],
+            [
+                "tmux",
+                "-L",
+                self.socket,
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                str(size[0]),
+                "-y",
+                str(size[1]),
+                command,
+            ],
             env=env,
             check=True,
         )
