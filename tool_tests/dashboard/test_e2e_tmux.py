@@ -224,7 +224,12 @@ def test_the_presenter_view_drives_the_dashboard_at_80x24(
     assert "Typing step 5" in grown and "xxxx" not in grown
     tmux("send-keys", "-t", "notes", "C-e")  # the rest of the step
     _wait(tmux, "dash", lambda text: "Step 5 typed" in text, timeout=60)
-    files = {path: file.read_bytes() for path, file in scan(course_workspace).items()}
+    deadline = time.monotonic() + 30  # the last writes and the engine's final move follow
+    while time.monotonic() < deadline:
+        files = {path: file.read_bytes() for path, file in scan(course_workspace).items()}
+        if files == course.checkpoint(5) and load_state(course_workspace).step == 5:
+            break
+        time.sleep(0.2)
     assert files == course.checkpoint(5)
     assert load_state(course_workspace).step == 5
     for name in ("notes", "dash"):

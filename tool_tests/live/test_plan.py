@@ -130,3 +130,11 @@ def test_bad_typing_keys_are_clear_errors(tmp_path: Path, typing: str, message: 
     with pytest.raises(StepError) as caught:
         plan_step(small_course(tmp_path, typing), 2)
     assert message in str(caught.value)
+
+
+def test_an_empty_new_file_is_written_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "steps"
+    write_step(root, 1, {"app/__init__.py": "", "app/main.py": "app = 1\n"})
+    [empty, main] = sorted(plan_step(load_course(root), 1).files, key=lambda f: f.path)
+    assert empty.mode == "instant" and empty.final() == b"" and "empty file" in empty.note
+    assert main.mode == "typed"

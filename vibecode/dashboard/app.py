@@ -150,6 +150,8 @@ class DashboardApp(TalkApp):
         self.demo_answered = False
         self.demo_results: list[DemoLine] = []
         self._last_say = 0.0
+        self._doing_now = "live requests"
+        self._say_lock = threading.Lock()
         self.banner_title = Static(id="title")
         self.clock_line = TalkClockLine(backend.course, id="clock")
         self.course_panel = CoursePanel(backend.course, id="course")
@@ -189,7 +191,6 @@ class DashboardApp(TalkApp):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._draw_banner()
         if self.live:
             self.set_interval(1 / self.fps, self.refresh_frame, name="frame")
@@ -197,7 +198,6 @@ class DashboardApp(TalkApp):
             self.set_interval(TYPING_FRAME_S, self._typing_frame, name="typing")
 
     def on_unmount(self) -> None:
-        super().on_unmount()
         self._set_tap(None)
         if self.typing is not None:
             self.typing.stop()
@@ -469,12 +469,14 @@ class DashboardApp(TalkApp):
         if not force and now - self._last_say < SAY_EVERY_S:
             return
         self._last_say = now
-        self._say_job(self._doing())
+        self._doing_now = self._doing()
+        self._say_job()
 
-    @work(thread=True, group="say", exclusive=True)
-    def _say_job(self, doing: str) -> None:
-        with contextlib.suppress(Exception):
-            self.backend.talk.say(doing)
+    @work(thread=True, group="say")
+    def _say_job(self) -> None:
+        # Whichever job writes last writes the newest words: they are read under the lock.
+        with self._say_lock, contextlib.suppress(Exception):
+            self.backend.talk.say(self._doing_now)
 
     # Typing ---------------------------------------------------------------------------------------
 

@@ -106,7 +106,6 @@ class NotesApp(TalkApp):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.room.border_title = "The room sees"
         self.next_step.border_title = "Next"
         self._draw_step()

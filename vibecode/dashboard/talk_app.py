@@ -85,6 +85,8 @@ class TalkApp(App[None]):
         backend.talk.listeners.append(self._talk_changed_from_thread)
 
     # Life cycle -------------------------------------------------------------------------------
+    # Textual calls the `on_mount` / `on_unmount` of every class in the MRO: the views' own
+    # handlers add to these, they never call them.
 
     def on_mount(self) -> None:
         self._ui_thread = threading.get_ident()

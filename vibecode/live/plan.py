@@ -207,10 +207,12 @@ def _file_plan(step: Step, path: str, old: bytes | None, new: bytes | None) -> F
             binary=new,
         )
     default_note = _default_instant(path)
-    instant = path in step.typing.instant or (
-        default_note is not None and path not in step.typing.typed
-    )
     hunks = _join(hunks_between(old_lines, new_lines), step.typing.join.get(path, ()), step, path)
+    if not hunks:  # nothing to type: an empty new file (an `__init__.py`) appears at once
+        default_note = default_note or "an empty file: written at once"
+    instant = path in step.typing.instant or (
+        default_note is not None and (path not in step.typing.typed or not hunks)
+    )
     return FilePlan(
         path,
         "instant" if instant else "typed",

@@ -36,7 +36,7 @@ class CodeView(ScrollView, can_focus=False):
     """Shows a `Player`'s current file; `show(player)` after every change."""
 
     DEFAULT_CSS = """
-    CodeView { background: #000000; height: 1fr; scrollbar-size-vertical: 1; }
+    CodeView { background: #000000; height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -80,8 +80,9 @@ class CodeView(ScrollView, can_focus=False):
         # A change of the virtual size lays the whole screen out again (a full repaint): keep
         # it steady while typing. Wide lines are cut with a mark, so the width is the view's;
         # the height grows in blocks, not with every new line.
-        rows = -(-len(lines) // HEIGHT_BLOCK) * HEIGHT_BLOCK
-        self.virtual_size = Size(self.size.width or 80, max(rows, HEIGHT_BLOCK))
+        height = self.size.height or 20
+        rows = len(lines) if len(lines) <= height else -(-len(lines) // HEIGHT_BLOCK) * HEIGHT_BLOCK
+        self.virtual_size = Size(self.size.width or 80, max(rows, height))
         self._keep_in_view()
         if not same_hunk or int(self.scroll_y) != old_top:
             self.refresh()

@@ -27,9 +27,9 @@ class ServerPanel(Static):
     ServerPanel.-compact { height: auto; max-height: 7; }
     """
 
-    status: reactive[ServerStatus | None] = reactive(None)
+    status: reactive[ServerStatus | None] = reactive(None, layout=True)
     """The latest status, or None before the first check."""
-    busy: reactive[str] = reactive("")
+    busy: reactive[str] = reactive("", layout=True)
     """What the dashboard is doing to the server right now (`starting…`), or empty."""
     compact: reactive[bool] = reactive(False)
     """A small terminal: the status line and the error's first line only, no log."""

@@ -24,7 +24,7 @@ class TrafficRow(Horizontal):
     def __init__(self, name: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title = name
-        self.sparkline = Sparkline([0.0], summary_function=max)
+        self.sparkline = Sparkline([], summary_function=max)
         self.value = Label("-", classes="value")
 
     def compose(self) -> ComposeResult:
