@@ -232,6 +232,8 @@ def test_the_presenter_view_drives_the_dashboard_at_80x24(
         time.sleep(0.2)
     assert files == course.checkpoint(5)
     assert load_state(course_workspace).step == 5
+    # The room is back to the live requests: keys in the presenter view are its own again.
+    _wait(tmux, "notes", lambda text: "live requests" in text)
     for name in ("notes", "dash"):
         tmux("send-keys", "-t", name, "q")
         _wait(tmux, name, lambda text: "Quit vibecode" in text)

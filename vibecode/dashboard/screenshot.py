@@ -41,7 +41,9 @@ async def _render(size: tuple[int, int]) -> str:
     app = make_dashboard(backend, clock=clock, live=False)
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
-        clock.advance(23 * 60 + 41)
+        await pilot.press("c")  # the talk timer runs
+        await app.workers.wait_for_complete()
+        clock.advance(97 * 60 + 41)  # well into the talk, about where the schedule says
         await pilot.press("n")
         await app.workers.wait_for_complete()
         clock.advance(4 * 60 + 5)

@@ -47,6 +47,9 @@ class TypeApp(App[bool]):
         self.panel = TypingPanel(id="typing")
         self.keys_seen = 0
         self._last_tick = 0.0
+        self.started_at: float | None = None
+        self.typed_seconds: float | None = None
+        """From the first frame to the last character (None until the end)."""
 
     def compose(self) -> ComposeResult:
         yield self.panel
@@ -66,7 +69,11 @@ class TypeApp(App[bool]):
         player = self.typist.player
         assert player is not None, "begin() the typist first"
         self.panel.show(player, written=self.typist.written)
+        now = time.monotonic()
+        if self.started_at is None:
+            self.started_at = now
         if player.at_end:
+            self.typed_seconds = now - self.started_at
             self.exit(True)
 
     def _tick(self) -> None:

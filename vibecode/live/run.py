@@ -61,7 +61,8 @@ def run_type(
         f"{len(plan.files)} files",
         highlight=False,
     )
-    finished = TypeApp(typist, cps=cps).run()
+    app = TypeApp(typist, cps=cps)
+    finished = app.run()
     player = typist.player
     if not finished:
         typist.stop()
@@ -73,9 +74,11 @@ def run_type(
         )
         return False
     outcome = typist.finish()
+    took = app.typed_seconds or 0.0
+    speed = f", {plan.chars / took:,.0f} characters/s" if took > 0 else ""
     console.print(
-        f"[bold green]Step {target} typed[/]: {outcome.writes} writes; the workspace equals "
-        f"step {target}'s checkpoint.",
+        f"[bold green]Step {target} typed[/] in {took:.2f} s ({plan.chars:,} characters{speed}); "
+        f"{outcome.writes} writes; the workspace equals step {target}'s checkpoint.",
         highlight=False,
     )
     if outcome.corrected:
