@@ -545,3 +545,23 @@ async def test_a_step_change_made_elsewhere_is_followed(fake: FakeBackend) -> No
             await pilot.pause(0.05)
         assert app.query_one(CoursePanel).step == 5
         assert not [call for call in fake.calls if call.startswith("goto")]
+
+
+async def test_the_bench_view_puts_the_sides_own_time_in_the_app_beside_the_wait(
+    clock: FrozenClock,
+) -> None:
+    fake = FakeBackend(now=clock.time, step=4)
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        fake.fake_tap.push(
+            *(request("/demo/blocking-sleep?ms=50", t=clock.time() - 1, ms=52.0) for _ in range(9)),
+            request("/health", t=clock.time() - 1, ms=900.0),  # another path: not this side's
+        )
+        app.refresh_frame()
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        blocking = app.query_one(BenchPanel).side("blocking")
+        assert blocking.app_p99_ms == 52.0  # 52 ms in the app...
+        assert blocking.p99_ms == 8_100.0  # ...while its clients waited 8.1 s

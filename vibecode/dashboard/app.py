@@ -139,6 +139,8 @@ class DashboardApp(TalkApp):
         self._server_lock = threading.Lock()
         self._job: str | None = None
         self._bench_turn: dict[int, int] = {}
+        self._bench_paths: dict[str, str] = {}
+        """The running scenario's path per side: its requests in the tap give "app p99"."""
         """Per step, which of its benchmark scenarios `b` runs next."""
         self._seen_cue = -1
         """The newest cue already run (-1: not read yet; cues from before the start are old)."""
@@ -721,6 +723,9 @@ class DashboardApp(TalkApp):
             which = f" {index + 1} of {len(benches)}" if len(benches) > 1 else ""
             self.say(f"Benchmark{which} {scenario.name}: {scenario.title}", "bold")
             self.bench_panel.begin(scenario.title, [scenario.a.label, scenario.b.label])
+            self._bench_paths = {
+                target.label: target.path.split("?")[0] for target in (scenario.a, scenario.b)
+            }
             self._switch("bench")
             self._say_doing(force=True)
             self._run_bench(step, index)
@@ -746,10 +751,18 @@ class DashboardApp(TalkApp):
         self._ui(self._bench_progress, progress)
 
     def _bench_progress(self, progress: BenchProgress) -> None:
-        frame = self.last_frame
-        self.bench_panel.feed(progress, app_p99_ms=frame.p99_now if frame is not None else None)
+        self.bench_panel.feed(progress, app_p99_ms=self._app_p99(progress.side))
         # The room's eyes are on the traffic panel: the clients' wait goes beside the app's time.
         self.metrics.traffic.show_wait(progress.p99_ms)
+
+    def _app_p99(self, side: str) -> float | None:
+        """The time in the app of the side's own latest requests (from the tap), p99."""
+        frame, paths = self.last_frame, self._bench_paths
+        if frame is None or side not in paths:
+            return None
+        path = paths[side]
+        times = sorted(row.ms for row in frame.rows if row.path.split("?")[0] == path)
+        return times[min(len(times) - 1, int(0.99 * len(times)))] if times else None
 
     # Rescue ---------------------------------------------------------------------------------------
 

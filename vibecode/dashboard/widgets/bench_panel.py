@@ -23,6 +23,7 @@ from vibecode.dashboard.widgets.request_table import latency_label
 
 SPARK = "▁▂▃▄▅▆▇█"
 KEEP_POINTS = 240
+LABEL_WIDTH = 16
 """Throughput points kept per side (four a second: a minute)."""
 
 
@@ -131,27 +132,39 @@ class BenchPanel(Static):
         head.append(progress_bar(self.fraction, 12), ACCENT)
         if self.detail:
             head.append(f"  {self.current}: {self.detail}", DIM)
-        parts: list[RenderableType] = [head, self._table()]
-        spark_width = max(8, width - 14)
+        parts: list[RenderableType] = [head, self._table(width)]
+        # req/s over time, then the statuses so far (counts in words, colour besides).
         for figures in self.sides:
-            line = Text(f"{figures.label[:12]:<12} ", "bold")
+            statuses = self._statuses(figures)
+            label = _short(figures.label, LABEL_WIDTH)
+            spark_width = max(8, width - LABEL_WIDTH - 2 - statuses.cell_len)
+            line = Text(f"{label:<{LABEL_WIDTH}} ", "bold", no_wrap=True, overflow="ellipsis")
             line.append(
                 sparkline(figures.rps, spark_width), OK if figures is self.sides[0] else WARN
             )
+            line.append(" ")
+            line.append_text(statuses)
             parts.append(line)
         parts.append(self._histograms(width))
         if self.result_lines:
             parts.append(Text("\n".join(self.result_lines), "bold"))
         return Group(*parts)
 
-    def _table(self) -> Table:
+    def _statuses(self, figures: SideFigures) -> Text:
+        statuses = Text(no_wrap=True)
+        for code, count in sorted(figures.status.items()):
+            statuses.append(f"{code}: {count:,} ", status_style(code))
+        if figures.errors:
+            statuses.append(f"errors: {figures.errors:,}", BAD)
+        return statuses
+
+    def _table(self, width: int) -> Table:
         table = Table(box=None, padding=(0, 1, 0, 0), header_style="bold underline", expand=False)
-        table.add_column("side", no_wrap=True)
+        table.add_column("side", no_wrap=True, overflow="ellipsis", max_width=max(8, width - 52))
         table.add_column("req/s", justify="right", no_wrap=True)
         table.add_column("clients wait p50 / p99", justify="right", no_wrap=True)
         table.add_column("oldest", justify="right", no_wrap=True)
         table.add_column("app p99", justify="right", no_wrap=True)
-        table.add_column("statuses", overflow="fold")
         for figures in self.sides:
             rps = f"{figures.rps[-1]:,.0f}" if figures.rps else "-"
             wait = (
@@ -160,18 +173,12 @@ class BenchPanel(Static):
                 else "no answer yet"
             )
             slow = figures.p99_ms is not None and figures.p99_ms >= 1000
-            statuses = Text()
-            for code, count in sorted(figures.status.items()):
-                statuses.append(f"{code}: {count:,}  ", status_style(code))
-            if figures.errors:
-                statuses.append(f"errors: {figures.errors:,}", BAD)
             table.add_row(
                 Text(figures.label, "bold"),
                 rps,
                 Text(wait, BAD if slow else ""),
                 _ms(figures.oldest_wait_ms),
                 _ms(figures.app_p99_ms),
-                statuses,
             )
         return table
 
@@ -208,6 +215,10 @@ class BenchPanel(Static):
             text.append(f" {count:,}\n" if count else "\n", "bold")
         text.rstrip()
         return text
+
+
+def _short(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def _ms(value: float | None) -> str:
