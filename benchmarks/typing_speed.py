@@ -8,7 +8,9 @@ temporary workspace of the real course:
 1. Keypress to screen: `vibecode type` on the step with the most typed characters; one key
    every `--interval` seconds. For each key, the time from writing it to the pty to the first
    byte of the frame that answers it, and to the end of that frame (no output for 8 ms). The
-   target is under 16 ms (one frame at 60 Hz) at the median and the 95th percentile.
+   target is under 16 ms (one frame at 60 Hz) at the median and the 95th percentile. Also the
+   CPU time the app's threads spent per key (Linux schedstat): on a shared, loaded machine the
+   wall times carry the other processes' load, the CPU time does not.
 2. Unattended: `vibecode type --auto --cps 2000` of the same step. The ideal time is its
    characters / cps plus the pauses the player makes on purpose (removed lines on screen, files
    written at once); the achieved speed is the characters over the time the typing took (the
@@ -51,12 +53,17 @@ TARGET_MS = 16.0
 class Pty:
     """A command in a pseudo-terminal; bytes in, bytes out with their arrival times."""
 
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+    def __init__(self, command: list[str], env: dict[str, str], *, boost: bool = False) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
         self.process = subprocess.Popen(
             command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
         )
+        if boost:
+            # A presenter's laptop runs little else: on a shared machine, a higher priority for
+            # the app (and this reader) takes the other processes' load out of the figure.
+            for pid in (self.process.pid, os.getpid()):
+                os.setpriority(os.PRIO_PROCESS, pid, -10)
         os.close(slave)
         self.seen = b""
 
@@ -84,6 +91,16 @@ class Pty:
     def drain(self) -> None:
         while self.read(QUIET_S * 3) is not None:
             pass
+
+    def cpu_ns(self) -> int | None:
+        """Nanoseconds the app's threads have run on a CPU so far (Linux schedstat), or None."""
+        total = 0
+        try:
+            for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+                total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return total
 
     def frame_after(self, data: bytes) -> tuple[float, float]:
         """Write `data`; seconds to the first byte back and to the end of that frame."""
@@ -132,26 +149,40 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def keypress_to_screen(folder: Path, number: int, keys: int, interval: float) -> None:
+def keypress_to_screen(
+    folder: Path, number: int, keys: int, interval: float, *, boost: bool
+) -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(SIZE[0]), "LINES": str(SIZE[1])}
     workspace = fresh_workspace(folder, number)
-    pty = Pty([*vibecode(), "type", str(number), "-w", str(workspace)], env)
+    pty = Pty([*vibecode(), "type", str(number), "-w", str(workspace)], env, boost=boost)
     try:
         pty.wait_for(b"hunk 1 of", 60)
         time.sleep(0.5)
         pty.drain()
         firsts: list[float] = []
         ends: list[float] = []
+        cpu: list[float] = []
         for _ in range(keys):
             pty.drain()  # whatever the last frame still had to say is not this key's answer
+            before = pty.cpu_ns()
             first, end = pty.frame_after(b"x")
+            after = pty.cpu_ns()
             firsts.append(first * 1000)
             ends.append(end * 1000)
+            if before is not None and after is not None:
+                cpu.append((after - before) / 1e6)
             time.sleep(interval)
     finally:
         pty.close()
-    print(f"Keypress to screen, step {number}, {keys} keys one every {interval * 1000:.0f} ms:")
-    for name, values in (("first byte of the frame", firsts), ("end of the frame", ends)):
+    how = ", the app at nice -10" if boost else ""
+    print(
+        f"Keypress to screen, step {number}, {keys} keys one every {interval * 1000:.0f} ms{how}:"
+    )
+    rows = [("first byte of the frame", firsts), ("end of the frame", ends)]
+    if cpu:
+        # CPU time does not grow with the machine's load: what a key costs on an idle core.
+        rows.append(("app CPU per key", cpu))
+    for name, values in rows:
         median, p95 = statistics.median(values), percentile(values, 0.95)
         verdict = "under" if p95 < TARGET_MS else "OVER"
         print(
@@ -160,11 +191,15 @@ def keypress_to_screen(folder: Path, number: int, keys: int, interval: float) ->
         )
 
 
-def unattended(folder: Path, number: int, chars: int, pauses: float, cps: float) -> None:
+def unattended(
+    folder: Path, number: int, chars: int, pauses: float, cps: float, *, boost: bool
+) -> None:
     env = {**os.environ, "TERM": "xterm-256color"}
     workspace = fresh_workspace(folder, number)
     pty = Pty(
-        [*vibecode(), "type", str(number), "--auto", "--cps", str(cps), "-w", str(workspace)], env
+        [*vibecode(), "type", str(number), "--auto", "--cps", str(cps), "-w", str(workspace)],
+        env,
+        boost=boost,
     )
     try:
         pty.wait_for(b"hunk 1 of", 60)
@@ -193,11 +228,20 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=150)
     parser.add_argument("--interval", type=float, default=0.06)
     parser.add_argument("--cps", type=float, default=2000.0)
+    parser.add_argument(
+        "--boost",
+        action="store_true",
+        help="run the app at nice -10 (needs root): on a shared machine, closer to a laptop",
+    )
     options = parser.parse_args()
     number, chars, pauses = largest_step()
+    load = os.getloadavg()[0]
+    print(f"Load average {load:.1f} on {os.cpu_count()} cores while measuring.")
     with tempfile.TemporaryDirectory(prefix="vibecode-typing-bench-") as scratch:
-        keypress_to_screen(Path(scratch), number, options.keys, options.interval)
-        unattended(Path(scratch), number, chars, pauses, options.cps)
+        keypress_to_screen(
+            Path(scratch), number, options.keys, options.interval, boost=options.boost
+        )
+        unattended(Path(scratch), number, chars, pauses, options.cps, boost=options.boost)
 
 
 if __name__ == "__main__":
