@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from engine_kit import (
+from workspace_kit import (
     SMALL_COURSE,
     StepSpec,
     run_vibecode,

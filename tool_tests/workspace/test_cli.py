@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from engine_kit import SMALL_COURSE, Cli, StepSpec, saved_contents, snapshot, write_course
+from workspace_kit import SMALL_COURSE, Cli, StepSpec, saved_contents, snapshot, write_course
 
 from vibecode.course.manifest import Course
 from vibecode.workspace import apply

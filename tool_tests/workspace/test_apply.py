@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from engine_kit import InterruptAfter, assert_routes_agree, saved_contents, snapshot
+from workspace_kit import InterruptAfter, assert_routes_agree, saved_contents, snapshot
 
 from vibecode.course.manifest import Course
 from vibecode.errors import StepError, VibecodeError

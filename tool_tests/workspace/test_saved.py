@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_kit import saved_contents
+from workspace_kit import saved_contents
 
 from vibecode.errors import VibecodeError
 from vibecode.workspace import saved
