@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_steps_with_a_corrupt_state_still_shows_the_course(
     result = cli("steps")
     assert result.code == 0
     assert "is corrupt" in result.stderr
-    assert "vibecode reset --step N" in result.stderr
+    assert re.search(r"vibecode reset --step \d+", result.stderr)
 
 
 def test_goto_next_prev_checkout(cli: Cli, course_root: Path, workspace: Path) -> None:
@@ -153,7 +154,7 @@ def test_corrupt_state_gives_a_way_out(
         assert result.code == 2, command
         line = one_line_error(result.stderr)
         assert "corrupt" in line
-        assert "vibecode reset --step N" in line
+        assert re.search(r"vibecode reset --step \d+", line)
     result = cli("reset", "--step", "2")
     assert result.code == 0, result.stderr
     assert ("app/calc.py", b"mine") in saved_contents(workspace)
@@ -166,7 +167,7 @@ def test_missing_state_gives_a_way_out(cli: Cli, course: Course, workspace: Path
     state_path(workspace).unlink()
     line = one_line_error(cli("status").stderr)
     assert "has no vibecode state" in line
-    assert "vibecode reset --step N" in line
+    assert re.search(r"vibecode reset --step \d+", line)
     assert cli("reset", "--step", "2").code == 0
     assert load_state(workspace).step == 2
 

@@ -13,16 +13,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from vibecode.errors import StepError
+from vibecode.paths import RESERVED_TOP_LEVEL, workspace_path_problem
 
 STEP_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DATABASES = frozenset({"sqlite", "postgres"})
-RESERVED_TOP_LEVEL = frozenset({".vibecode", ".git"})
 _NO_STRINGS: Mapping[str, str] = MappingProxyType({})
 
 
@@ -293,16 +293,9 @@ def _scenario(fields: _Fields) -> BenchScenario:
 
 
 def _workspace_path(origin: Path, raw: str, key: str) -> str:
-    path = PurePosixPath(raw)
-    if (
-        not raw
-        or path.is_absolute()
-        or "\\" in raw
-        or any(part in ("..", "") for part in path.parts)
-        or path.parts[0] in RESERVED_TOP_LEVEL
-    ):
+    if workspace_path_problem(raw) is not None:
         raise StepError(f"{origin}: {key}: {raw!r} is not a path inside the workspace")
-    return path.as_posix()
+    return raw
 
 
 def _unique(manifest: Path, key: str, names: list[str]) -> None:
