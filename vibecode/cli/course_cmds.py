@@ -15,6 +15,8 @@ from vibecode.paths import resolve_workspace
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from vibecode.workspace.state import WorkspaceState
+
 
 def steps(workspace: WorkspaceOption = None) -> None:
     """The course as a table: number, title, minutes, and where the workspace is."""
@@ -23,7 +25,8 @@ def steps(workspace: WorkspaceOption = None) -> None:
 
     ws = resolve_workspace(workspace)
     course = load()
-    current = _current_step(ws)
+    state = _current_state(ws)
+    current = state.step if state is not None else None
     if not course.steps:
         out().print(f"The course in {escape(str(course.root))} has no steps yet.")
         return
@@ -33,12 +36,17 @@ def steps(workspace: WorkspaceOption = None) -> None:
     table.add_column("Min", justify="right")
     table.add_column("")
     for step in course.steps:
+        passed = state is not None and step.number in state.passed
         if current is None or step.number > current:
             where, style = "ahead", "dim"
         elif step.number == current:
-            where, style = "[bold yellow]> current[/]", "bold"
-        else:
+            where, style = "[bold yellow]> current[/]" + (" [green]passed[/]" if passed else ""), "bold"
+        elif passed:
+            where, style = "[green]passed[/]", ""
+        elif state is not None and step.number in state.reached:
             where, style = "[green]done[/]", ""
+        else:
+            where, style = "[yellow]skipped[/]", ""
         number, minutes = str(step.number), str(step.minutes)
         table.add_row(number, escape(step.title), minutes, where, style=style)
     total = sum(step.minutes for step in course.steps)
@@ -96,12 +104,18 @@ def show(
 
 def _current_step(workspace: Path) -> int | None:
     """The workspace's step, or None without a readable workspace (said on stderr if broken)."""
+    state = _current_state(workspace)
+    return None if state is None else state.step
+
+
+def _current_state(workspace: Path) -> WorkspaceState | None:
+    """The workspace's state, or None without a readable one (said on stderr if broken)."""
     from vibecode.workspace.state import has_state, load_state
 
     if not has_state(workspace):
         return None
     try:
-        return load_state(workspace).step
+        return load_state(workspace)
     except VibecodeError as error:
         from rich.markup import escape
 
