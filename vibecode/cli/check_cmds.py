@@ -94,7 +94,12 @@ def check(
 
 
 def print_report(
-    course: Course, workspace: Path, report: TestReport, *, label: str = "", to: Console | None = None
+    course: Course,
+    workspace: Path,
+    report: TestReport,
+    *,
+    label: str = "",
+    to: Console | None = None,
 ) -> None:
     """A test report as an attendee needs it: each failure's test, message and lines, then the
     step's matching "If it breaks:" point and its hints."""
@@ -115,7 +120,9 @@ def print_report(
     console.print(f"[bold red]FAIL[/] step {report.step}{about}: {summary}", highlight=False)
     for problem in report.problems:
         # Full test names on their own line: two failures never look alike.
-        console.print(f"[red]✗[/] [bold]{escape(problem.nodeid)}[/]", highlight=False, soft_wrap=True)
+        console.print(
+            f"[red]✗[/] [bold]{escape(problem.nodeid)}[/]", highlight=False, soft_wrap=True
+        )
         for line in problem.message.splitlines():
             console.print(f"    {escape(line)}", highlight=False, soft_wrap=True)
         width = max((len(f"{w.path}:{w.line}") for w in problem.where), default=0)
@@ -252,7 +259,9 @@ def solution(
         from vibecode.workspace.files import read_in
 
         console = out()
-        console.print(f"[bold]Step {number}'s solution[/]: the files it adds or changes", highlight=False)
+        console.print(
+            f"[bold]Step {number}'s solution[/]: the files it adds or changes", highlight=False
+        )
         for name in changed_files(course, number):
             try:
                 mine = read_in(ws, name)
@@ -271,7 +280,9 @@ def solution(
     if write:
         target = write_solution(course, ws, number, path)
         relative = target.relative_to(ws) if target.is_relative_to(ws) else target
-        out().print(f"wrote step {number}'s {escape(path)} to {escape(str(target))}", highlight=False)
+        out().print(
+            f"wrote step {number}'s {escape(path)} to {escape(str(target))}", highlight=False
+        )
         import shlex
 
         err().print(
@@ -293,7 +304,9 @@ def solution(
 
     text = data.decode("utf-8", errors="replace")
     lexer = Syntax.guess_lexer(path, code=text)
-    console.print(Syntax(text, lexer, line_numbers=True, word_wrap=True, background_color="default"))
+    console.print(
+        Syntax(text, lexer, line_numbers=True, word_wrap=True, background_color="default")
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from pathlib import Path
@@ -48,7 +49,7 @@ def watch_checks(
             soft_wrap=True,
         )
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         watch.watch_checks(
             course,
             workspace,
@@ -57,6 +58,4 @@ def watch_checks(
             on_start=on_start,
             on_result=on_result,
         )
-    except KeyboardInterrupt:
-        pass
     err().print("stopped watching", highlight=False)

@@ -230,6 +230,8 @@ def next_(
     ] = None,
 ) -> None:
     """Go to the next step; your own code is kept when it passes that step's tests."""
+    from rich.markup import escape
+
     from vibecode.workspace.follow import advance
 
     ws = resolve_workspace(workspace)
@@ -298,9 +300,7 @@ def goto(
     workspace: WorkspaceOption = None,
     merge: Annotated[
         bool,
-        typer.Option(
-            "--merge", help="Carry your changes across with a three-way merge per file."
-        ),
+        typer.Option("--merge", help="Carry your changes across with a three-way merge per file."),
     ] = False,
 ) -> None:
     """Go to step N in one go, forward or backward; creates the workspace if needed."""
@@ -308,9 +308,7 @@ def goto(
 
     _move(
         workspace,
-        lambda course, ws, on_saved: apply_goto(
-            course, ws, number, on_saved=on_saved, merge=merge
-        ),
+        lambda course, ws, on_saved: apply_goto(course, ws, number, on_saved=on_saved, merge=merge),
     )
 
 
@@ -367,9 +365,7 @@ def reset(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option(
-            "--force", help="Adopt a folder that holds files the course does not know."
-        ),
+        typer.Option("--force", help="Adopt a folder that holds files the course does not know."),
     ] = False,
 ) -> None:
     """Back to the current step's checkpoint (or --step N's); your edits are saved first."""
@@ -453,8 +449,7 @@ def _compare_saved(workspace: Path, ident: str, paths: list[str]) -> None:
         if current == copy:
             out().print(f"{path} already matches the saved copy in {saved_set.id}", highlight=False)
             continue
-        status = "added" if current is None else "changed"
-        change = FileDiff(path, status, current, copy)
+        change = FileDiff(path, "added" if current is None else "changed", current, copy)
         out().print(
             change.unified(old_prefix="workspace/", new_prefix=f"{saved_set.id}/"),
             end="",

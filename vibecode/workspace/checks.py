@@ -79,7 +79,9 @@ class TestReport:
     @property
     def failures(self) -> tuple[tuple[str, str], ...]:
         """(test id, first line of the problem) for each failing or erroring test."""
-        return tuple((p.nodeid, p.message.splitlines()[0] if p.message else p.kind) for p in self.problems)
+        return tuple(
+            (p.nodeid, p.message.splitlines()[0] if p.message else p.kind) for p in self.problems
+        )
 
     @property
     def no_tests(self) -> bool:
@@ -131,7 +133,9 @@ def run_step_tests(
         started = time.monotonic()
         done = (runner or run_subprocess)(command, root, env)
         seconds = time.monotonic() - started
-        return read_report(number, tuple(tests), report, done.stdout or "", done.returncode, seconds)
+        return read_report(
+            number, tuple(tests), report, done.stdout or "", done.returncode, seconds
+        )
 
 
 def pytest_command(
@@ -202,13 +206,15 @@ def _test_sources(ast: Any, data: bytes) -> dict[str, str]:
     tree = ast.parse(text)
     found: dict[str, str] = {}
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
             found[node.name] = ast.get_source_segment(text, node) or ""
         elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
             for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name.startswith(
-                    "test"
-                ):
+                if isinstance(
+                    item, ast.FunctionDef | ast.AsyncFunctionDef
+                ) and item.name.startswith("test"):
                     found[f"{node.name}::{item.name}"] = ast.get_source_segment(text, item) or ""
     return found
 
@@ -292,7 +298,9 @@ def read_report(
     if (returncode not in (0, 1) or not finished) and not problems:
         # No tests collected, a usage error, an internal error: no event says so.
         lines = [line for line in output.splitlines() if line.strip()]
-        problems.append(Problem("pytest", "error", lines[-1] if lines else f"exit code {returncode}"))
+        problems.append(
+            Problem("pytest", "error", lines[-1] if lines else f"exit code {returncode}")
+        )
         counts["error"] = max(counts["error"], 1)
     return TestReport(
         step=number,

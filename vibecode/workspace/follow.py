@@ -11,7 +11,7 @@ files is not run again. `check_current` is `vibecode check`, recording a pass in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -65,7 +65,8 @@ def candidate(course: Course, workspace: Path, state: WorkspaceState, number: in
     theirs = sorted(
         path
         for path in set(state.files) | set(target)
-        if path in current and sha256(current[path]) not in state.owned(path)
+        if path in current
+        and sha256(current[path]) not in state.owned(path)
         and current[path] != target.get(path)
     )
     files = dict(current)

@@ -152,5 +152,6 @@ def refuse_unknown(course: Course, workspace: Path, step: int) -> None:
             f"{workspace} holds {len(unknown)} files that are not the course's "
             f"({', '.join(unknown[:SHOWN_NAMES])}{', ...' if len(unknown) > SHOWN_NAMES else ''})",
             hint=f"add --force to adopt it at step {step} anyway (those files are saved first "
-            "where the step needs their path, and stay untouched elsewhere), or use an empty folder",
+            "where the step needs their path, and stay untouched elsewhere), "
+            "or use an empty folder",
         )

@@ -204,7 +204,11 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Each test's outcome, once: its call, or the setup/teardown that failed."""
-    if report.when != "call" and not report.failed and not (report.skipped and report.when == "setup"):
+    if (
+        report.when != "call"
+        and not report.failed
+        and not (report.skipped and report.when == "setup")
+    ):
         return
     outcome = report.outcome if report.when == "call" else ("error" if report.failed else "skipped")
     fields: dict[str, Any] = {"nodeid": report.nodeid, "outcome": outcome, "when": report.when}

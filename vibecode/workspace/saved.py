@@ -170,7 +170,9 @@ def saved_copy(workspace: Path, ident: str, path: str) -> tuple[SavedSet, bytes]
     saved_set = find_saved(workspace, ident)
     if path not in {f.path for f in saved_set.files}:
         names = ", ".join(sorted(f.path for f in saved_set.files)) or "nothing"
-        raise VibecodeError(f"the saved set {saved_set.id} has no {path}", hint=f"it holds: {names}")
+        raise VibecodeError(
+            f"the saved set {saved_set.id} has no {path}", hint=f"it holds: {names}"
+        )
     return saved_set, _saved_bytes(saved_set, path)
 
 

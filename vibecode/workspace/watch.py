@@ -8,7 +8,7 @@ a run is going are collected and answered by one more run.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from vibecode.course.manifest import Course
@@ -16,7 +16,7 @@ from vibecode.workspace.checks import TestReport
 from vibecode.workspace.files import is_ignored
 
 
-def changed_paths(workspace: Path, changes: set[tuple[object, str]]) -> list[str]:
+def changed_paths(workspace: Path, changes: Iterable[tuple[object, str]]) -> list[str]:
     """The workspace paths among watchfiles' changes that the tool manages."""
     found = []
     for _, raw in changes:
