@@ -177,18 +177,32 @@ def _is_first(nodeid: str) -> bool:
     return base in _first or nodeid.split("::", 1)[0] in _first
 
 
+def _detail(call: pytest.CallInfo[Any]) -> dict[str, Any] | None:
+    """The exception behind a failure: its type, message and the user's lines."""
+    if call.excinfo is None:
+        return None
+    error = call.excinfo.value
+    text = call.excinfo.exconly() if isinstance(error, AssertionError) else None
+    return {"kind": type(error).__name__, "message": _message(error, text), "where": _where(error)}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[Any]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A test's report carries its exception's detail (logged before any other hook sees it)."""
+    report = yield
+    if report.failed:
+        report.vibecode_detail = _detail(call)  # type: ignore[attr-defined]
+    return report
+
+
 def pytest_exception_interact(
     node: pytest.Item | pytest.Collector, call: pytest.CallInfo[Any], report: Any
 ) -> None:
-    """Remember the exception behind a failure, for its message and the user's lines."""
-    if call.excinfo is None:
-        return
-    error = call.excinfo.value
-    text = None
-    if isinstance(error, AssertionError):
-        text = call.excinfo.exconly()
-    report.vibecode_detail = {"kind": type(error).__name__, "message": _message(error, text)}
-    report.vibecode_detail["where"] = _where(error)
+    """A collection error's exception, for its message and the user's lines."""
+    if isinstance(node, pytest.Collector):
+        report.vibecode_detail = _detail(call)
 
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
