@@ -242,7 +242,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _report.write(
         "finish",
         exitstatus=int(exitstatus),
-        stopped=bool(session.shouldstop),
+        stopped=bool(session.shouldstop or session.shouldfail),
         collected=session.testscollected,
     )
 
