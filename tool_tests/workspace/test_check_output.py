@@ -107,7 +107,10 @@ def test_a_hanging_test_times_out(check_course: Course, workspace: Path) -> None
     assert "Timeout" in report.problems[0].message
 
 
-def test_the_warm_runner_sees_every_save(check_course: Course, workspace: Path) -> None:
+def test_the_warm_runner_sees_every_save(
+    check_course: Course, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # cached .pyc, as for users
     apply.goto(check_course, workspace, 2)
     calc = workspace / "app/calc.py"
     with WarmRunner() as runner:

@@ -107,7 +107,9 @@ def test_a_passing_check_next_is_not_run_again(course: Course, workspace: Path) 
     apply.goto(course, workspace, 1)
 
 
-def test_next_without_own_files_is_the_plain_move(cli: Cli, course: Course, workspace: Path) -> None:
+def test_next_without_own_files_is_the_plain_move(
+    cli: Cli, course: Course, workspace: Path
+) -> None:
     apply.goto(course, workspace, 1)
     assert cli("next").code == 0
     assert snapshot(workspace) == course.checkpoint(2)
@@ -190,9 +192,12 @@ def hinted_course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Course:
             StepSpec("start", {"app/__init__.py": ""}),
             StepSpec(
                 "add",
-                {"app/calc.py": CALC_V1, "tests/test_calc.py": (
-                    "from app.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
-                )},
+                {
+                    "app/calc.py": CALC_V1,
+                    "tests/test_calc.py": (
+                        "from app.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+                    ),
+                },
                 manifest=manifest,
             ),
         ],

@@ -42,9 +42,7 @@ def test_a_folder_holding_the_repository_is_refused(course: Course) -> None:
         apply.goto(course, project_root().parent, 1)
 
 
-def test_a_folder_of_unknown_files_needs_force(
-    cli: Cli, course: Course, workspace: Path
-) -> None:
+def test_a_folder_of_unknown_files_needs_force(cli: Cli, course: Course, workspace: Path) -> None:
     workspace.mkdir()
     (workspace / "app").mkdir()
     (workspace / "app/main.py").write_text("my own project\n")
@@ -134,7 +132,7 @@ def test_the_lock_is_reentrant_and_names_the_holder(
         def other() -> None:
             try:
                 apply.goto(course, workspace, 3)
-            except BaseException as error:  # noqa: BLE001 - collected for the assertion
+            except BaseException as error:
                 errors.append(error)
 
         thread = threading.Thread(target=other)
@@ -186,7 +184,9 @@ def test_a_dollar_in_the_workspace_path(cli: Cli, course: Course, tmp_path: Path
     assert "PASS step 2: 1 passed" in result.stdout
 
 
-def test_atomic_write_errors_name_the_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_atomic_write_errors_name_the_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vibecode.atomic import atomic_write
 
     def refuse(*args: object) -> None:
