@@ -120,3 +120,25 @@ def test_the_warm_runner_sees_every_save(
             report = run_step_tests(check_course, workspace, 2, stop_first=True, runner=runner)
             assert report.ok is (body == "a + b"), (n, body, report.problems)
         assert runner.warm_runs == 8
+
+
+@pytest.mark.e2e
+def test_the_warm_runner_passes_what_a_cold_run_passes(
+    repo_root: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The course's step-19 test of session slots (asgi-lifespan, sniffio) in warm children.
+
+    It failed in every child after the first while the parent preloaded `_asyncio` before
+    `asyncio` (the learned module list is sorted): a runner's fault shown as the user's."""
+    import os
+    import sys
+
+    course = load_course(repo_root / "steps")
+    apply.goto(course, workspace, course.last)
+    test = "tests/test_database.py::test_requests_wait_for_a_session_slot_in_arrival_order"
+    command = [sys.executable, "-m", "pytest", test, "-q", "-p", "no:cacheprovider"]
+    env = {**os.environ, "PYTHONPATH": str(workspace)}
+    with WarmRunner() as runner:
+        codes = [runner(command, workspace, env).returncode for _ in range(3)]
+        assert runner.warm_runs == 3
+    assert codes == [0, 0, 0]

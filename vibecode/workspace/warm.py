@@ -49,7 +49,11 @@ def preload(names: Iterable[str], *, roots: Sequence[Path] = ()) -> None:
     import importlib
 
     shadowed = {p.name.removesuffix(".py") for root in roots for p in _entries(root)}
-    for name in names:
+    # Public modules only, packages before their modules: importing a private extension first
+    # (`_asyncio` before `asyncio`) sets it up differently, and a forked child then could not
+    # tell that it runs inside asyncio (sniffio failed asgi-lifespan in the course's tests).
+    public = [name for name in names if not any(part.startswith("_") for part in name.split("."))]
+    for name in sorted(public, key=lambda name: (name.count("."), name)):
         top = name.split(".", 1)[0]
         if top in NEVER_PRELOADED or top in shadowed or name in sys.modules:
             continue

@@ -60,13 +60,7 @@ def watch_checks(
 
         def run(paths: list[str]) -> None:
             on_start(paths)
-            report = once(runner)
-            if not report.ok:
-                # A failure seen by the warm runner is confirmed by a cold pytest before it is
-                # shown: one test of the course (asgi-lifespan under sniffio) fails only in a
-                # forked child, and a verdict must never be the runner's fault.
-                report = once(None)
-            on_result(report)
+            on_result(once(runner))
 
         def once(warm: WarmRunner | None) -> TestReport:
             if next_step:
