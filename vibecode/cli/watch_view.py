@@ -31,7 +31,7 @@ def watch_checks(
         if paths:
             err().print(f"[dim]saved: {escape(', '.join(paths))}: checking...[/]", highlight=False)
 
-    def on_result(report: TestReport) -> None:
+    def on_result(report: TestReport, final: bool) -> None:
         if console.is_terminal:
             console.clear()
         if report.no_tests:
@@ -40,6 +40,12 @@ def watch_checks(
             label = "your code, ahead of the workspace" if next_step else ""
             print_report(course, workspace, report, label=label)
         took = time.monotonic() - started[0]
+        if not final:
+            console.print(
+                f"[dim]the step's own new tests pass ({took:.1f}s): running the others...[/]",
+                highlight=False,
+            )
+            return
         console.print(
             f"[dim]{time.strftime('%H:%M:%S')}: answered in {took:.1f}s. Watching "
             f"{escape(str(workspace))}: save a file to check again, Ctrl-C to stop."

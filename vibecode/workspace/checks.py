@@ -109,11 +109,13 @@ def run_step_tests(
     stop_first: bool = False,
     files: Mapping[str, bytes] | None = None,
     timeout: float = TEST_TIMEOUT,
+    only_own: bool = False,
 ) -> TestReport:
     """Run step `number`'s tests with `sys.executable -m pytest`, its own new tests first.
 
-    `stop_first` stops at the first failure. With `files`, the tests run in a temporary folder
-    holding exactly these files instead of the workspace.
+    `stop_first` stops at the first failure; `only_own` runs the step's own new tests alone
+    (all of them when it has none). With `files`, the tests run in a temporary folder holding
+    exactly these files instead of the workspace.
     """
     tests = course.step(number).tests if number > 0 else ()
     if not tests:
@@ -128,7 +130,7 @@ def run_step_tests(
         report = Path(scratch) / "report.jsonl"
         command, env = pytest_command(
             course, root, number, report=report, scratch=Path(scratch),
-            database_url=database_url, stop_first=stop_first, timeout=timeout,
+            database_url=database_url, stop_first=stop_first, timeout=timeout, only_own=only_own,
         )  # fmt: skip
         started = time.monotonic()
         done = (runner or run_subprocess)(command, root, env)
@@ -148,17 +150,20 @@ def pytest_command(
     database_url: str | None,
     stop_first: bool,
     timeout: float,
+    only_own: bool = False,
 ) -> tuple[list[str], dict[str, str]]:
     """The pytest command line and environment for step `number`'s tests in `root`."""
+    own = sorted(own_tests(course, number))
+    targets = own if only_own and own else list(course.step(number).tests)
     env = dict(os.environ)
     env["PYTHONPATH"] = str(root)
     env["VIBECODE_ROOT"] = str(root)
     env["VIBECODE_REPORT"] = str(report)
-    env["VIBECODE_FIRST"] = json.dumps(sorted(own_tests(course, number)))
+    env["VIBECODE_FIRST"] = json.dumps(own)
     if database_url:
         env["DATABASE_URL"] = env["TEST_DATABASE_URL"] = database_url
     command = [
-        sys.executable, "-m", "pytest", *course.step(number).tests, "-q",
+        sys.executable, "-m", "pytest", *targets, "-q",
         "-p", "no:cacheprovider", "-p", PLUGIN,
         # Relative: pytest expands `$NAME` in --rootdir, and a workspace path may hold a `$`.
         "--rootdir=.", f"--timeout={timeout:g}",

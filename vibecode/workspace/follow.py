@@ -83,6 +83,7 @@ def check_next(
     database_url: str | None = None,
     stop_first: bool = False,
     runner: Runner | None = None,
+    only_own: bool = False,
 ) -> tuple[TestReport, Candidate]:
     """Run the next step's tests on the attendee's code (the workspace is not changed)."""
     state = load_state(workspace)
@@ -90,9 +91,9 @@ def check_next(
     found = candidate(course, workspace, state, number)
     report = run_step_tests(
         course, workspace, number, database_url=database_url, runner=runner,
-        stop_first=stop_first, files=found.files,
+        stop_first=stop_first, files=found.files, only_own=only_own,
     )  # fmt: skip
-    if report.ok and not report.no_tests:
+    if report.ok and not report.no_tests and not only_own:
         record_pass(workspace, number, found.fingerprint)
     return report, found
 
@@ -105,13 +106,15 @@ def check_current(
     database_url: str | None = None,
     stop_first: bool = False,
     runner: Runner | None = None,
+    only_own: bool = False,
 ) -> TestReport:
-    """Run step `number`'s tests in the workspace; a pass is recorded in the state."""
+    """Run step `number`'s tests in the workspace; a pass (of them all) is recorded."""
     mark = fingerprint(workspace_files(workspace))
     report = run_step_tests(
-        course, workspace, number, database_url=database_url, runner=runner, stop_first=stop_first
-    )
-    if report.ok and not report.no_tests:
+        course, workspace, number, database_url=database_url, runner=runner,
+        stop_first=stop_first, only_own=only_own,
+    )  # fmt: skip
+    if report.ok and not report.no_tests and not only_own:
         record_pass(workspace, number, mark)
     return report
 

@@ -1,8 +1,9 @@
 """`check --watch`: run the step's tests again on every save (watchfiles), warm between runs.
 
-Each run checks the step's own new tests first and stops at the first failure, on a warm
-pytest (`workspace.warm`) that still imports the attendee's code afresh. Saves that land while
-a run is going are collected and answered by one more run.
+Each save is answered in two runs on a warm pytest (`workspace.warm`) that still imports the
+attendee's code afresh: the step's own new tests alone (the quick verdict), then, when they
+pass, every test of the step up to the first failure. Saves that land while a run is going are
+collected and answered by one more run.
 """
 
 from __future__ import annotations
@@ -36,13 +37,17 @@ def watch_checks(
     next_step: bool,
     database_url: str | None,
     on_start: Callable[[list[str]], None],
-    on_result: Callable[[TestReport], None],
+    on_result: Callable[[TestReport, bool], None],
     stop: threading.Event | None = None,
     debounce_ms: int = 150,
 ) -> None:
-    """Check now, then after every save until `stop` is set (or Ctrl-C)."""
+    """Check now, then after every save until `stop` is set (or Ctrl-C).
+
+    `on_result(report, final)`: `final` is False for the quick verdict of the own tests alone.
+    """
     import watchfiles
 
+    from vibecode.workspace.checks import own_tests
     from vibecode.workspace.follow import check_current, check_next
     from vibecode.workspace.state import load_state
     from vibecode.workspace.warm import WarmRunner
@@ -60,18 +65,31 @@ def watch_checks(
 
         def run(paths: list[str]) -> None:
             on_start(paths)
-            on_result(once(runner))
+            state = load_state(workspace)
+            number = state.step + 1 if next_step else state.step
+            own = own_tests(course, number) if 0 < number <= course.last else set()
+            if not own or own >= set(course.step(number).tests):
+                on_result(once(only_own=False), True)  # the own tests are all of them
+                return
+            quick = once(only_own=True)
+            if not quick.ok:
+                on_result(quick, True)
+                return
+            on_result(quick, False)
+            on_result(once(only_own=False), True)
 
-        def once(warm: WarmRunner | None) -> TestReport:
+        def once(*, only_own: bool) -> TestReport:
             if next_step:
                 report, _ = check_next(
-                    course, workspace, database_url=database_url, stop_first=True, runner=warm
-                )
+                    course, workspace, database_url=database_url, stop_first=True,
+                    runner=runner, only_own=only_own,
+                )  # fmt: skip
                 return report
             step = load_state(workspace).step
             return check_current(
-                course, workspace, step, database_url=database_url, stop_first=True, runner=warm
-            )
+                course, workspace, step, database_url=database_url, stop_first=True,
+                runner=runner, only_own=only_own,
+            )  # fmt: skip
 
         run([])
         for changes in watchfiles.watch(
