@@ -48,7 +48,7 @@ def test_a_folder_of_unknown_files_needs_force(cli: Cli, course: Course, workspa
     (workspace / "app/main.py").write_text("my own project\n")
     (workspace / "notes.md").write_text("mine")
     status = cli("status")
-    assert "2 files that are not the course's (app/main.py, notes.md)" in status.stderr
+    assert "2 files that are not the course's: app/main.py, notes.md" in status.stderr
     assert "`vibecode reset --step 1 --force` adopts it anyway" in status.stderr
     refused = cli("reset", "--step", "1")
     assert refused.code == 2

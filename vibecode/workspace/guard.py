@@ -127,8 +127,8 @@ def adoption_hint(workspace: Path, *, course: Course | None = None) -> str:
         words += ["-w", str(workspace)]
     target = len(course.checkpoint(step))
     effect = (
-        f"writes step {step}'s {target} files (the step these files match best), saving first "
-        "any file of yours it replaces; other files stay untouched"
+        f"writes step {step}'s {target} files, step {step} being the one these files match best, "
+        "and saves first any file of yours it replaces; other files stay untouched"
     )
     if state_path(workspace).exists():
         return f"`{shlex.join(words)}` rebuilds the state: it {effect}"
@@ -139,8 +139,8 @@ def adoption_hint(workspace: Path, *, course: Course | None = None) -> str:
         f" and {len(unknown) - SHOWN_NAMES} more" if len(unknown) > SHOWN_NAMES else ""
     )
     return (
-        f"it holds {len(unknown)} files that are not the course's ({names}); use an empty folder "
-        f"(--workspace), or `{shlex.join([*words, '--force'])}` adopts it anyway: it {effect}"
+        f"it holds {len(unknown)} files that are not the course's: {names}; use an empty folder "
+        f"with --workspace, or `{shlex.join([*words, '--force'])}` adopts it anyway: it {effect}"
     )
 
 
@@ -148,10 +148,9 @@ def refuse_unknown(course: Course, workspace: Path, step: int) -> None:
     """Refuse to adopt a folder that holds files the course does not know (without --force)."""
     unknown = unknown_files(course, workspace)
     if unknown:
+        shown = ", ".join(unknown[:SHOWN_NAMES]) + (", ..." if len(unknown) > SHOWN_NAMES else "")
         raise RefusedWorkspace(
-            f"{workspace} holds {len(unknown)} files that are not the course's "
-            f"({', '.join(unknown[:SHOWN_NAMES])}{', ...' if len(unknown) > SHOWN_NAMES else ''})",
-            hint=f"add --force to adopt it at step {step} anyway (those files are saved first "
-            "where the step needs their path, and stay untouched elsewhere), "
-            "or use an empty folder",
+            f"{workspace} holds {len(unknown)} files that are not the course's: {shown}",
+            hint=f"add --force to adopt it at step {step} anyway: those files are saved first "
+            "where the step needs their path and stay untouched elsewhere; or use an empty folder",
         )

@@ -110,7 +110,7 @@ def load_state(workspace: Path) -> WorkspaceState:
         from vibecode.workspace.guard import adoption_hint
 
         raise StateMissing(
-            f"{workspace} has no vibecode state ({path} is missing)",
+            f"{workspace} has no vibecode state: {path} is missing",
             hint=adoption_hint(workspace),
         )
     if len(raw) > MAX_BYTES:
