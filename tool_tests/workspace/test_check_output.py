@@ -142,3 +142,28 @@ def test_the_warm_runner_passes_what_a_cold_run_passes(
         codes = [runner(command, workspace, env).returncode for _ in range(3)]
         assert runner.warm_runs == 3
     assert codes == [0, 0, 0]
+
+
+def test_the_plugin_leaves_no_warning_behind(tmp_path: Path, workspace: Path) -> None:
+    """Under `filterwarnings = error` (as the course's pytest.ini has it), a file the plugin left
+    open failed the run with a ResourceWarning once the garbage collector found it."""
+    test = "import gc\n\n\ndef test_collects():\n    gc.collect()\n    assert True\n"
+    root = write_course(
+        tmp_path / "strict-steps",
+        [
+            StepSpec(
+                "strict",
+                {
+                    "pytest.ini": "[pytest]\nfilterwarnings =\n    error\n",
+                    "tests/test_gc.py": test,
+                    "tests/test_more.py": test.replace("test_collects", "test_again"),
+                },
+                tests=["tests/test_gc.py", "tests/test_more.py"],
+            )
+        ],
+    )
+    course = load_course(root)
+    apply.goto(course, workspace, 1)
+    report = run_step_tests(course, workspace, 1)
+    assert report.ok, report.output
+    assert report.passed == 2

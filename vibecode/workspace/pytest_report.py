@@ -89,13 +89,15 @@ class _Report:
     """The JSON-lines file the tool reads back."""
 
     def __init__(self, path: str | None) -> None:
-        self.handle = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
+        self.path = path
 
     def write(self, event: str, **fields: Any) -> None:
-        if self.handle is None:
+        # Opened for each event and closed at once: a handle left open until the interpreter
+        # ends is a ResourceWarning, an error under a workspace's `filterwarnings = error`.
+        if self.path is None:
             return
-        self.handle.write(json.dumps({"event": event, **fields}, default=str) + "\n")
-        self.handle.flush()
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"event": event, **fields}, default=str) + "\n")
 
 
 _report = _Report(os.environ.get("VIBECODE_REPORT"))
