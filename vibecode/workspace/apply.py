@@ -161,7 +161,7 @@ def neighbour(course: Course, step: int, delta: int) -> int:
     if step > course.last:
         raise VibecodeError(
             f"the workspace is at step {step}, but the course ends at step {course.last}",
-            hint=f"`vibecode goto {course.last}` (your edits are saved first)",
+            hint=f"`vibecode goto {course.last}` saves your edits first",
         )
     number = step + delta
     if number > course.last:

@@ -116,7 +116,7 @@ def refuse_unsafe(workspace: Path, relatives: Iterable[str]) -> None:
         if reason is not None:
             raise UnsafePath(
                 f"{workspace}: {reason}",
-                hint="move it away (or replace the link with a real folder) and run again",
+                hint="move it away, or replace the link with a real folder, and run again",
             )
 
 
@@ -126,7 +126,7 @@ def refuse_linked_state(workspace: Path) -> None:
     if state.is_symlink():
         raise UnsafePath(
             f"{state} is a link: the tool keeps its state only in a real folder",
-            hint=f"remove the link (`rm {state}`) and run the command again",
+            hint=f"remove the link with `rm {state}` and run the command again",
         )
 
 

@@ -86,7 +86,7 @@ def saved_root(workspace: Path) -> Path:
     if root.is_symlink():
         raise UnsafePath(
             f"{root} is a link: the tool keeps saved files only in a real folder",
-            hint=f"remove the link (`rm {root}`) and run the command again",
+            hint=f"remove the link with `rm {root}` and run the command again",
         )
     return root
 
