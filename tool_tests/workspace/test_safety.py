@@ -259,3 +259,15 @@ def test_restore_lists_every_good_set_beside_a_bad_one(course: Course, workspace
     again = saved.list_saved(workspace)
     assert {s.id for s in again} == {s.id for s in sets}
     assert all(s.files for s in again)
+
+
+def test_the_lock_never_writes_through_a_planted_link(
+    course: Course, workspace: Path, tmp_path: Path
+) -> None:
+    apply.goto(course, workspace, 1)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (workspace / ".vibecode/lock.json").symlink_to(victim)
+    apply.goto(course, workspace, 2)
+    assert victim.read_text() == "precious"
+    assert load_state(workspace).step == 2

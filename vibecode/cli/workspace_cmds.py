@@ -318,7 +318,6 @@ def diff(
 ) -> None:
     """Your workspace against the current step's checkpoint: what you changed, what is missing."""
     from rich.markup import escape
-    from rich.syntax import Syntax
 
     from vibecode.workspace.diff import workspace_diff
     from vibecode.workspace.state import load_state
@@ -345,9 +344,16 @@ def diff(
         console.print(f"  [cyan]new[/]     {escape(path)} (not in the step)", highlight=False)
     if stat:
         return
-    for change in result.changed:
-        text = change.unified(old_prefix=f"step-{step}/", new_prefix="workspace/")
-        console.print(Syntax(text, "diff", word_wrap=False, background_color="default"))
+    if console.is_terminal:
+        from vibecode.course.diff_render import render_diff
+
+        for change in result.changed:
+            for row in render_diff(change, width=console.width):
+                console.print(row, no_wrap=True, crop=False)
+    else:  # piped: the plain diff, full lines
+        for change in result.changed:
+            text = change.unified(old_prefix=f"step-{step}/", new_prefix="workspace/")
+            console.print(text, end="", markup=False, highlight=False, soft_wrap=True)
     if result.missing:
         back = command_line(ws, "reset")
         console.print(

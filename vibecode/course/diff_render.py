@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from vibecode.course.diffs import FileDiff, _text
+from vibecode.course.diffs import FileDiff, text_of
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -26,7 +26,7 @@ def render_diff(change: FileDiff, *, width: int) -> list[Text]:
     header.append(f" -{removed}", style="red")
     if change.encoding_note:
         header.append(f" ({change.encoding_note})", style="dim")
-    old_text, new_text = _text(change.old), _text(change.new)
+    old_text, new_text = text_of(change.old), text_of(change.new)
     if old_text is None or new_text is None:
         return [header, Text("Binary files differ", style="dim")]
     if change.line_endings_only:

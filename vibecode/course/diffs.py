@@ -32,7 +32,7 @@ class FileDiff:
     def encoding_note(self) -> str:
         """Why a side is shown in another encoding than UTF-8 (empty when both are UTF-8)."""
         for side in (self.old, self.new):
-            if side is not None and _text(side) is not None and not _is_utf8(side):
+            if side is not None and text_of(side) is not None and not _is_utf8(side):
                 return "not UTF-8: shown as Latin-1"
         return ""
 
@@ -46,7 +46,7 @@ class FileDiff:
         """
         old_name = f"{old_prefix}{self.path}" if self.old is not None else "/dev/null"
         new_name = f"{new_prefix}{self.path}" if self.new is not None else "/dev/null"
-        old_text, new_text = _text(self.old), _text(self.new)
+        old_text, new_text = text_of(self.old), text_of(self.new)
         # A patch to apply says, git style, which files come and go (an empty one has no hunk).
         git = ""
         if exact:
@@ -114,7 +114,7 @@ def unified(old: Mapping[str, bytes], new: Mapping[str, bytes], *, exact: bool =
     return "".join(diff.unified(exact=exact) for diff in diff_files(old, new))
 
 
-def _text(data: bytes | None) -> str | None:
+def text_of(data: bytes | None) -> str | None:
     """The text of a side: UTF-8, else Latin-1 when it looks like text (no NUL byte), else None."""
     if data is None:
         return ""

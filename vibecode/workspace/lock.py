@@ -109,7 +109,11 @@ def _write_holder(folder: Path) -> None:
     command = " ".join(["vibecode", *sys.argv[1:]]) if _is_cli() else " ".join(sys.argv) or "?"
     record = {"pid": os.getpid(), "command": command, "since": time.time()}
     with contextlib.suppress(OSError):
-        (folder / HOLDER_FILE).write_text(json.dumps(record), encoding="utf-8")
+        # O_NOFOLLOW: a link planted at lock.json is never written through.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+        fd = os.open(folder / HOLDER_FILE, flags, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(record))
 
 
 def _is_cli() -> bool:
