@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from vibecode.course.manifest import Course, load_course
 from vibecode.errors import VibecodeError
 from vibecode.live.player import Player
 from vibecode.live.session import TypingSession, play_unattended
+from vibecode.live.typist import Typist
 from vibecode.rehearse.typing import type_step
 from vibecode.workspace import apply
 from vibecode.workspace.files import scan
@@ -216,3 +219,59 @@ def test_rehearsal_typing_reports_a_hunk_that_leaves_the_app_unimportable(tmp_pa
     )
     apply.goto(load_course(root), workspace, 1)
     assert type_step(load_course(root), workspace, 2, database_url=None)[0] == []
+
+
+def test_the_typing_session_holds_the_workspace_lock(
+    real_course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vibecode.workspace.lock import WorkspaceBusy
+
+    workspace = tmp_path / "ws"
+    apply.goto(real_course, workspace, 7)
+    typist = Typist(real_course, workspace, 8)
+    typist.begin()
+    typist.finish_hunk()  # the first write takes the lock for the session
+    deadline = time.monotonic() + 10
+    while typist.written == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    monkeypatch.setenv("VIBECODE_LOCK_TIMEOUT", "0.2")
+    failures: list[Exception] = []
+
+    def elsewhere() -> None:  # `vibecode next` in another terminal, meanwhile
+        try:
+            apply.goto(real_course, workspace, 9)
+        except Exception as error:
+            failures.append(error)
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert failures and isinstance(failures[0], WorkspaceBusy)
+    typist.finish_step()
+    typist.finish()  # the session lets go, then records the step
+    assert contents(workspace) == real_course.checkpoint(8)
+    assert apply.goto(real_course, workspace, 9).step == 9  # free again
+
+
+def test_a_move_made_behind_the_typings_back_stops_it(real_course: Course, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    apply.goto(real_course, workspace, 7)
+    session = TypingSession(real_course, workspace, 8)
+    start = session.begin()
+    player = Player(start.plan, done=start.done)
+    [first] = player.finish_hunk()
+    session.write(first)
+    apply.goto(real_course, workspace, 3)  # forced elsewhere (the lock was free between writes)
+    [second] = player.finish_hunk()
+    with pytest.raises(VibecodeError, match="the workspace moved to step 3 while step 8"):
+        session.write(second)
+    assert contents(workspace) == real_course.checkpoint(3)
+
+
+def test_typing_keeps_what_else_the_state_records(real_course: Course, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    for number in (1, 2, 3):
+        apply.goto(real_course, workspace, number)
+    before = load_state(workspace).reached
+    play_unattended(real_course, workspace, 4)
+    assert before <= load_state(workspace).reached

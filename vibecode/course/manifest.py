@@ -3,9 +3,9 @@
 A step directory holds `step.toml` and `files/`, the full content of every file the step adds
 or changes, in workspace paths. The manifest lists the files the step deletes.
 
-The records are `NamedTuple`s, not frozen dataclasses: this module is on the start-up path of
-`vibecode steps` and `status`, and creating a NamedTuple class costs a tenth of a frozen
-dataclass (about 0.07 ms against 0.6 ms each here). Treat them as records, not as tuples.
+The records are frozen dataclasses. This module is on the start-up path of `vibecode steps` and
+`status`; creating the six classes costs about 2 ms there (`benchmarks/cli_startup.py` keeps
+those commands within 1.3x of a bare Typer script).
 """
 
 from __future__ import annotations
@@ -13,20 +13,20 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path, PurePosixPath
-from types import MappingProxyType
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from vibecode.errors import StepError
+from vibecode.paths import RESERVED_TOP_LEVEL, workspace_path_problem
 
 STEP_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DATABASES = frozenset({"sqlite", "postgres"})
-RESERVED_TOP_LEVEL = frozenset({".vibecode", ".git"})
-_NO_STRINGS: Mapping[str, str] = MappingProxyType({})
 
 
-class RequestSpec(NamedTuple):
+@dataclass(frozen=True)
+class RequestSpec:
     """One HTTP request a step declares: a demo request or a benchmark's setup request.
 
     Strings in `path`, `headers`, `json` and `form` may use `${name}` placeholders, filled from
@@ -37,28 +37,30 @@ class RequestSpec(NamedTuple):
     name: str
     method: str
     path: str
-    headers: Mapping[str, str] = _NO_STRINGS
+    headers: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     form: Mapping[str, str] | None = None
     expect: tuple[int, ...] = (200,)
-    capture: Mapping[str, str] = _NO_STRINGS
+    capture: Mapping[str, str] = field(default_factory=dict)
     """Variable name -> dotted path into the JSON response body (`access_token`, `author.id`)."""
     note: str = ""
 
 
-class BenchTarget(NamedTuple):
+@dataclass(frozen=True)
+class BenchTarget:
     """One side of a side-by-side benchmark."""
 
     label: str
     method: str
     path: str
-    headers: Mapping[str, str] = _NO_STRINGS
+    headers: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     db: str | None = None
     """When set, this side runs on its own server with this database (`sqlite` or `postgres`)."""
 
 
-class BenchScenario(NamedTuple):
+@dataclass(frozen=True)
+class BenchScenario:
     """A benchmark scenario: the same load against two targets, shown side by side."""
 
     name: str
@@ -74,7 +76,8 @@ class BenchScenario(NamedTuple):
     note: str = ""
 
 
-class TypingSpec(NamedTuple):
+@dataclass(frozen=True)
+class TypingSpec:
     """How `vibecode type` plays the step: `[typing]` in step.toml (every key optional).
 
     ```toml
@@ -90,11 +93,12 @@ class TypingSpec(NamedTuple):
     order: tuple[str, ...] = ()
     instant: tuple[str, ...] = ()
     typed: tuple[str, ...] = ()
-    notes: Mapping[str, str] = _NO_STRINGS
-    join: Mapping[str, tuple[int, ...]] = MappingProxyType({})
+    notes: Mapping[str, str] = field(default_factory=dict)
+    join: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
 
-class Step(NamedTuple):
+@dataclass(frozen=True)
+class Step:
     """One numbered step of the course."""
 
     number: int
@@ -108,7 +112,10 @@ class Step(NamedTuple):
     delete: tuple[str, ...]
     demos: tuple[RequestSpec, ...]
     benches: tuple[BenchScenario, ...]
-    typing: TypingSpec = TypingSpec()
+    hints: tuple[str, ...] = ()
+    """Hints for an attendee stuck on this step, shown one at a time by `vibecode hint`."""
+    typing: TypingSpec = field(default_factory=TypingSpec)
+    """How `vibecode type` plays the step."""
 
     @property
     def files_dir(self) -> Path:
@@ -134,7 +141,8 @@ class Step(NamedTuple):
         return dict(sorted(found.items()))
 
 
-class Course(NamedTuple):
+@dataclass(frozen=True)
+class Course:
     """The ordered steps; step 0 is the empty workspace before the first step."""
 
     root: Path
@@ -234,6 +242,7 @@ def load_step(
             _scenario(_Fields(manifest, item, f"bench[{i}]"))
             for i, item in enumerate(fields.tables("bench"))
         ),
+        hints=fields.strings("hints", default=()),
         typing=_typing(fields.optional_table("typing")),
     )
     fields.done()
@@ -343,8 +352,8 @@ def _typing(fields: _Fields | None) -> TypingSpec:
         order=paths("order"),
         instant=paths("instant"),
         typed=paths("typed"),
-        notes=MappingProxyType(notes),
-        join=MappingProxyType(join),
+        notes=notes,
+        join=join,
     )
     both = sorted(set(spec.instant) & set(spec.typed))
     if both:
@@ -354,16 +363,9 @@ def _typing(fields: _Fields | None) -> TypingSpec:
 
 
 def _workspace_path(origin: Path, raw: str, key: str) -> str:
-    path = PurePosixPath(raw)
-    if (
-        not raw
-        or path.is_absolute()
-        or "\\" in raw
-        or any(part in ("..", "") for part in path.parts)
-        or path.parts[0] in RESERVED_TOP_LEVEL
-    ):
+    if workspace_path_problem(raw) is not None:
         raise StepError(f"{origin}: {key}: {raw!r} is not a path inside the workspace")
-    return path.as_posix()
+    return raw
 
 
 def _unique(manifest: Path, key: str, names: list[str]) -> None:

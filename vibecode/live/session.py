@@ -11,18 +11,21 @@ workspace equal to the checkpoint and records step N.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vibecode.atomic import atomic_write
 from vibecode.course.manifest import Course
 from vibecode.errors import VibecodeError
 from vibecode.live.plan import StepPlan, plan_step
 from vibecode.live.player import Finished, Player
 from vibecode.workspace import apply
-from vibecode.workspace.files import atomic_write, file_hash, remove_empty_parents, sha256
+from vibecode.workspace.files import file_hash, remove_empty_parents, sha256
+from vibecode.workspace.lock import workspace_lock
 from vibecode.workspace.saved import SavedFile, save_files
 from vibecode.workspace.state import Pending, WorkspaceState, has_state, load_state, save_state
 
@@ -78,6 +81,10 @@ class TypingSession:
 
     def begin(self) -> Start:
         """Bring the workspace to where typing starts (or resumes) and say where that is."""
+        with workspace_lock(self.workspace):
+            return self._begin()
+
+    def _begin(self) -> Start:
         plan = plan_step(self.course, self.number)
         target = {path: sha256(data) for path, data in self.course.checkpoint(self.number).items()}
         moved_from = None
@@ -120,7 +127,10 @@ class TypingSession:
             for path in {*state.files, *(f.path for f in plan.files)}
             if (digest := file_hash(self.workspace / path)) is not None
         }
-        self._state = WorkspaceState(self.number - 1, files, Pending(self.number, target))
+        # Everything else the state records (steps reached and passed, hints) stays as it was.
+        self._state = replace(
+            state, step=self.number - 1, files=files, pending=Pending(self.number, target)
+        )
         save_state(self.workspace, self._state)
         self._expected = {f.path: file_hash(self.workspace / f.path) for f in plan.files}
         self.outcome.saved.extend(saved)
@@ -128,7 +138,12 @@ class TypingSession:
 
     def write(self, finished: Finished) -> None:
         """Put one finished hunk (or file) on disk, saving a hand edit in the way first."""
+        with workspace_lock(self.workspace):
+            self._write(finished)
+
+    def _write(self, finished: Finished) -> None:
         assert self._state is not None, "begin() first"
+        self._check_still_typing()
         path = finished.path
         on_disk = file_hash(self.workspace / path)
         if on_disk != self._expected.get(path) and on_disk is not None:
@@ -142,19 +157,21 @@ class TypingSession:
         if on_disk is not None:
             files[path] = on_disk
         save_state(
-            self.workspace, state._replace(files=files, pending=Pending(self.number, pending))
+            self.workspace, replace(state, files=files, pending=Pending(self.number, pending))
         )
         self._put(path, finished.data)
         if new is None:
             files.pop(path, None)
         else:
             files[path] = new
-        self._state = state._replace(files=files, pending=Pending(self.number, pending))
+        self._state = replace(state, files=files, pending=Pending(self.number, pending))
         self._expected[path] = new
         self.outcome.writes += 1
 
     def finish(self) -> Outcome:
         """Every hunk is on disk: record step N (a `goto` that finds nothing left to write)."""
+        with workspace_lock(self.workspace):
+            self._check_still_typing()
         result = apply.goto(
             self.course,
             self.workspace,
@@ -167,6 +184,16 @@ class TypingSession:
         return self.outcome
 
     # Internals ------------------------------------------------------------------------------
+
+    def _check_still_typing(self) -> None:
+        """Another command may have moved the workspace meanwhile: then this typing stops."""
+        on_disk = load_state(self.workspace)
+        if on_disk.pending is None or on_disk.pending.step != self.number:
+            raise VibecodeError(
+                f"the workspace moved to step {on_disk.step} while step {self.number} was typed: "
+                "the typing stopped there",
+                hint=f"`vibecode type {on_disk.step + 1}` types the next step from where it is",
+            )
 
     def _match(self, plan: StepPlan) -> tuple[dict[str, int], list[str]]:
         """Per file, how many hunks the disk holds; files matching no state of the play."""
@@ -264,21 +291,28 @@ class BackgroundWriter:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            try:
-                if item is None:
-                    return
-                if self.error is None:
-                    self.session.write(item)
-                    if self.on_written is not None:
-                        self.on_written(item)
-            except Exception as error:  # reported to the screen; the typing stops writing
-                self.error = error
-                if self.on_error is not None:
-                    self.on_error(error)
-            finally:
-                self._queue.task_done()
+        # The typing session holds the workspace lock from its first write to its end: other
+        # commands (a `vibecode next` in another terminal) wait, then say who is typing.
+        with contextlib.ExitStack() as held:
+            locked = False
+            while True:
+                item = self._queue.get()
+                try:
+                    if item is None:
+                        return
+                    if self.error is None:
+                        if not locked:  # the first write takes it
+                            held.enter_context(workspace_lock(self.session.workspace))
+                            locked = True
+                        self.session.write(item)
+                        if self.on_written is not None:
+                            self.on_written(item)
+                except Exception as error:  # reported to the screen; the typing stops writing
+                    self.error = error
+                    if self.on_error is not None:
+                        self.on_error(error)
+                finally:
+                    self._queue.task_done()
 
 
 def play_unattended(
