@@ -301,7 +301,7 @@ async def test_diff_toggles_in_place_of_the_live_table(
         await pilot.pause()
         text = screen_text(app)
         assert "Diff: step 3 against step 2" in text
-        assert "+ from app.api import users" in text
+        assert "+from app.api import users" in text
         assert "Live requests" not in text
         await pilot.press("v")
         await pilot.pause()

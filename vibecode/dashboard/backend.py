@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from vibecode.course.diffs import FileDiff
 from vibecode.course.manifest import BenchScenario, Course
 from vibecode.dashboard.sample import sample_course, sample_plan
 from vibecode.errors import VibecodeError
@@ -263,8 +264,8 @@ class Backend(Protocol):
         """Run the benchmark scenario named `scenario` against the server, reporting progress."""
         ...
 
-    def step_diff(self, number: int) -> str:
-        """What step `number` changes against the step before, as a unified diff."""
+    def step_diff(self, number: int) -> list[FileDiff]:
+        """What step `number` changes against the step before, file by file."""
         ...
 
     def tap(self) -> TapSource | None:
@@ -525,17 +526,17 @@ class FakeBackend:
             ),
         )
 
-    def step_diff(self, number: int) -> str:
-        """A small canned diff."""
+    def step_diff(self, number: int) -> list[FileDiff]:
+        """A small canned change of app/main.py."""
         if number == 0:
-            return ""
-        return (
-            f"--- a/app/main.py\t(step {number - 1})\n+++ b/app/main.py\t(step {number})\n"
-            "@@ -1,3 +1,4 @@\n from fastapi import FastAPI\n+from app.api import users\n"
-            " \n-app = FastAPI()\n"
-            '+app = FastAPI(title="FastAPI SQLAlchemy Async Vibecoding", version="1.0.0", '
-            'description="Users, posts, and the event loop")\n'
+            return []
+        old = b"from fastapi import FastAPI\n\napp = FastAPI()\n"
+        new = (
+            b"from fastapi import FastAPI\nfrom app.api import users\n\n"
+            b'app = FastAPI(title="FastAPI SQLAlchemy Async Vibecoding", version="1.0.0", '
+            b'description="Users, posts, and the event loop")\n'
         )
+        return [FileDiff("app/main.py", "changed", old, new)]
 
     def tap(self) -> TapSource | None:
         """The in-memory tap (None while the server is down)."""

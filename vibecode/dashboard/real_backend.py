@@ -141,11 +141,11 @@ class RealBackend:
         saved_set = result.saved[0].set_id if result.saved else None
         return GotoResult(step=result.step, saved=saved, saved_set=saved_set)
 
-    def step_diff(self, number: int) -> str:
+    def step_diff(self, number: int) -> list[diffs.FileDiff]:
         """What step `number` changes against the step before it."""
         if number < 1:
-            return ""
-        return "".join(change.unified() for change in diffs.step_diff(self._course, number))
+            return []
+        return diffs.step_diff(self._course, number)
 
     # Server -------------------------------------------------------------------------------
 
