@@ -275,3 +275,12 @@ def test_typing_keeps_what_else_the_state_records(real_course: Course, tmp_path:
     before = load_state(workspace).reached
     play_unattended(real_course, workspace, 4)
     assert before <= load_state(workspace).reached
+
+
+def test_typing_the_last_step_again_says_how(real_course: Course, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    apply.goto(real_course, workspace, real_course.last)
+    with pytest.raises(VibecodeError) as caught:
+        TypingSession(real_course, workspace, real_course.last).begin()
+    assert "it is the last step; `vibecode prev` first to type it again" in str(caught.value)
+    assert f"vibecode type {real_course.last + 1}" not in str(caught.value)

@@ -97,11 +97,13 @@ class TypingSession:
             and state.step == self.number - 1
         )
         if state is not None and state.step == self.number and state.pending is None:
-            raise VibecodeError(
-                f"the workspace is at step {self.number} already",
-                hint=f"`vibecode type {self.number + 1}` types the next one; `vibecode prev` "
-                "first to type this one again",
+            again = "`vibecode prev` first to type it again"
+            hint = (
+                f"`vibecode type {self.number + 1}` types the next one; {again}"
+                if self.number < self.course.last
+                else f"it is the last step; {again}"
             )
+            raise VibecodeError(f"the workspace is at step {self.number} already", hint=hint)
         if not resuming:
             current = state.step if state is not None else 0
             result = apply.goto(
