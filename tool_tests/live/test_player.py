@@ -67,3 +67,19 @@ def test_resuming_starts_after_what_is_on_disk() -> None:
     assert player.chars_done == player.plan.files[0].chars
     done = Player(sample_plan(4), done={"app/api/users.py": 2, "app/main.py": 1})
     assert done.at_end
+
+
+def test_a_deleted_file_shows_its_lines_going_then_goes() -> None:
+    from vibecode.live.plan import plan_from_texts
+
+    plan = plan_from_texts(2, "Cleanup", [("app/old.py", "OLD = 1\nGONE = 2\n", None)])
+    player = Player(plan)
+    assert player.phase == "removing"
+    assert [(line.text, line.kind) for line in player.lines()] == [
+        ("OLD = 1", "removed"),
+        ("GONE = 2", "removed"),
+    ]
+    assert "deleted" in player.where()
+    [finished] = player.press()
+    assert finished.path == "app/old.py" and finished.data is None and finished.last_of_file
+    assert player.at_end
