@@ -131,6 +131,11 @@ class CodeView(ScrollView, can_focus=False):
             parts = parts[:-1]
         return parts
 
+    def on_resize(self) -> None:
+        """A new size (the first layout too): the hunk back in view."""
+        self._keep_in_view()
+        self.refresh()
+
     def _keep_in_view(self) -> None:
         height = self.size.height or 20
         top = int(self.scroll_y)
@@ -147,7 +152,7 @@ class CodeView(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         """One row of the view."""
         index = y + int(self.scroll_y)
-        width = self.size.width
+        width = self.scrollable_content_region.width  # the scrollbar takes the last column
         if index >= len(self.lines):
             return Strip.blank(width)
         line = self.lines[index]
