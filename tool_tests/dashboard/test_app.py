@@ -565,4 +565,3 @@ async def test_the_bench_view_puts_the_sides_own_time_in_the_app_beside_the_wait
         blocking = app.query_one(BenchPanel).side("blocking")
         assert blocking.app_p99_ms == 52.0  # 52 ms in the app...
         assert blocking.p99_ms == 8_100.0  # ...while its clients waited 8.1 s
-
