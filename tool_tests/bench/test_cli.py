@@ -196,6 +196,7 @@ def test_compare_shows_both_sides_with_ratios(server: FakeServer, workspace: Pat
         ],
     )
     assert result.exit_code == 0, result.stderr
-    assert "ratio" in result.stdout
-    assert "A answered" in result.stdout
-    assert "more requests per second" in result.stdout
+    assert "which is better" in result.stdout
+    assert "A, " in result.stdout and "x more" in result.stdout
+    assert "\u201cA\u201d answered" in result.stdout
+    assert "more requests per second than \u201cB\u201d" in result.stdout

@@ -11,7 +11,7 @@ import pytest
 from bench_kit import FakeServer
 from typer.testing import CliRunner
 
-from vibecode.bench.scenarios import run_scenario
+from vibecode.bench.scenarios import SHORT_SECONDS, run_scenario
 from vibecode.cli.main import app
 from vibecode.course.manifest import load_course
 from vibecode.errors import VibecodeError
@@ -71,14 +71,14 @@ def test_a_scenario_runs_both_sides_by_name(
     assert data["a"]["probe"]["samples"] >= 2
 
 
-def test_short_runs_about_a_second_per_side(
+def test_short_runs_the_rehearsal_length_per_side(
     server: FakeServer, steps: Path, workspace: Path
 ) -> None:
     comparison = run_scenario(
         load_course(steps), "auth-vs-slow", ws=workspace, base_url=server.url, short=True
     )
-    assert comparison.a.result.duration_s == pytest.approx(1.0, abs=0.1)
-    assert comparison.b.result.duration_s == pytest.approx(1.0, abs=0.1)
+    assert comparison.a.result.duration_s == pytest.approx(SHORT_SECONDS, abs=0.1)
+    assert comparison.b.result.duration_s == pytest.approx(SHORT_SECONDS, abs=0.1)
 
 
 def test_a_side_with_a_database_runs_on_its_own_server(
