@@ -128,7 +128,7 @@ def evaluate(
         value = values[claim.side]
         held = value > claim.above if claim.above is not None else value < (claim.below or 0.0)
         return outcome(held, f"measured {_show(value, claim.metric)}")
-    both = f"{_show(values['a'], claim.metric)} vs {_show(values['b'], claim.metric)}"
+    both = f"{_show(values['a'], claim.metric)} and {_show(values['b'], claim.metric)}"
     if min(values.values()) <= 0:
         return outcome(None, f"cannot divide: {both}")
     big, small = max(values.values()), min(values.values())
@@ -138,11 +138,13 @@ def evaluate(
     assert claim.better is not None and claim.by_at_least is not None
     other = "b" if claim.better == "a" else "a"
     mine, theirs = values[claim.better], values[other]
+    # In the claim's order: the side said to be better first.
+    both = f"{_show(mine, claim.metric)} against {_show(theirs, claim.metric)}"
     ratio = mine / theirs if metric.higher_is_better else theirs / mine
     if ratio >= 1:
         return outcome(ratio >= claim.by_at_least, f"measured {times(ratio)}: {both}")
     return outcome(
-        False, f"measured the opposite: {name(labels, other)} was {times(1 / ratio)} better: {both}"
+        False, f"measured the opposite, {name(labels, other)} {times(1 / ratio)} better: {both}"
     )
 
 
