@@ -36,6 +36,10 @@ headers = { Authorization = "Bearer ${token}" }
 [bench.b]
 label = "slow"
 path = "/delay?ms=60"
+[[bench.claim]]
+metric = "rps"
+better = "a"
+by_at_least = 2
 [[bench.setup]]
 name = "login"
 method = "POST"
@@ -68,7 +72,27 @@ def test_a_scenario_runs_both_sides_by_name(
     assert data["b"]["latency_ms"]["p50"] >= 60
     assert data["ratios"]["rps"]["better"] == "a"
     assert data["a"]["probe"]["path"] == "/health"
-    assert data["a"]["probe"]["samples"] >= 2
+    assert data["a"]["probe"]["samples"] >= 10
+    assert data["verdict"]["ok"] is True
+    assert data["verdict"]["claims"][0]["claim"] == (
+        "\u201cprivate\u201d has at least 2x more requests per second than \u201cslow\u201d"
+    )
+
+
+def test_a_claim_that_does_not_hold_is_printed_with_the_figures_and_exits_1(
+    server: FakeServer, steps: Path, workspace: Path
+) -> None:
+    toml = STEP_TOML.replace('better = "a"\nby_at_least = 2', 'better = "b"\nby_at_least = 2')
+    (steps / "01-why-async" / "step.toml").write_text(toml, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["bench", "auth-vs-slow", "--url", server.url], env={"COLUMNS": "300"}
+    )
+    assert result.exit_code == 1, result.stdout + result.stderr
+    line = next(line for line in result.stdout.splitlines() if "claim did not hold" in line)
+    assert (
+        "\u201cslow\u201d has at least 2x more requests per second than \u201cprivate\u201d" in line
+    )
+    assert "measured the opposite, \u201cprivate\u201d" in line and "req/s" in line
 
 
 def test_short_runs_the_rehearsal_length_per_side(
