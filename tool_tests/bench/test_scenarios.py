@@ -11,7 +11,7 @@ import pytest
 from bench_kit import FakeServer
 from typer.testing import CliRunner
 
-from vibecode.bench.scenarios import SHORT_SECONDS, run_scenario
+from vibecode.bench.scenarios import SHORT_SECONDS, run_scenario, side_database
 from vibecode.cli.main import app
 from vibecode.course.manifest import load_course
 from vibecode.errors import VibecodeError
@@ -144,3 +144,41 @@ def test_an_unknown_scenario_names_the_known_ones(steps: Path, workspace: Path) 
 def test_a_scenario_without_a_server_says_how_to_start_one(steps: Path, workspace: Path) -> None:
     with pytest.raises(VibecodeError, match="vibecode serve"):
         run_scenario(load_course(steps), "auth-vs-slow", ws=workspace, base_url=None)
+
+
+def test_a_postgres_side_gets_a_throwaway_database_dropped_afterwards(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vibecode.serve import postgres
+    from vibecode.serve.environment import POSTGRES_URL
+    from vibecode.serve.preflight import check_postgres
+
+    try:
+        check_postgres(POSTGRES_URL, timeout=1.0)
+    except VibecodeError:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with side_database("postgres", workspace, tmp_path) as url:
+        name = url.rsplit("/", 1)[1]
+        assert name.startswith("vibecode_scenario_")
+        assert postgres.server_version(url)  # it exists, and it is not the configured one
+        assert url != POSTGRES_URL
+    with pytest.raises(VibecodeError, match=name):
+        postgres.server_version(url)
+
+
+def test_without_the_right_to_create_databases_the_configured_one_is_used(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vibecode.serve import postgres
+
+    def refuse(url: str, name: str) -> str:
+        raise VibecodeError("PostgreSQL: permission denied to create database")
+
+    monkeypatch.setattr(postgres, "recreate_database", refuse)
+    configured = "postgresql+asyncpg://someone@127.0.0.1:5432/theirs"
+    monkeypatch.setenv("DATABASE_URL", configured)
+    with side_database("postgres", workspace, tmp_path) as url:
+        assert url == configured
+    with side_database("sqlite", workspace, tmp_path) as url:
+        assert url == f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"

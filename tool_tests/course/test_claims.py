@@ -52,7 +52,7 @@ metric = "probe_p99"
 side = "b"
 above = 1000
 [[bench.claim]]
-metric = "failed"
+metric = "errors"
 side = "a"
 below = 1
 """,
@@ -61,7 +61,7 @@ below = 1
         BenchClaim(metric="rps", better="a", by_at_least=20.0),
         BenchClaim(metric="rps", within=1.5),
         BenchClaim(metric="probe_p99", side="b", above=1000.0),
-        BenchClaim(metric="failed", side="a", below=1.0),
+        BenchClaim(metric="errors", side="a", below=1.0),
     )
     assert [claim.kind for claim in claims] == ["ratio", "similar", "bound", "bound"]
 
@@ -90,7 +90,7 @@ def test_a_scenario_without_claims_has_none(tmp_path: Path) -> None:
         ('metric = "p99"\nside = "a"', "exactly one of above or below"),
         ('metric = "p99"\nside = "a"\nabove = 1\nbelow = 2', "exactly one of above or below"),
         ('metric = "p99"\nside = "a"\nbelow = -1', "below: must be a number of at least 0"),
-        ('metric = "failed"\nwithin = 2', "'failed' is a count"),
+        ('metric = "errors"\nwithin = 2', "'errors' is a count"),
     ],
 )
 def test_a_wrong_claim_is_a_clear_error(tmp_path: Path, claim: str, problem: str) -> None:
@@ -139,8 +139,8 @@ def test_a_probe_claim_needs_the_scenarios_probe(tmp_path: Path) -> None:
             "The median latency of \u201cawait\u201d is below 250 ms",
         ),
         (
-            BenchClaim(metric="failed", side="b", below=1),
-            "\u201cblock\u201d has fewer than 1 failed requests",
+            BenchClaim(metric="errors", side="b", below=1),
+            "\u201cblock\u201d has fewer than 1 errors (requests without a 2xx answer)",
         ),
     ],
 )

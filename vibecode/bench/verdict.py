@@ -66,7 +66,12 @@ def judge(comparison: Comparison) -> Verdict:
     """The verdict on `comparison`: its problems, and each of its claims evaluated."""
     data = comparison.summary()
     labels = {"a": data["a"]["label"], "b": data["b"]["label"]}
-    problems = [problem for key in ("a", "b") for problem in side_problems(data[key])]
+    bounded = {claim.side for claim in comparison.claims if claim.metric == "errors"}
+    problems = [
+        problem
+        for key in ("a", "b")
+        for problem in side_problems(data[key], errors_claimed=key in bounded)
+    ]
     stopped = comparison.stopped_early
     outcomes = tuple(
         evaluate(claim, data, labels=labels, probe=comparison.probe_path, stopped=stopped)
@@ -75,8 +80,12 @@ def judge(comparison: Comparison) -> Verdict:
     return Verdict(problems=tuple(problems), claims=outcomes)
 
 
-def side_problems(side: dict[str, Any]) -> list[str]:
-    """Why one side's figures cannot be trusted: no answer, failures, error statuses."""
+def side_problems(side: dict[str, Any], *, errors_claimed: bool = False) -> list[str]:
+    """Why one side's figures cannot be trusted: no answer, failures, error statuses.
+
+    With `errors_claimed` (an `errors` claim bounds this side), failures and error statuses are
+    that claim's to judge: the scenario expects a few of them.
+    """
     label = side["label"]
     if side.get("stopped_early") and side["requests"] == 0:
         return []  # not run (stopped during the other side): the claims say so
@@ -84,11 +93,11 @@ def side_problems(side: dict[str, Any]) -> list[str]:
     if side["requests"] == 0:
         samples = "; ".join(side.get("error_samples", {}).values()) or "no request completed"
         problems.append(f"{label}: no answer ({samples})")
-    elif side["failed"]:
+    elif side["failed"] and not errors_claimed:
         kinds = ", ".join(f"{kind} x {n}" for kind, n in side["errors"].items())
         problems.append(f"{label}: {side['failed']} requests failed ({kinds})")
-    bad = {code: n for code, n in side["status"].items() if not code.startswith("2")}
-    if bad:
+    bad = error_statuses(side)
+    if bad and not errors_claimed:
         shown = ", ".join(f"{n} x {code}" for code, n in sorted(bad.items()))
         problems.append(f"{label}: answered {shown}")
     probe = side.get("probe")
@@ -98,6 +107,11 @@ def side_problems(side: dict[str, Any]) -> list[str]:
             kinds = ", ".join(f"{kind} x {n}" for kind, n in sorted(failed.items()))
             problems.append(f"{label}: {probe['path']} samples failed ({kinds})")
     return problems
+
+
+def error_statuses(side: dict[str, Any]) -> dict[str, int]:
+    """The answers that were not 2xx: status -> count."""
+    return {code: n for code, n in side["status"].items() if not code.startswith("2")}
 
 
 def evaluate(
@@ -157,8 +171,8 @@ def read(metric: str, side: dict[str, Any]) -> tuple[float, str | None]:
         if not probe["enough"]:
             return 0.0, f"not enough {probe['path']} samples ({probe['samples']} of {MIN_SAMPLES})"
         return float(probe[metric.removeprefix("probe_")]), None
-    if metric == "failed":
-        return float(side["failed"]), None
+    if metric == "errors":
+        return float(side["failed"] + sum(error_statuses(side).values())), None
     if side["requests"] == 0:
         return 0.0, "no answer"
     if metric == "rps":
@@ -170,6 +184,6 @@ def _show(value: float, metric: str) -> str:
     unit = METRICS[metric].unit
     if unit == "ms":
         return ms(value)
-    if metric == "failed":
-        return f"{value:,.0f} failed"
+    if metric == "errors":
+        return f"{value:,.0f} errors"
     return f"{value:,.1f} {unit}"

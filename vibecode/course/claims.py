@@ -5,7 +5,10 @@ A claim names a metric and one of three rules:
   (more req/s, or lower latency);
 - `within = R`: neither side is more than R times better than the other ("about the same");
 - `side = "a" | "b"` with `above = X` or `below = X`: that side's value is past a bound, in the
-  metric's unit (req/s, milliseconds, or a count of failed requests).
+  metric's unit (req/s, milliseconds, or a count of errors).
+
+A side bounded by an `errors` claim is judged by it; any other side fails the comparison on
+its first error (a request without an answer, or an answer that is not 2xx).
 
 `vibecode bench` evaluates them (`vibecode.bench.verdict`); `vibecode rehearse` fails the step
 when one does not hold; SCRIPT.md quotes them. This module only describes them: it is on the
@@ -39,9 +42,10 @@ METRICS: dict[str, Metric] = {
     "probe_p50": Metric("median latency", "ms", False, "lower", probe=True),
     "probe_p99": Metric("p99 latency", "ms", False, "lower", probe=True),
     "probe_max": Metric("slowest answer", "ms", False, "lower", probe=True),
-    "failed": Metric("failed requests", "requests", False, "fewer"),
+    "errors": Metric("errors", "requests", False, "fewer"),
 }
-"""Every metric a claim may name; `failed` only with a bound (a count can be zero)."""
+"""Every metric a claim may name; `errors` (requests without a 2xx answer) only with a bound,
+since a count can be zero."""
 SIDES = ("a", "b")
 RULES = {
     "ratio": ("better", "by_at_least"),
@@ -92,9 +96,9 @@ class BenchClaim(NamedTuple):
         assert self.side is not None
         side = name(labels, self.side)
         value = self.above if self.above is not None else self.below
-        if self.metric == "failed":
+        if self.metric == "errors":
             more = "more" if self.above is not None else "fewer"
-            return f"{side} has {more} than {number(value)} failed requests"
+            return f"{side} has {more} than {number(value)} errors (requests without a 2xx answer)"
         bound = f"{'above' if self.above is not None else 'below'} {quantity(value, metric.unit)}"
         if metric.probe:
             return f"{probe}'s {metric.words} during {side} is {bound}"

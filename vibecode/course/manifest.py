@@ -318,8 +318,8 @@ def _claim(fields: _Fields, *, probe: str | None) -> BenchClaim:
             "metric",
             "give exactly one rule: better + by_at_least, within, or side + above or below",
         )
-    if metric == "failed" and rules != ["bound"]:
-        fields.problem("metric", "'failed' is a count: bound it with side + above or below")
+    if metric == "errors" and rules != ["bound"]:
+        fields.problem("metric", "'errors' is a count: bound it with side + above or below")
     claim = BenchClaim(
         metric=metric,
         better=_side(fields, "better") if rules == ["ratio"] else None,
