@@ -91,7 +91,7 @@ def test_the_comparison_computes_the_ratios_for_the_audience() -> None:
         "\u201cawait\u201d answered 50.5x more requests per second than \u201cblocking\u201d"
         in text
     )
-    assert "with a 50.0x lower median latency" in text
+    assert "its median latency 50.0x lower" in text
     assert comparison.summary()["ratios"]["rps"] == {"ratio": 50.5, "better": "a"}
 
 
@@ -157,7 +157,7 @@ def test_a_few_probe_samples_never_make_a_verdict() -> None:
             "[red]on the loop[/red]",
             "off the loop.",
             "\u201c[red]on the loop[/red]\u201d answered 50.5x more requests per second than"
-            " \u201coff the loop.\u201d, with a 50.0x lower median latency. /health answered"
+            " \u201coff the loop.\u201d, its median latency 50.0x lower. /health answered"
             " 62.5x faster during \u201c[red]on the loop[/red]\u201d (median 40.0 ms against"
             " 2.50 s).",
         ),
@@ -165,7 +165,7 @@ def test_a_few_probe_samples_never_make_a_verdict() -> None:
             "x",
             "x",
             "\u201cx\u201d (A) answered 50.5x more requests per second than \u201cx\u201d (B),"
-            " with a 50.0x lower median latency. /health answered 62.5x faster during"
+            " its median latency 50.0x lower. /health answered 62.5x faster during"
             " \u201cx\u201d (A) (median 40.0 ms against 2.50 s).",
         ),
     ],
@@ -190,6 +190,13 @@ def test_sides_that_answer_alike_read_as_about_the_same() -> None:
     assert report.headline_text(comparison.summary()) == (
         "\u201con the loop\u201d and \u201coff the loop\u201d answered about as many requests"
         " per second (7.0 and 7.0)."
+    )
+    slower = Comparison(
+        title="t", a=measurement("x", 1_000_000, 7), b=measurement("y", 3_000_000, 7)
+    )
+    assert report.headline_text(slower.summary()) == (
+        "\u201cx\u201d and \u201cy\u201d answered about as many requests per second (7.0 and"
+        " 7.0). The median latency was 3.0x lower with \u201cx\u201d."
     )
 
 

@@ -344,7 +344,7 @@ def headline_text(data: dict[str, Any]) -> str:
             f" than {side_name(labels, other[better])}"
         )
         if p50 and p50["better"] == better and p50["ratio"] >= SAME:
-            sentence += f", with a {times(p50['ratio'])} lower median latency"
+            sentence += f", its median latency {times(p50['ratio'])} lower"
             p50 = None
         sentences.append(sentence)
     elif rps:
@@ -354,7 +354,8 @@ def headline_text(data: dict[str, Any]) -> str:
         )
     if p50 and p50["ratio"] >= SAME:
         sentences.append(
-            f"{side_name(labels, p50['better'])} had a {times(p50['ratio'])} lower median latency"
+            f"the median latency was {times(p50['ratio'])} lower with"
+            f" {side_name(labels, p50['better'])}"
         )
     if "probe" in a and "probe" in b:
         sentences.append(_probe_sentence(a["probe"], b["probe"], found.get("probe_p50"), labels))
