@@ -147,7 +147,7 @@ class Probe:
         self._latencies: list[float] = []
         self._errors: dict[str, int] = {}
         self._opened = threading.Event()
-        self._done = threading.Event()
+        self._stopped_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="bench-probe", daemon=True)
 
     def start(self) -> Probe:
@@ -161,8 +161,9 @@ class Probe:
         self._opened.set()
 
     def stop(self, *, wait: bool = True) -> ProbeResult:
-        """Send no more samples; with `wait`, wait for those in flight (up to their timeout)."""
-        self._done.set()
+        """No samples due after now; with `wait`, send those already due and wait for the
+        samples in flight (up to their timeout)."""
+        self._stopped_at = self._clock()
         self._opened.set()
         self._thread.join(timeout=self.timeout + 1 if wait else 0.2)
         return ProbeResult(
@@ -174,7 +175,7 @@ class Probe:
 
     def _run(self) -> None:
         self._opened.wait()
-        if self._window is not None and not self._done.is_set():
+        if self._window is not None:
             asyncio.run(self._schedule(*self._window))
 
     async def _schedule(self, begin: float, seconds: float | None) -> None:
@@ -182,9 +183,11 @@ class Probe:
         end = begin + seconds if seconds is not None else None
         samples: set[asyncio.Task[None]] = set()
         index = 0
-        while not self._done.is_set():
+        while True:
             due = begin + index * interval
             if end is not None and due >= end:
+                break
+            if self._stopped_at is not None and due > self._stopped_at:
                 break
             wait = due - self._clock()
             if wait > 0:
