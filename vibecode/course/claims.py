@@ -38,10 +38,10 @@ METRICS: dict[str, Metric] = {
     "p50": Metric("median latency", "ms", False, "lower"),
     "p90": Metric("p90 latency", "ms", False, "lower"),
     "p99": Metric("p99 latency", "ms", False, "lower"),
-    "max": Metric("slowest answer", "ms", False, "lower"),
+    "max": Metric("max latency", "ms", False, "lower"),
     "probe_p50": Metric("median latency", "ms", False, "lower", probe=True),
     "probe_p99": Metric("p99 latency", "ms", False, "lower", probe=True),
-    "probe_max": Metric("slowest answer", "ms", False, "lower", probe=True),
+    "probe_max": Metric("max latency", "ms", False, "lower", probe=True),
     "errors": Metric("errors", "requests", False, "fewer"),
 }
 """Every metric a claim may name; `errors` (requests without a 2xx answer) only with a bound,
