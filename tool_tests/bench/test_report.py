@@ -219,3 +219,19 @@ def test_save_refuses_other_formats(tmp_path: Path) -> None:
 )
 def test_ratios_read_at_a_glance(ratio: float, shown: str) -> None:
     assert times(ratio) == shown
+
+
+def test_a_probe_that_timed_out_reads_as_at_least_the_timeout() -> None:
+    # At load 54 on two cores, 15 of 25 /health samples waited past the 10 s timeout: the
+    # table must not claim /health answered in 10.00 s.
+    timed_out = replace(
+        measurement("on the loop", 6_000_000, 13),
+        probe=ProbeResult("/health", (9000.0,) * 10, errors={"timeout": 15}, timeout_s=10.0),
+    )
+    comparison = Comparison(
+        title="t", a=timed_out, b=probed(measurement("off the loop", 6_800_000, 13), *[26.0] * 25)
+    )
+    text = render(report.render_comparison(comparison), width=200)
+    assert "\u2265 10.00 s" in text
+    assert "25 (15 timed out)" in text
+    assert "(median 26.0 ms against \u2265 10.00 s)" in text

@@ -19,7 +19,10 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
+
+from vibecode.bench.humanize import ms
 
 INTERVAL_S = 0.2
 """The longest gap between two samples: 25 samples in 5 s."""
@@ -77,7 +80,16 @@ class ProbeResult:
             "max": round(ordered[-1], 3) if ordered else 0.0,
             "errors": dict(self.errors),
             "enough": len(ordered) >= MIN_SAMPLES,
+            "timeout_ms": self.timeout_s * 1000,
         }
+
+
+def shown(probe: dict[str, Any], key: str) -> str:
+    """A probe figure for people: "≥ 10.00 s" when it is a sample that timed out."""
+    value = float(probe[key])
+    if probe["errors"].get("timeout") and value >= probe["timeout_ms"]:
+        return f"\u2265 {ms(value)}"
+    return ms(value)
 
 
 def interval_for(seconds: float | None) -> float:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vibecode.bench.humanize import ms, times
-from vibecode.bench.probe import MIN_SAMPLES
+from vibecode.bench.probe import MIN_SAMPLES, shown
 from vibecode.bench.selfwatch import SATURATED
 from vibecode.bench.stats import histogram_bars, shared_bars
 from vibecode.course.claims import METRICS
@@ -164,7 +164,7 @@ def _lag_text(data: dict[str, Any]) -> str:
 def _probe_text(probe: dict[str, Any]) -> str:
     if not probe["samples"] and not probe["errors"]:
         return "[dim]no samples[/]"
-    text = f"p50 {ms(probe['p50'])} · p99 {ms(probe['p99'])} · max {ms(probe['max'])}"
+    text = f"p50 {shown(probe, 'p50')} · p99 {shown(probe, 'p99')} · max {shown(probe, 'max')}"
     text += f" [dim]({probe['samples']} samples)[/]"
     if probe["errors"]:
         text += " [red]" + ", ".join(f"{k} {TIMES} {v}" for k, v in probe["errors"].items()) + "[/]"
@@ -263,7 +263,7 @@ def _comparison_table(data: dict[str, Any]) -> Table:
 
 def _probe_cell(side: dict[str, Any], key: str) -> str:
     probe = side["probe"]
-    return ms(probe[key]) if probe["samples"] else "[dim]no samples[/]"
+    return shown(probe, key) if probe["samples"] else "[dim]no samples[/]"
 
 
 def _samples_cell(side: dict[str, Any]) -> str:
@@ -271,7 +271,10 @@ def _samples_cell(side: dict[str, Any]) -> str:
     text = f"{probe['samples']:,}"
     if not probe["enough"]:
         text = f"[yellow]{text} (too few)[/]"
-    failed = sum(probe["errors"].values())
+    timed_out = probe["errors"].get("timeout", 0)
+    failed = sum(probe["errors"].values()) - timed_out
+    if timed_out:
+        text += f" [yellow]({timed_out:,} timed out)[/]"
     return text + (f" [red]{failed:,} failed[/]" if failed else "")
 
 
@@ -374,12 +377,15 @@ def _probe_sentence(
             f" {b['samples']} during {side_name(labels, 'b')}; {MIN_SAMPLES} needed)"
         )
     if found is None or found["ratio"] < SAME:
-        return f"{path} answered about as fast during both (median {ms(a['p50'])}, {ms(b['p50'])})"
+        return (
+            f"{path} answered about as fast during both"
+            f" (median {shown(a, 'p50')}, {shown(b, 'p50')})"
+        )
     better = found["better"]
     fast, slow = (a, b) if better == "a" else (b, a)
     return (
         f"{path} answered {times(found['ratio'])} faster during {side_name(labels, better)}"
-        f" (median {ms(fast['p50'])} against {ms(slow['p50'])})"
+        f" (median {shown(fast, 'p50')} against {shown(slow, 'p50')})"
     )
 
 

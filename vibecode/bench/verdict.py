@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vibecode.bench.humanize import ms, times
-from vibecode.bench.probe import MIN_SAMPLES
+from vibecode.bench.probe import MIN_SAMPLES, shown
 from vibecode.course.claims import METRICS, BenchClaim, name
 
 if TYPE_CHECKING:
@@ -95,7 +95,8 @@ def side_problems(side: dict[str, Any], *, errors_claimed: bool = False) -> list
         problems.append(f"{label}: no answer ({samples})")
     elif side["failed"] and not errors_claimed:
         kinds = ", ".join(f"{kind} x {n}" for kind, n in side["errors"].items())
-        problems.append(f"{label}: {side['failed']} requests failed ({kinds})")
+        noun = "request" if side["failed"] == 1 else "requests"
+        problems.append(f"{label}: {side['failed']} {noun} failed ({kinds})")
     bad = error_statuses(side)
     if bad and not errors_claimed:
         shown = ", ".join(f"{n} x {code}" for code, n in sorted(bad.items()))
@@ -132,17 +133,22 @@ def evaluate(
     if stopped:
         return outcome(None, "not measured: the run was stopped early")
     values: dict[str, float] = {}
+    shows: dict[str, str] = {}
     for key in ("a", "b"):
         value, missing = read(claim.metric, data[key])
         if missing:
             return outcome(None, f"{missing} during {name(labels, key)}")
         values[key] = value
+        if metric.probe:
+            shows[key] = shown(data[key]["probe"], claim.metric.removeprefix("probe_"))
+        else:
+            shows[key] = _show(value, claim.metric)
     if claim.kind == "bound":
         assert claim.side is not None
         value = values[claim.side]
         held = value > claim.above if claim.above is not None else value < (claim.below or 0.0)
-        return outcome(held, f"measured {_show(value, claim.metric)}")
-    both = f"{_show(values['a'], claim.metric)} and {_show(values['b'], claim.metric)}"
+        return outcome(held, f"measured {shows[claim.side]}")
+    both = f"{shows['a']} and {shows['b']}"
     if min(values.values()) <= 0:
         return outcome(None, f"cannot divide: {both}")
     big, small = max(values.values()), min(values.values())
@@ -153,7 +159,7 @@ def evaluate(
     other = "b" if claim.better == "a" else "a"
     mine, theirs = values[claim.better], values[other]
     # In the claim's order: the side said to be better first.
-    both = f"{_show(mine, claim.metric)} against {_show(theirs, claim.metric)}"
+    both = f"{shows[claim.better]} against {shows[other]}"
     ratio = mine / theirs if metric.higher_is_better else theirs / mine
     if ratio >= 1:
         return outcome(ratio >= claim.by_at_least, f"measured {times(ratio)}: {both}")
