@@ -182,3 +182,17 @@ def test_without_the_right_to_create_databases_the_configured_one_is_used(
         assert url == configured
     with side_database("sqlite", workspace, tmp_path) as url:
         assert url == f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
+
+
+def test_a_scenario_sets_how_long_its_requests_wait(
+    server: FakeServer, steps: Path, workspace: Path
+) -> None:
+    # The slow side answers in 60 ms; with a 0.03 s timeout every one of its requests gives up.
+    toml = STEP_TOML.replace("duration = 0.6\n", "duration = 0.6\ntimeout = 0.03\n")
+    (steps / "01-why-async" / "step.toml").write_text(toml, encoding="utf-8")
+    course = load_course(steps)
+    assert course.find_bench("auth-vs-slow")[1].timeout == 0.03
+    comparison = run_scenario(course, "auth-vs-slow", ws=workspace, base_url=server.url)
+    assert comparison.b.result.config.timeout == 0.03
+    assert comparison.b.result.errors.get("timeout", 0) > 0
+    assert comparison.b.result.completed == 0

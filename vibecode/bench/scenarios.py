@@ -69,6 +69,7 @@ def run_scenario(
                 concurrency=concurrency or scenario.concurrency,
                 duration=seconds,
                 warmup=SHORT_WARMUP_S if short else WARMUP_S,
+                timeout=scenario.timeout,
             )
             sides.append(
                 measure(
@@ -94,6 +95,7 @@ def target_config(
     concurrency: int,
     duration: float,
     warmup: float,
+    timeout: float = 10.0,
 ) -> LoadConfig:
     """The load for one side, with `${name}` filled from the setup captures (`${seq}` kept)."""
     values = {**variables, "seq": SEQ}
@@ -105,6 +107,7 @@ def target_config(
         concurrency=concurrency,
         duration=duration,
         warmup=warmup,
+        timeout=timeout,
     )
 
 

@@ -68,6 +68,9 @@ class BenchScenario(NamedTuple):
     b: BenchTarget
     concurrency: int = 50
     duration: float = 5.0
+    timeout: float = 10.0
+    """Seconds before a request (and a probe sample) gives up: a blocked server's answers come
+    late, and a scenario that shows one waits for them."""
     probe: str | None = None
     """A path whose latency is sampled at a low rate during each side's load (`/health`)."""
     setup: tuple[RequestSpec, ...] = ()
@@ -290,6 +293,7 @@ def _scenario(fields: _Fields) -> BenchScenario:
         b=_target(fields.table("b")),
         concurrency=fields.integer("concurrency", default=50, minimum=1),
         duration=fields.number("duration", default=5.0),
+        timeout=fields.number("timeout", default=10.0),
         probe=probe,
         setup=tuple(
             _request(_Fields(fields.file, item, f"{fields.where}setup[{i}]"))
