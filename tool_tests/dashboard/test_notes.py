@@ -33,7 +33,7 @@ async def test_every_talking_point_scrolls_into_view_with_what_is_hidden_counted
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         points = app.query_one(TalkingPoints)
-        assert len(points.items) == len(fake.course.step(fake.course.last).talking_points) == 10
+        assert len(points.items) == len(fake.course.step(fake.course.last).talking_points) > 5
         above, below = points.hidden()
         assert above == 0 and below > 0
         assert f"▼ {below} more below" in screen_text(app)

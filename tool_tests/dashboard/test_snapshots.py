@@ -9,20 +9,20 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from vibecode.course.manifest import load_course
+from vibecode.course.manifest import Course
 from vibecode.dashboard.app import DashboardApp, make_dashboard
 from vibecode.dashboard.backend import FakeBackend, FakeTypist
 from vibecode.dashboard.clock import FrozenClock
 from vibecode.dashboard.notes_app import make_notes
-from vibecode.dashboard.sample import sample_traffic
+from vibecode.dashboard.sample import sample_course, sample_traffic
 from vibecode.dashboard.type_app import TypeApp
-from vibecode.paths import steps_root
 
 SnapCompare = Callable[..., bool]
 
@@ -127,12 +127,30 @@ def test_quit_asks(snap_compare: SnapCompare) -> None:
     )
 
 
+SAY = "what to say about this part of the step, as long as the real course's points are. "
+
+
+def ten_points_course() -> Course:
+    """The sample course, its last step with ten long talking points (not the real course:
+    edits to the real steps would change this picture)."""
+    course = sample_course()
+    points = (
+        *(f"Point {n}: {SAY * 2}" for n in range(1, 8)),
+        "Point at: the live table, the status column and the time in the app.",
+        "If it breaks: a 500 on register -> read the serve pane, then vibecode rescue.",
+        "If it breaks: the port is busy -> vibecode doctor names who holds it.",
+    )
+    steps = list(course.steps)
+    steps[-1] = replace(steps[-1], talking_points=points)
+    return replace(course, steps=tuple(steps))
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 def test_presenter_view_of_the_last_step(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     clock = FrozenClock()
-    course = load_course(steps_root())
+    course = ten_points_course()
     fake = FakeBackend(course_=course, step=course.last, now=clock.time)
-    fake.talk.clock(lambda c, now: c.start(now - 95 * 60))  # 95 minutes into the talk
+    fake.talk.clock(lambda c, now: c.start(now - 40 * 60))  # 40 minutes into the talk
     app = make_notes(fake, clock=clock, live=False)
 
     async def run_before(pilot: Pilot[None]) -> None:

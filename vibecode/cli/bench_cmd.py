@@ -11,6 +11,7 @@ import typer
 from vibecode.cli.options import WorkspaceOption
 
 if TYPE_CHECKING:
+    from vibecode.bench.compare import Comparison
     from vibecode.bench.config import LoadConfig
     from vibecode.bench.progress import LiveProgress
 
@@ -123,7 +124,11 @@ def bench(
         ),
     ] = False,
 ) -> None:
-    """Benchmark a URL or a step's scenario: timed, concurrent, every request accounted for."""
+    """Benchmark a URL or a step's scenario: timed, concurrent, every request accounted for.
+
+    A scenario's claims are checked against what was measured; exit code 1 when one did not
+    hold or a side failed.
+    """
     try:
         run_bench(
             target=target,
@@ -205,27 +210,30 @@ def run_bench(
             raise VibecodeError("give either a target or --compare URL_A URL_B, not both")
         url_a, url_b = (_resolve_url(u, ws, base_url) for u in compare)
         config = load(url_a)
-        data, renderable = _run_compare(config, url_a, url_b, ws=ws, quiet=as_json, live=live)
+        data, renderable, clean = _run_compare(config, url_a, url_b, ws=ws, live=live)
     elif target is None:
         raise VibecodeError(
             "what should I benchmark? give a URL, a path like /health, or a scenario's name"
         )
     elif _looks_like_url(target):
         config = load(_resolve_url(target, ws, base_url))
-        data, renderable = _run_single(config, ws=ws, quiet=as_json, live=live)
+        data, renderable = _run_single(config, ws=ws, live=live)
+        clean = True
     else:
         if requests is not None or rate is not None:
             raise VibecodeError("a scenario runs for a duration in a closed loop: drop -n/--rate")
-        data, renderable = _run_scenario(
+        data, renderable, clean = _run_scenario(
             target,
             ws=ws,
             base_url=_base_url(ws, base_url, required=False),
             concurrency=concurrency,
             duration=duration,
-            quiet=as_json,
             live=live,
         )
     _emit(data, renderable, as_json=as_json, save=save)
+    if not clean:
+        # The report above says what went wrong or which claim did not hold.
+        raise typer.Exit(code=1)
 
 
 def _emit(data: dict[str, Any], renderable: Any, *, as_json: bool, save: Path | None) -> None:
@@ -245,23 +253,16 @@ def _emit(data: dict[str, Any], renderable: Any, *, as_json: bool, save: Path | 
         err().print(f"[dim]saved {save}[/]")
 
 
-def _progress(label: str, seconds: float | None, quiet: bool) -> LiveProgress:
+def _progress(label: str, seconds: float | None) -> LiveProgress:
+    """The live status line: on stderr (so --json keeps stdout clean), only on a terminal."""
     from vibecode.bench.progress import LiveProgress
     from vibecode.cli.output import err
 
-    # --json keeps stdout clean; the live line is on stderr and only on a terminal anyway.
-    del quiet
     return LiveProgress(err(), label=label, seconds=seconds)
 
 
 def _watched(
-    run: Callable[..., T],
-    *,
-    live: bool,
-    title: str,
-    sides: list[str],
-    seconds: float | None,
-    quiet: bool,
+    run: Callable[..., T], *, live: bool, title: str, sides: list[str], seconds: float | None
 ) -> T:
     """`run(on_progress=, on_side=, stop=)` under the live view, or with the status line."""
     if live:
@@ -275,13 +276,11 @@ def _watched(
             sides=sides,
             seconds=seconds or 5.0,
         )
-    with _progress(sides[0], seconds, quiet) as line:
+    with _progress(sides[0], seconds) as line:
         return run(on_progress=line.update, on_side=line.relabel, stop=None)
 
 
-def _run_single(
-    config: LoadConfig, *, ws: Path, quiet: bool, live: bool = False
-) -> tuple[dict[str, Any], Any]:
+def _run_single(config: LoadConfig, *, ws: Path, live: bool = False) -> tuple[dict[str, Any], Any]:
     from vibecode.bench.measure import measure
     from vibecode.bench.report import render_measurement
 
@@ -294,16 +293,14 @@ def _run_single(
         title=f"{config.method} {config.url}",
         sides=[config.method],
         seconds=config.run_seconds,
-        quiet=quiet,
     )
     return measurement.summary(), render_measurement(measurement)
 
 
 def _run_compare(
-    config: LoadConfig, url_a: str, url_b: str, *, ws: Path, quiet: bool, live: bool = False
-) -> tuple[dict[str, Any], Any]:
+    config: LoadConfig, url_a: str, url_b: str, *, ws: Path, live: bool = False
+) -> tuple[dict[str, Any], Any, bool]:
     from vibecode.bench.compare import compare
-    from vibecode.bench.report import render_comparison
 
     title = f"A {url_a}  vs  B {url_b}"
 
@@ -320,10 +317,8 @@ def _run_compare(
             stop=stop,
         )
 
-    comparison = _watched(
-        run, live=live, title=title, sides=["A", "B"], seconds=config.run_seconds, quiet=quiet
-    )
-    return comparison.summary(), render_comparison(comparison)
+    comparison = _watched(run, live=live, title=title, sides=["A", "B"], seconds=config.run_seconds)
+    return _judged(comparison)
 
 
 def _run_scenario(
@@ -333,10 +328,8 @@ def _run_scenario(
     base_url: str | None,
     concurrency: int | None,
     duration: float | None,
-    quiet: bool,
     live: bool = False,
-) -> tuple[dict[str, Any], Any]:
-    from vibecode.bench.report import render_comparison
+) -> tuple[dict[str, Any], Any, bool]:
     from vibecode.bench.scenarios import run_scenario
     from vibecode.course.loader import load
 
@@ -362,9 +355,21 @@ def _run_scenario(
         title=scenario.title,
         sides=[scenario.a.label, scenario.b.label],
         seconds=duration or scenario.duration,
-        quiet=quiet,
     )
-    return comparison.summary(), render_comparison(comparison)
+    return _judged(comparison)
+
+
+def _judged(comparison: Comparison) -> tuple[dict[str, Any], Any, bool]:
+    """The figures with the verdict (problems, claims), its panel, and whether it is clean."""
+    from vibecode.bench.report import render_comparison
+    from vibecode.bench.verdict import judge
+
+    verdict = judge(comparison)
+    data = {**comparison.summary(), "verdict": verdict.summary()}
+    # A run cut short by Ctrl-C shows the figures so far with its claims not judged: the
+    # presenter stopped it, nothing failed.
+    clean = verdict.ok or comparison.stopped_early
+    return data, render_comparison(comparison, verdict), clean
 
 
 def _looks_like_url(target: str) -> bool:
@@ -386,12 +391,9 @@ def _base_url(ws: Path, base_url: str | None, *, required: bool) -> str | None:
 
     if base_url:
         return base_url
-    try:
-        from vibecode.serve.record import read_server
-    except ImportError:  # the serve part is not installed in this checkout
-        record = None
-    else:
-        record = read_server(ws)
+    from vibecode.serve.record import read_server
+
+    record = read_server(ws)
     if record is not None:
         return record.url
     if required:
