@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 DEFAULT_WORKSPACE = "workshop"
 STATE_DIR = ".vibecode"
+STATE_FILE = "state.json"
 RESERVED_TOP_LEVEL = frozenset({STATE_DIR, ".git"})
 """Top-level names a course may never write: the tool's own folder and a git repository."""
 
@@ -26,6 +27,11 @@ def resolve_workspace(option: str | Path | None = None) -> Path:
     """The workspace folder: the `--workspace` option, `VIBECODE_WORKSPACE`, or `./workshop`."""
     raw = option or os.environ.get("VIBECODE_WORKSPACE") or DEFAULT_WORKSPACE
     return Path(raw).expanduser().resolve()
+
+
+def state_file(workspace: Path) -> Path:
+    """The workspace's state file (`.vibecode/state.json`; `vibecode.workspace.state` reads it)."""
+    return state_dir(workspace) / STATE_FILE
 
 
 def state_dir(workspace: Path) -> Path:

@@ -10,9 +10,12 @@ from textual.app import App
 from vibecode.dashboard.app import DashboardApp, make_dashboard
 from vibecode.dashboard.backend import FakeBackend, ServerStatus
 from vibecode.dashboard.clock import FrozenClock
+from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.screens.help import HelpScreen
 from vibecode.dashboard.widgets.activity import ActivityPanel
+from vibecode.dashboard.widgets.bench_panel import BenchPanel
 from vibecode.dashboard.widgets.course_panel import CoursePanel
+from vibecode.dashboard.widgets.metrics_panel import MetricsPanel
 from vibecode.dashboard.widgets.request_table import RequestTable
 
 ScreenText = Callable[[App[None]], str]
@@ -72,7 +75,7 @@ async def test_no_step_beyond_the_last(clock: FrozenClock) -> None:
         assert not [call for call in fake.calls if call.startswith("goto")]
 
 
-async def test_demo_results_appear_in_activity_and_live_table(
+async def test_a_paced_demo_shows_each_request_then_sends_it_on_the_next_key(
     fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
 ) -> None:
     app = make_dashboard(fake, clock=clock, live=False)
@@ -81,13 +84,45 @@ async def test_demo_results_appear_in_activity_and_live_table(
         await pilot.press("d")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        app.refresh_frame()
+        text = screen_text(app)
+        assert "Demo 1 of 3: health" in text and "GET /health" in text
+        assert not [c for c in fake.calls if c.startswith("send")]  # shown, not sent
+        await pilot.press("d")  # sends it
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        assert fake.calls[-1] == "send 3.1"
+        assert "200 OK" in screen_text(app) and "x-request-id: req-1" in screen_text(app)
+        await pilot.press("pagedown")  # a clicker shows the next request...
+        await pilot.pause()
+        assert "Demo 2 of 3: register" in screen_text(app)
+        assert fake.step == 3  # ...and does not move the step during a demo
+        for key in ("space", "d", "d", "d"):  # send 2, show 3, send 3, end
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        sent = [c for c in fake.calls if c.startswith("send")]
+        assert sent == ["send 3.1", "send 3.2", "send 3.3"]
         assert "✓ POST /users/register → 201 Created" in activity(app)
         assert "Demo done: 3 of 3 as expected." in activity(app)
+        app.refresh_frame()
+        await pilot.pause()
         rows = app.query_one(RequestTable).rows
         assert [row.path for row in rows] == ["/users/login", "/users/register", "/health"]
-        assert "201 Created" in screen_text(app)
+        assert "Live requests" in screen_text(app)
+
+
+async def test_escape_ends_a_paced_demo_early(fake: FakeBackend, clock: FrozenClock) -> None:
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.demo is None
+        assert "Demo ended after 1 of 3 requests: 1 as expected." in activity(app)
 
 
 async def test_a_step_without_demo_says_so(clock: FrozenClock) -> None:
@@ -164,7 +199,7 @@ async def test_a_broken_app_shows_its_import_error(
         assert "The server did not start" in activity(app)
 
 
-async def test_s_stops_and_starts_the_server(
+async def test_s_asks_then_stops_and_starts_the_server(
     fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
 ) -> None:
     app = make_dashboard(fake, clock=clock, live=False)
@@ -173,11 +208,15 @@ async def test_s_stops_and_starts_the_server(
         await pilot.pause()
         assert "UP http://127.0.0.1:8000" in screen_text(app)
         await pilot.press("s")
+        await pilot.pause()
+        assert "Stop the server?" in screen_text(app)  # s asks first
+        assert "stop" not in fake.calls
+        await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert fake.calls[-1] == "stop"
         assert "DOWN" in screen_text(app)
-        await pilot.press("s")
+        await pilot.press("s", "y")
         await app.workers.wait_for_complete()
         await pilot.press("r")
         await app.workers.wait_for_complete()
@@ -186,21 +225,39 @@ async def test_s_stops_and_starts_the_server(
         assert "Server restart: up." in activity(app)
 
 
-async def test_bench_shows_progress_then_results(clock: FrozenClock) -> None:
-    fake = FakeBackend(now=clock.time, step=4)
+async def test_a_refused_restart_prints_no_success_line(clock: FrozenClock) -> None:
+    fake = FakeBackend(now=clock.time, attached=True)
     app = make_dashboard(fake, clock=clock, live=False)
-    seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        panel = app.query_one(ActivityPanel)
-        # Record every progress line the panel is given while the bench runs.
-        panel.watch_progress = lambda line: seen.append(line)  # type: ignore[attr-defined]
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = activity(app)
+        assert "this server was not started by the dashboard" in text
+        assert "Server restart" not in text
+
+
+async def test_bench_shows_the_live_view_then_results(
+    clock: FrozenClock, screen_text: ScreenText
+) -> None:
+    fake = FakeBackend(now=clock.time, step=4)
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
         await pilot.press("b")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [line.split()[0] for line in seen[:4]] == ["await", "await", "blocking", "blocking"]
-        assert [line.split()[-1] for line in seen[:4]] == ["25%", "50%", "75%", "100%"]
-        assert seen[-1] == panel.progress == ""  # the progress line goes when the bench ends
+        panel = app.query_one(BenchPanel)
+        assert [side.label for side in panel.sides] == ["await", "blocking"]
+        blocking = panel.side("blocking")
+        assert blocking.rps == [19.0, 19.0]  # the req/s line, one point per snapshot
+        assert blocking.p99_ms == 8_100.0 and blocking.oldest_wait_ms == 8_200.0
+        assert sum(blocking.counts) == 20 and blocking.status == {200: 20}
+        text = screen_text(app)
+        assert "clients wait p50 / p99" in text
+        assert "2.60 s / 8.10 s" in text  # what the clients waited, in words and numbers
+        assert "latency, blocking" in text and ">5 s" in text
         assert "Benchmark 1 of 2 blocking-vs-async" in activity(app)
         assert "blocking: 19 req/s" in activity(app)
         await pilot.press("b")  # the step's next scenario
@@ -208,6 +265,29 @@ async def test_bench_shows_progress_then_results(clock: FrozenClock) -> None:
         await pilot.pause()
         assert "Benchmark 2 of 2 hashing-on-vs-off-loop" in activity(app)
         assert fake.calls[-2:] == ["bench blocking-vs-async", "bench hashing-on-vs-off-loop"]
+
+
+async def test_the_traffic_panel_shows_what_bench_clients_wait_beside_the_app_time(
+    clock: FrozenClock, screen_text: ScreenText
+) -> None:
+    fake = FakeBackend(now=clock.time, step=4)
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        traffic = app.query_one(MetricsPanel).traffic
+        seen: list[float | None] = []
+        original = traffic.show_wait
+        traffic.show_wait = lambda ms: (seen.append(ms), original(ms))[1]  # type: ignore[method-assign]
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # During the run: every snapshot's client p99 (61 ms, then 8.1 s); after it, hidden.
+        assert seen == [61.0, 61.0, 8_100.0, 8_100.0, None]
+        traffic.show_wait(8_100.0)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "waited" in text and "p99 8.10 s" in text
+        assert "app p99" in text  # beside the time the app itself spent
 
 
 async def test_diff_toggles_in_place_of_the_live_table(
@@ -239,6 +319,8 @@ async def test_help_lists_every_binding(
         assert isinstance(app.screen, HelpScreen)
         lines = screen_text(app).splitlines()
         for binding in DashboardApp.BINDINGS:
+            if not binding.show:  # type: ignore[union-attr]
+                continue  # the clicker keys share their action's line
             key = binding.key_display or binding.key  # type: ignore[union-attr]
             description = binding.description  # type: ignore[union-attr]
             assert any(f"{key}  {description}" in line for line in lines), (key, description)
@@ -247,52 +329,174 @@ async def test_help_lists_every_binding(
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_footer_shows_every_key(
+async def test_the_key_bar_shows_what_fits_and_says_when_keys_are_left_out(
     fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
 ) -> None:
     app = make_dashboard(fake, clock=clock, live=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         for key, word in [
             ("n", "Next"),
             ("p", "Prev"),
+            ("t", "Type"),
             ("d", "Demo"),
             ("b", "Bench"),
-            ("s", "Start/stop"),
-            ("r", "Restart"),
+            ("!", "Rescue"),
             ("v", "Diff"),
+            ("s", "Server"),
+            ("r", "Restart"),
+            ("c", "Clock"),
             ("?", "Help"),
             ("q", "Quit"),
         ]:
             assert f"{key} {word}" in footer
+        assert "more keys" not in footer
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.rstrip().endswith("? more keys")
+        assert "n Next" in footer and len(footer) <= 80
 
 
-async def test_clocks_count_talk_and_step_time(fake: FakeBackend, clock: FrozenClock) -> None:
+async def test_the_talk_timer_starts_on_a_key_pauses_and_resets_after_asking(
+    fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
+) -> None:
     app = make_dashboard(fake, clock=clock, live=False)
     async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        clock.advance(300)  # the dashboard's uptime is not the talk's
+        app.tick()
+        await pilot.pause()
+        assert "Talk 00:00 not started" in screen_text(app)
+        await pilot.press("c")
         await app.workers.wait_for_complete()
         clock.advance(11 * 60 + 5)
         app.tick()
         await pilot.pause()
-        panel = app.query_one(CoursePanel)
-        assert panel.talk_seconds == 665
-        clocks = panel.query_one("#clocks").render()
-        assert "OVER +01:05" in str(clocks)
+        assert fake.talk.read().clock.talk_seconds(clock.time()) == 665
+        assert "Talk 11:05 ▶ running" in screen_text(app)
+        # Step 3 of the sample course starts at minute 15 and has 10: 11:05 in is ahead
+        # by 15:00 + 10:00 (the step budget, used up) - 11:05.
+        assert "-13:55 ahead" in screen_text(app)
+        await pilot.press("c")  # pause
+        await app.workers.wait_for_complete()
+        clock.advance(600)
+        app.tick()
+        await pilot.pause()
+        assert "Talk 11:05 ⏸ paused" in screen_text(app)
+        await pilot.press("n")  # a new step starts its own timer
+        await app.workers.wait_for_complete()
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        clock.advance(30)
+        app.tick()
+        await pilot.pause()
+        assert "Step 00:30 / 08:00" in screen_text(app)
+        await pilot.press("C")
+        await pilot.pause()
+        assert "Reset the talk timer to 00:00?" in screen_text(app)
+        await pilot.press("n")  # no: nothing changes
+        await app.workers.wait_for_complete()
+        assert fake.talk.read().clock.talk_seconds(clock.time()) == 695
+        await pilot.press("C", "y")
+        await app.workers.wait_for_complete()
+        app.tick()
+        await pilot.pause()
+        assert fake.talk.read().clock.talk_seconds(clock.time()) == 0
+        assert "Talk 00:00 not started" in screen_text(app)
+
+
+async def test_the_timer_survives_a_restart_of_the_dashboard(
+    fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
+) -> None:
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        clock.advance(125)
+    again = make_dashboard(fake, clock=clock, live=False)
+    async with again.run_test(size=SIZE) as pilot:
+        await again.workers.wait_for_complete()
+        again.tick()
+        await pilot.pause()
+        assert "Talk 02:05 ▶ running" in screen_text(again)
+
+
+async def test_clicker_keys_move_between_steps(fake: FakeBackend, clock: FrozenClock) -> None:
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        for key, step in (("pagedown", 4), ("right", 5), ("pageup", 4), ("left", 3)):
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            assert fake.step == step, key
+
+
+async def test_q_asks_before_quitting(
+    fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
+) -> None:
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("q")
+        await pilot.pause()
+        assert "Quit vibecode dashboard?" in screen_text(app)
         await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_the_rescue_key_goes_back_to_the_checkpoint_saying_what_it_saved(
+    fake: FakeBackend, clock: FrozenClock
+) -> None:
+    fake.edited = ["app/main.py"]
+    fake.up = False
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("exclamation_mark")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert panel.step_seconds == 0
-        assert panel.talk_seconds == 665
+        assert "rescue" in fake.calls and fake.up
+        text = activity(app)
+        assert "Back to step 3's checkpoint; database rebuilt; server up." in text
+        assert "Saved first: app/main.py (vibecode restore 20261126T040000.000Z-step-03)" in text
 
 
 async def test_too_small_terminal_says_so(
     fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
 ) -> None:
     app = make_dashboard(fake, clock=clock, live=False)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(79, 23)) as pilot:
         await pilot.pause()
-        assert "needs at least 100x30" in screen_text(app)
+        assert "needs at least 80x24" in screen_text(app)
+
+
+async def test_80x24_is_a_compact_layout_that_gives_the_path_its_space(
+    fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText
+) -> None:
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        fake.fake_tap.push(
+            request("/demo/blocking-sleep?ms=50", t=clock.time() - 1, status=500),
+            request("/demo/async-sleep?ms=50", t=clock.time() - 1),
+        )
+        app.refresh_frame()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "needs at least" not in text
+        assert "/demo/blocking-sleep?ms=50" in text and "/demo/async-sleep?ms=50" in text
+        assert "500 Internal Server Error" in text  # the status text whole
+        assert "In app" in text  # the tap's column says what it measures
+        assert "Step 3 of 5 · Register users" in text
+        assert "UP http://127.0.0.1:8000" in text
 
 
 async def test_a_running_server_with_a_broken_app_says_broken(
@@ -308,7 +512,7 @@ async def test_a_running_server_with_a_broken_app_says_broken(
         text = screen_text(app)
         assert "BROKEN save a fix: the server reloads" in text
         assert "SyntaxError: invalid syntax" in text
-        await pilot.press("s")  # the process runs: s stops it
+        await pilot.press("s", "y")  # the process runs: s stops it
         await app.workers.wait_for_complete()
         assert fake.calls[-1] == "stop"
 
@@ -341,3 +545,23 @@ async def test_a_step_change_made_elsewhere_is_followed(fake: FakeBackend) -> No
             await pilot.pause(0.05)
         assert app.query_one(CoursePanel).step == 5
         assert not [call for call in fake.calls if call.startswith("goto")]
+
+
+async def test_the_bench_view_puts_the_sides_own_time_in_the_app_beside_the_wait(
+    clock: FrozenClock,
+) -> None:
+    fake = FakeBackend(now=clock.time, step=4)
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        fake.fake_tap.push(
+            *(request("/demo/blocking-sleep?ms=50", t=clock.time() - 1, ms=52.0) for _ in range(9)),
+            request("/health", t=clock.time() - 1, ms=900.0),  # another path: not this side's
+        )
+        app.refresh_frame()
+        await pilot.press("b")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        blocking = app.query_one(BenchPanel).side("blocking")
+        assert blocking.app_p99_ms == 52.0  # 52 ms in the app...
+        assert blocking.p99_ms == 8_100.0  # ...while its clients waited 8.1 s

@@ -18,12 +18,12 @@ from vibecode.errors import VibecodeError
 def test_a_small_terminal_is_refused_with_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(dashboard_cmd.shutil, "get_terminal_size", lambda: (80, 24))
+    monkeypatch.setattr(dashboard_cmd.shutil, "get_terminal_size", lambda: (79, 24))
     called: list[Any] = []
     monkeypatch.setattr(dashboard_cmd, "run_dashboard", lambda **kw: called.append(kw))
     result = CliRunner().invoke(app, ["dashboard"])
     assert result.exit_code == 2
-    assert "the terminal is 80x24; the dashboard needs at least 100x30" in result.output
+    assert "the terminal is 79x24; the dashboard needs at least 80x24" in result.output
     assert "Traceback" not in result.output
     assert called == []
 

@@ -127,6 +127,8 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
     assert max(len(line) for line in lines) <= 100 and len(lines) <= 30
 
     tmux("send-keys", "-t", "dash", "q")
+    tmux.wait_for(lambda text: "Quit vibecode dashboard?" in text, timeout=10)
+    tmux("send-keys", "-t", "dash", "y")
     deadline = time.monotonic() + 30
     while not exit_file.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -144,3 +146,95 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def _start(tmux: Tmux, name: str, size: tuple[int, int], command: str) -> None:
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("VIBECODE_WORKSPACE", None)
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            tmux.socket,
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            command,
+        ],
+        env=env,
+        check=True,
+    )
+
+
+def _pane(tmux: Tmux, name: str) -> str:
+    return tmux("capture-pane", "-p", "-t", name)
+
+
+def _wait(tmux: Tmux, name: str, found: Callable[[str], bool], timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = _pane(tmux, name)
+        if found(text):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"not on screen of {name} after {timeout} s:\n{text}")
+
+
+def test_the_presenter_view_drives_the_dashboard_at_80x24(
+    tmux: Tmux, course_workspace: Path
+) -> None:
+    from vibecode.workspace.files import scan
+    from vibecode.workspace.state import load_state
+
+    course = load_course(steps_root())
+    port = free_port()
+    ws = shlex.quote(str(course_workspace))
+    _start(tmux, "dash", (80, 24), f"{shlex.quote(str(VIBECODE))} dashboard -w {ws} --port {port}")
+    _wait(tmux, "dash", lambda text: f"UP http://127.0.0.1:{port}" in text, timeout=60)
+    _start(tmux, "notes", (100, 30), f"{shlex.quote(str(VIBECODE))} notes -w {ws}")
+    _wait(tmux, "notes", lambda text: "PRESENTER · Step 3 of" in text)
+    _wait(tmux, "notes", lambda text: "live requests" in text)  # it sees the audience view
+
+    tmux("send-keys", "-t", "notes", "c")  # the talk timer, shared through the workspace
+    _wait(tmux, "dash", lambda text: "▶ running" in text)
+    tmux("send-keys", "-t", "notes", "n")  # the presenter moves the step...
+    _wait(tmux, "dash", lambda text: f"Step 4 of {course.last}" in text)  # ...the room follows
+    _wait(tmux, "notes", lambda text: "PRESENTER · Step 4 of" in text)
+
+    tmux("send-keys", "-t", "notes", "t")  # type step 5 on the projected screen
+    _wait(tmux, "dash", lambda text: "Typing step 5" in text)
+    _wait(tmux, "notes", lambda text: "typing " in text and "hunk 1 of" in text)
+    from vibecode.live.plan import plan_step
+
+    first = plan_step(course, 5).files[0]
+    typed = first.typed_text(first.hunks[0])
+    # The first key takes the hunk's removed lines away; the next three type three characters
+    # each: what appears is the step's own text, whatever key the presenter hits.
+    expected = typed[:9].strip() if first.hunks[0].removes else typed[:12].strip()
+    assert expected not in _pane(tmux, "dash")
+    for _ in range(4):
+        tmux("send-keys", "-t", "notes", "x")  # magic typing from the laptop
+    grown = _wait(tmux, "dash", lambda text: expected in text)
+    assert "Typing step 5" in grown and "xxxx" not in grown
+    tmux("send-keys", "-t", "notes", "C-e")  # the rest of the step
+    _wait(tmux, "dash", lambda text: "Step 5 typed" in text, timeout=60)
+    deadline = time.monotonic() + 30  # the last writes and the engine's final move follow
+    while time.monotonic() < deadline:
+        files = {path: file.read_bytes() for path, file in scan(course_workspace).items()}
+        if files == course.checkpoint(5) and load_state(course_workspace).step == 5:
+            break
+        time.sleep(0.2)
+    assert files == course.checkpoint(5)
+    assert load_state(course_workspace).step == 5
+    # The room is back to the live requests: keys in the presenter view are its own again.
+    _wait(tmux, "notes", lambda text: "live requests" in text)
+    for name in ("notes", "dash"):
+        tmux("send-keys", "-t", name, "q")
+        _wait(tmux, name, lambda text: "Quit vibecode" in text)
+        tmux("send-keys", "-t", name, "y")

@@ -11,6 +11,7 @@ this in N processes.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import signal
 import threading
 import time
@@ -20,7 +21,13 @@ from typing import Any
 
 from vibecode.bench import stats
 from vibecode.bench.config import LoadConfig
-from vibecode.bench.result import LoadResult, Progress, ProgressCallback, StopSignal
+from vibecode.bench.result import (
+    LATENCY_BOUNDS_MS,
+    LoadResult,
+    Progress,
+    ProgressCallback,
+    StopSignal,
+)
 from vibecode.bench.selfwatch import CpuClock, CpuWatch, busy_seconds, is_client_bound
 from vibecode.bench.transport import COUNTED, Transport, classify
 
@@ -28,6 +35,7 @@ TICK_S = 0.05
 """How often the run checks its deadline and the stop signal."""
 PROGRESS_EVERY_S = 0.25
 NEVER = 2**62
+_BOUNDS_US = [int(ms * 1000) for ms in LATENCY_BOUNDS_MS]
 
 WindowCallback = Callable[[float, float | None], None]
 """Told when the measured window opens: its start (a `time.perf_counter()` value) and its
@@ -124,6 +132,8 @@ class _Run:
         # When each unfinished request started (0: none), to report how old the oldest one is.
         self.since: list[int] = [0] * config.concurrency
         self.due: dict[int, int] = {}
+        # The live histogram's buckets, filled only for a progress callback (the dashboard's).
+        self.buckets = [0] * (len(_BOUNDS_US) + 1)
 
     async def main(self) -> LoadResult:
         await self.transport.start()
@@ -255,12 +265,18 @@ class _Run:
         self.latencies.clear()
         stats.record_all(self.histogram, batch)
         self.recorded += len(batch)
+        if self.on_progress is not None:
+            buckets, where = self.buckets, bisect.bisect_left
+            for value in batch:
+                buckets[where(_BOUNDS_US, value)] += 1
 
     def _report(self, now: int, window: deque[tuple[int, int]]) -> None:
         if self.on_progress is None:
             return
         t0, answered = window[0]
         rps = (self.in_window - answered) / ((now - t0) / 1e9) if now > t0 else 0.0
+        counted = self.histogram.get_total_count() > 0
+        waiting = [t for t in self.since if t] + list(self.due.values())
         self.on_progress(
             Progress(
                 elapsed_s=max(0.0, (now - self.measure_ns) / 1e9),
@@ -269,6 +285,11 @@ class _Run:
                 in_flight=self.alive - self.completed - self.failed,
                 rps=rps,
                 warming_up=now < self.measure_ns,
+                p50_ms=self.histogram.get_value_at_percentile(50.0) / 1000 if counted else None,
+                p99_ms=self.histogram.get_value_at_percentile(99.0) / 1000 if counted else None,
+                oldest_wait_ms=(now - min(waiting)) / 1e6 if waiting else None,
+                status=dict(self.status),
+                latency_counts=tuple(self.buckets),
             )
         )
 

@@ -7,6 +7,7 @@ import queue
 import signal
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from vibecode.bench import stats
@@ -143,6 +144,12 @@ def _portable(result: LoadResult) -> dict[str, Any]:
 
 
 def _sum_progress(parts: list[Progress]) -> Progress:
+    status: dict[int, int] = {}
+    for part in parts:
+        for code, count in part.status.items():
+            status[code] = status.get(code, 0) + count
+    buckets = [p.latency_counts for p in parts if p.latency_counts]
+    # Percentiles do not add up: the slowest process's stand for the whole (an upper bound).
     return Progress(
         elapsed_s=max(p.elapsed_s for p in parts),
         completed=sum(p.completed for p in parts),
@@ -151,7 +158,17 @@ def _sum_progress(parts: list[Progress]) -> Progress:
         rps=sum(p.rps for p in parts),
         warming_up=any(p.warming_up for p in parts),
         draining=all(p.draining for p in parts),
+        p50_ms=_most(p.p50_ms for p in parts),
+        p99_ms=_most(p.p99_ms for p in parts),
+        oldest_wait_ms=_most(p.oldest_wait_ms for p in parts),
+        status=status,
+        latency_counts=tuple(map(sum, zip(*buckets, strict=True))) if buckets else (),
     )
+
+
+def _most(values: Iterable[float | None]) -> float | None:
+    known = [value for value in values if value is not None]
+    return max(known) if known else None
 
 
 def _merge(config: LoadConfig, parts: list[dict[str, Any]], *, interrupted: bool) -> LoadResult:

@@ -3,7 +3,7 @@ live progress snapshots it reports on the way (with the stop signal that ends it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -11,6 +11,8 @@ from vibecode.bench.config import LoadConfig
 
 ErrorKind = Literal["connect", "timeout", "reset", "other"]
 ERROR_KINDS: tuple[ErrorKind, ...] = ("connect", "timeout", "reset", "other")
+LATENCY_BOUNDS_MS: tuple[float, ...] = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000)
+"""Upper bounds of the live histogram's buckets; one more bucket holds everything slower."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,16 @@ class Progress:
     warming_up: bool = False
     draining: bool = False
     """The run is over; the requests still in flight are finishing, uncounted."""
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    """Client-side latency of the answers counted so far, from send to answer: what the clients
+    wait (the app's own time, from the tap, leaves out the queue in front of a blocked loop)."""
+    oldest_wait_ms: float | None = None
+    """How long the oldest request still unanswered has been waiting."""
+    status: Mapping[int, int] = field(default_factory=dict)
+    """Answers so far per HTTP status."""
+    latency_counts: tuple[int, ...] = ()
+    """Answers so far per `LATENCY_BOUNDS_MS` bucket (the last one: slower than every bound)."""
 
 
 ProgressCallback = Callable[[Progress], None]

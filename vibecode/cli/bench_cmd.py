@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from vibecode.bench.config import LoadConfig
     from vibecode.bench.progress import LiveProgress
 
+T = TypeVar("T")
 DEFAULT_CONCURRENCY = 50
 DEFAULT_WARMUP = 0.5
 
@@ -113,6 +115,14 @@ def bench(
             "--url", help="Base URL for paths and scenarios (default: the workspace's server)."
         ),
     ] = None,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="Draw the run as it goes (req/s over time, latency histograms, statuses), "
+            "then print the report.",
+        ),
+    ] = False,
 ) -> None:
     """Benchmark a URL or a step's scenario: timed, concurrent, every request accounted for.
 
@@ -138,6 +148,7 @@ def bench(
             save=save,
             workspace=workspace,
             base_url=url,
+            live=live,
         )
     except KeyboardInterrupt:
         from vibecode.cli.output import err
@@ -165,6 +176,7 @@ def run_bench(
     save: Path | None,
     workspace: Path | None,
     base_url: str | None,
+    live: bool = False,
 ) -> None:
     """Parse what the options mean, run the load, print the report (or the JSON)."""
     from vibecode.bench import report
@@ -198,14 +210,14 @@ def run_bench(
             raise VibecodeError("give either a target or --compare URL_A URL_B, not both")
         url_a, url_b = (_resolve_url(u, ws, base_url) for u in compare)
         config = load(url_a)
-        data, renderable, clean = _run_compare(config, url_a, url_b, ws=ws)
+        data, renderable, clean = _run_compare(config, url_a, url_b, ws=ws, live=live)
     elif target is None:
         raise VibecodeError(
             "what should I benchmark? give a URL, a path like /health, or a scenario's name"
         )
     elif _looks_like_url(target):
         config = load(_resolve_url(target, ws, base_url))
-        data, renderable = _run_single(config, ws=ws)
+        data, renderable = _run_single(config, ws=ws, live=live)
         clean = True
     else:
         if requests is not None or rate is not None:
@@ -216,6 +228,7 @@ def run_bench(
             base_url=_base_url(ws, base_url, required=False),
             concurrency=concurrency,
             duration=duration,
+            live=live,
         )
     _emit(data, renderable, as_json=as_json, save=save)
     if not clean:
@@ -248,31 +261,63 @@ def _progress(label: str, seconds: float | None) -> LiveProgress:
     return LiveProgress(err(), label=label, seconds=seconds)
 
 
-def _run_single(config: LoadConfig, *, ws: Path) -> tuple[dict[str, Any], Any]:
+def _watched(
+    run: Callable[..., T], *, live: bool, title: str, sides: list[str], seconds: float | None
+) -> T:
+    """`run(on_progress=, on_side=, stop=)` under the live view, or with the status line."""
+    if live:
+        from vibecode.dashboard.bench_app import run_live
+
+        return run_live(
+            lambda on_progress, on_side, stop: run(
+                on_progress=on_progress, on_side=on_side, stop=stop
+            ),
+            title=title,
+            sides=sides,
+            seconds=seconds or 5.0,
+        )
+    with _progress(sides[0], seconds) as line:
+        return run(on_progress=line.update, on_side=line.relabel, stop=None)
+
+
+def _run_single(config: LoadConfig, *, ws: Path, live: bool = False) -> tuple[dict[str, Any], Any]:
     from vibecode.bench.measure import measure
     from vibecode.bench.report import render_measurement
 
-    with _progress(config.method, config.run_seconds) as live:
-        measurement = measure(config, workspace=ws, on_progress=live.update)
+    def run(*, on_progress: Any, on_side: Any, stop: Any) -> Any:
+        return measure(config, workspace=ws, on_progress=on_progress, stop=stop)
+
+    measurement = _watched(
+        run,
+        live=live,
+        title=f"{config.method} {config.url}",
+        sides=[config.method],
+        seconds=config.run_seconds,
+    )
     return measurement.summary(), render_measurement(measurement)
 
 
 def _run_compare(
-    config: LoadConfig, url_a: str, url_b: str, *, ws: Path
+    config: LoadConfig, url_a: str, url_b: str, *, ws: Path, live: bool = False
 ) -> tuple[dict[str, Any], Any, bool]:
     from vibecode.bench.compare import compare
 
-    with _progress("A", config.run_seconds) as live:
-        comparison = compare(
+    title = f"A {url_a}  vs  B {url_b}"
+
+    def run(*, on_progress: Any, on_side: Any, stop: Any) -> Any:
+        return compare(
             config,
             url_a,
             url_b,
             labels=("A", "B"),
-            title=f"A {url_a}  vs  B {url_b}",
+            title=title,
             workspace=ws,
-            on_progress=live.update,
-            on_side=live.relabel,
+            on_progress=on_progress,
+            on_side=on_side,
+            stop=stop,
         )
+
+    comparison = _watched(run, live=live, title=title, sides=["A", "B"], seconds=config.run_seconds)
     return _judged(comparison)
 
 
@@ -283,23 +328,34 @@ def _run_scenario(
     base_url: str | None,
     concurrency: int | None,
     duration: float | None,
+    live: bool = False,
 ) -> tuple[dict[str, Any], Any, bool]:
     from vibecode.bench.scenarios import run_scenario
     from vibecode.course.loader import load
 
     course = load()
     _, scenario = course.find_bench(name)
-    with _progress(scenario.a.label, duration or scenario.duration) as live:
-        comparison = run_scenario(
+
+    def run(*, on_progress: Any, on_side: Any, stop: Any) -> Any:
+        return run_scenario(
             course,
             name,
             ws=ws,
             base_url=base_url,
-            on_progress=live.update,
-            on_side=live.relabel,
+            on_progress=on_progress,
+            on_side=on_side,
+            stop=stop,
             concurrency=concurrency,
             duration=duration,
         )
+
+    comparison = _watched(
+        run,
+        live=live,
+        title=scenario.title,
+        sides=[scenario.a.label, scenario.b.label],
+        seconds=duration or scenario.duration,
+    )
     return _judged(comparison)
 
 

@@ -10,8 +10,8 @@ import typer
 
 from vibecode.cli.options import Database, WorkspaceOption
 
-MIN_WIDTH = 100
-MIN_HEIGHT = 30
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
 """Keep in step with `vibecode.dashboard.theme` (not imported here: it imports Textual)."""
 
 

@@ -39,6 +39,8 @@ COMMAND_MODULES: dict[str, str] = {
     "doctor": "serve_cmds",
     "bench": "bench_cmd",
     "dashboard": "dashboard_cmd",
+    "type": "live_cmds",
+    "notes": "live_cmds",
 }
 
 

@@ -64,6 +64,12 @@ def demo(
     start: Annotated[
         bool, typer.Option("--start", help="Start a server for the demo and stop it after.")
     ] = False,
+    step: Annotated[
+        bool,
+        typer.Option(
+            "--step", help="One request at a time: show it, send it on Enter, show the answer."
+        ),
+    ] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Fire the current step's demo requests and show the answers; exit 1 on a surprise."""
@@ -71,7 +77,9 @@ def demo(
     from vibecode.errors import CheckFailed
     from vibecode.paths import resolve_workspace
 
-    ok = run_demo(resolve_workspace(workspace), name=name, url=url, start=start, console=out())
+    ok = run_demo(
+        resolve_workspace(workspace), name=name, url=url, start=start, console=out(), paced=step
+    )
     if not ok:
         raise typer.Exit(code=CheckFailed.exit_code)  # the summary above says what failed
 

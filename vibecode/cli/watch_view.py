@@ -17,8 +17,8 @@ def watch_checks(
     """Check on every save until Ctrl-C, clearing the screen between verdicts on a terminal."""
     from rich.markup import escape
 
-    from vibecode.cli.check_cmds import print_report
-    from vibecode.cli.workspace_cmds import command_line
+    from vibecode.cli.check_report import print_report
+    from vibecode.cli.output import command_line
     from vibecode.workspace import watch
     from vibecode.workspace.checks import TestReport
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vibecode.cli.options import WorkspaceOption
-from vibecode.cli.output import err, out
+from vibecode.cli.output import command_line, err, out
 from vibecode.course.loader import load
 from vibecode.errors import VibecodeError
 from vibecode.paths import resolve_workspace
@@ -22,16 +22,6 @@ if TYPE_CHECKING:
     from vibecode.course.manifest import Course
     from vibecode.workspace.apply import ApplyResult
     from vibecode.workspace.saved import SavedFile
-
-
-def command_line(workspace: Path, *args: str) -> str:
-    """The exact `vibecode ...` command to type, with `-w` when the workspace is not the default."""
-    import shlex
-
-    parts = ["vibecode", *args]
-    if workspace != resolve_workspace(None):
-        parts += ["-w", str(workspace)]
-    return shlex.join(parts)
 
 
 def print_saved(workspace: Path, saved: SavedFile) -> None:
@@ -255,7 +245,7 @@ def next_(
         err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     if result.theirs and not result.kept:
-        from vibecode.cli.check_cmds import print_report
+        from vibecode.cli.check_report import print_report
 
         if result.report is not None and not result.report.no_tests:
             print_report(course, ws, result.report, label="your code", to=err())

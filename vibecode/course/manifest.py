@@ -4,7 +4,7 @@ A step directory holds `step.toml` and `files/`, the full content of every file 
 or changes, in workspace paths. The manifest lists the files the step deletes.
 
 The records are frozen dataclasses. This module is on the start-up path of `vibecode steps` and
-`status`; creating the five classes costs about 2 ms there (`benchmarks/cli_startup.py` keeps
+`status`; creating the six classes costs about 2 ms there (`benchmarks/cli_startup.py` keeps
 those commands within 1.3x of a bare Typer script).
 """
 
@@ -88,6 +88,27 @@ class BenchScenario:
 
 
 @dataclass(frozen=True)
+class TypingSpec:
+    """How `vibecode type` plays the step: `[typing]` in step.toml (every key optional).
+
+    ```toml
+    [typing]
+    order = ["app/models/post.py", "app/main.py"]   # typed first, in this order
+    instant = ["app/seed.py"]                        # written at once (tests and migrations are)
+    typed = ["tests/test_posts.py"]                  # typed even though it is a test file
+    notes = { "app/alembic/versions/0002_posts.py" = "what autogenerate writes" }
+    join = { "app/main.py" = [3] }                   # hunk 3 is typed with hunk 2, in one write
+    ```
+    """
+
+    order: tuple[str, ...] = ()
+    instant: tuple[str, ...] = ()
+    typed: tuple[str, ...] = ()
+    notes: Mapping[str, str] = field(default_factory=dict)
+    join: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Step:
     """One numbered step of the course."""
 
@@ -104,6 +125,8 @@ class Step:
     benches: tuple[BenchScenario, ...]
     hints: tuple[str, ...] = ()
     """Hints for an attendee stuck on this step, shown one at a time by `vibecode hint`."""
+    typing: TypingSpec = field(default_factory=TypingSpec)
+    """How `vibecode type` plays the step."""
 
     @property
     def files_dir(self) -> Path:
@@ -231,6 +254,7 @@ def load_step(
             for i, item in enumerate(fields.tables("bench"))
         ),
         hints=fields.strings("hints", default=()),
+        typing=_typing(fields.optional_table("typing")),
     )
     fields.done()
     _check_file_names(step)
@@ -314,6 +338,45 @@ def _scenario(fields: _Fields) -> BenchScenario:
     )
     fields.done()
     return scenario
+
+
+def _typing(fields: _Fields | None) -> TypingSpec:
+    if fields is None:
+        return TypingSpec()
+    where = fields.where.rstrip(".")
+
+    def paths(key: str) -> tuple[str, ...]:
+        return tuple(
+            _workspace_path(fields.file, p, f"{where}.{key}")
+            for p in fields.strings(key, default=())
+        )
+
+    notes = fields.string_table("notes")
+    for path in notes:
+        _workspace_path(fields.file, path, f"{where}.notes")
+    raw_join = fields.raw("join", default={})
+    if not isinstance(raw_join, dict):
+        fields.problem("join", "must be a table of path -> list of hunk numbers")
+    join: dict[str, tuple[int, ...]] = {}
+    for path, numbers in raw_join.items():
+        _workspace_path(fields.file, path, f"{where}.join")
+        if not isinstance(numbers, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 2 for n in numbers
+        ):
+            fields.problem("join", f"{path!r}: a list of hunk numbers from 2 on")
+        join[path] = tuple(numbers)
+    spec = TypingSpec(
+        order=paths("order"),
+        instant=paths("instant"),
+        typed=paths("typed"),
+        notes=notes,
+        join=join,
+    )
+    both = sorted(set(spec.instant) & set(spec.typed))
+    if both:
+        fields.problem("typed", f"{both[0]!r} is also listed under instant")
+    fields.done()
+    return spec
 
 
 def _claim(fields: _Fields, *, probe: str | None) -> BenchClaim:
@@ -434,6 +497,10 @@ class _Fields:
 
     def table(self, key: str) -> _Fields:
         return _Fields(self.file, self.raw(key), f"{self.where}{key}")
+
+    def optional_table(self, key: str) -> _Fields | None:
+        value = self.raw(key, default=None)
+        return None if value is None else _Fields(self.file, value, f"{self.where}{key}")
 
     def tables(self, key: str) -> list[Any]:
         value = self.raw(key, default=[])

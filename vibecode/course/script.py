@@ -32,6 +32,18 @@ The course builds an async FastAPI + SQLAlchemy 2.0 app from an empty folder, on
 Every step below says what to type, what to say, what the audience should see and how to recover
 when something breaks on stage. Commands run from the folder that holds your `workshop/`.
 
+Each step is typed live: `vibecode type` (or `t` in either view) plays the step's changes into
+the workspace hunk by hunk, any key typing the next characters, Enter finishing the hunk. Every
+finished hunk is on disk at once, so the server reloads and the app imports after each of them
+(`vibecode rehearse` checks that). Tests and generated files (migrations, `alembic init`) appear
+whole, with a note. `vibecode next` lands a step at once instead.
+
+Two views: the **audience view** (`vibecode dashboard`, on the projector) shows the step's
+title, the code being typed, the live requests, the paced demo and the running benchmark; the
+**presenter view** (`vibecode notes`, on the laptop) shows this script's talking points, the
+next step, the talk and step timers against the schedule below, and what the room sees. The keys
+of either view drive the same talk.
+
 ## How attendees follow along
 
 Each attendee works in a workspace of their own (`vibecode goto 1` creates `./workshop`):
@@ -59,14 +71,22 @@ PREFLIGHT = """\
       terminal size). Fix what it names before going on.
 - [ ] `vibecode rehearse`: the whole talk runs unattended in a temporary workspace (every
       step's tests, migrations, demos and a short run of every benchmark). Start only when green.
-- [ ] Terminal: at least 120 columns by 36 rows at the font size the back row can read; check it
-      on the projector, not on your laptop screen.
+- [ ] Terminal: the dashboard works from 80 columns by 24 rows; 120x36 or more at the font size
+      the back row can read is better. Check it on the projector, not on your laptop screen.
 - [ ] PostgreSQL is up for the last step: `pg_isready -h 127.0.0.1 -p 5432` answers "accepting
       connections" (otherwise start it now; `vibecode doctor` says how).
 - [ ] Start from an empty workspace: `vibecode reset --step 0` (old edits are saved, as always).
-- [ ] Two panes side by side: `vibecode serve` in the left one (it follows the workspace and
-      reloads on every step), `vibecode dashboard` in the right one (requests, latency, loop lag).
-- [ ] A third pane (or tab) for the commands below, an editor open on `workshop/`.
+- [ ] On the projector, two panes side by side: `vibecode serve` in the left one (it follows the
+      workspace and reloads on every step), `vibecode dashboard` in the right one (the audience
+      view: the code being typed, requests, latency, loop lag, the benchmark).
+- [ ] On the laptop: `vibecode notes` (the presenter view), and a pane for the commands below.
+- [ ] Start the talk timer when you start talking: `c` in either view (it survives restarts
+      of both; `C` resets it). Both views say how far ahead or behind the schedule you are.
+- [ ] The keys, the same in both views: `t` type the next step, `n`/`p` (or a clicker's
+      PageDown/PageUp) next and previous step, `d` the demo one request at a time, `b` the
+      benchmark, `!` rescue (back to the step's checkpoint, edits saved, server ready), `c` the
+      timer, `q` quit (asks first). While typing: any key types, Enter ends the hunk, Tab the
+      file, Ctrl-E the step, Esc pauses (`t` resumes).
 - [ ] Notifications off, presentation mode on, a glass of water.
 """
 
@@ -91,6 +111,16 @@ def render_script(course: Course) -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
+def schedule(course: Course) -> dict[int, int]:
+    """The minute of the talk at which each step starts (SCRIPT.md's "Starts at" column)."""
+    starts: dict[int, int] = {}
+    clock = 0
+    for step in course.steps:
+        starts[step.number] = clock
+        clock += step.minutes
+    return starts
+
+
 def total_minutes(course: Course) -> int:
     """The sum of every step's minutes budget."""
     return sum(step.minutes for step in course.steps)
@@ -103,11 +133,12 @@ def _overview(course: Course) -> str:
         "| Step | Title | Minutes | Starts at |",
         "|---:|---|---:|---:|",
     ]
-    clock = 0
+    starts = schedule(course)
     for step in course.steps:
-        lines.append(f"| {step.number} | {_cell(step.title)} | {step.minutes} | {_clock(clock)} |")
-        clock += step.minutes
-    lines.append(f"| | **Total** | **{clock}** | {_clock(clock)} |")
+        start = starts[step.number]
+        lines.append(f"| {step.number} | {_cell(step.title)} | {step.minutes} | {_clock(start)} |")
+    total = total_minutes(course)
+    lines.append(f"| | **Total** | **{total}** | {_clock(total)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -134,8 +165,18 @@ def _section(course: Course, step: Step) -> str:
 
 
 def _commands(course: Course, step: Step) -> list[str]:
+    from vibecode.live.plan import plan_step
+
+    plan = plan_step(course, step.number)
+    typed = [file for file in plan.files if file.mode == "typed"]
+    whole = [file for file in plan.files if file.mode != "typed"]
+    typing = f"# type step {step.number} live: {_plural(plan.hunks, 'hunk')}"
+    typing += f" in {_plural(len(typed), 'file')}" if typed else ""
+    if whole:
+        typing += f", {_plural(len(whole), 'file')} at once"
     commands = [
-        f"{'vibecode next':<44}# apply step {step.number}",
+        f"{'vibecode type':<44}{typing}",
+        f"{'':<44}#   (or `vibecode next`: the whole step at once)",
         f"{'vibecode show':<44}# the diff to narrate, with these talking points",
     ]
     if _adds_migration(course, step):
@@ -144,7 +185,7 @@ def _commands(course: Course, step: Step) -> list[str]:
         commands.append(f"{'vibecode check':<44}# {_plural(len(step.tests), 'test file')} green")
     if step.demos:
         commands.append(
-            f"{'vibecode demo':<44}# {_plural(len(step.demos), 'request')}, statuses checked"
+            f"{'vibecode demo --step':<44}# {_plural(len(step.demos), 'request')}, one per Enter"
         )
     for scenario in step.benches:
         commands.append(f"{'vibecode bench ' + scenario.name:<44}# side by side: see below")
@@ -178,7 +219,8 @@ def _audience(step: Step) -> list[str]:
     lines: list[str] = []
     if step.demos:
         lines += [
-            "`vibecode demo` fires these in order (the dashboard shows each one):",
+            "`vibecode demo` fires these in order (`d` in the dashboard shows each one, then "
+            "sends it on the next `d`):",
             "",
             "| # | Request | Expect | Notice |",
             "|---:|---|---|---|",
@@ -201,7 +243,7 @@ def _audience(step: Step) -> list[str]:
 
 def _bench(scenario: BenchScenario) -> list[str]:
     lines = [
-        f"`vibecode bench {scenario.name}`: {scenario.title} "
+        f"`vibecode bench {scenario.name}` (`b` in the dashboard, or `--live`): {scenario.title} "
         f"({scenario.concurrency} concurrent clients, {scenario.duration:g} s per side"
         + (f", `{scenario.probe}` latency sampled during the load" if scenario.probe else "")
         + ").",
@@ -265,7 +307,8 @@ def _closing(course: Course) -> str:
         "- Point attendees at the finished code: `vibecode goto "
         f"{course.last}` gives them the reference app, and `vibecode restore` gives back anything "
         "they typed along the way.",
-        "- After the talk: Ctrl-C `vibecode serve` and `vibecode dashboard`.",
+        "- After the talk: Ctrl-C `vibecode serve`; `q` then `y` in `vibecode dashboard` and "
+        "`vibecode notes`.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,82 +1,93 @@
-"""The cockpit: `DashboardApp` and the `make_dashboard` factory the CLI and the tests share.
+"""The audience view: `DashboardApp` and the `make_dashboard` factory the CLI and the tests share.
 
-The app owns layout, keys and timing; everything that touches files, processes or the network
-goes through a `Backend`, always from a worker thread, so the UI never blocks.
+What the room sees, in large clear lines: the step's title, the code being typed (or the step's
+diff), the live requests, a paced demo, the running benchmark. No talking points and no recovery
+notes: those are the presenter's (`vibecode notes`). The keys of either view drive the same talk;
+the cues the presenter view sends (type, demo, bench and the keys of typing) run here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
-from textual import work
-from textual.app import App, ComposeResult
+from textual import events, work
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Static
 
 from vibecode.dashboard.backend import (
     Backend,
     BenchOutcome,
     BenchProgress,
     DemoLine,
-    GotoResult,
+    PacedDemo,
     ServerStatus,
     TapSource,
+    TypingJob,
 )
-from vibecode.dashboard.clock import Clock, SystemClock
+from vibecode.dashboard.clock import Clock
 from vibecode.dashboard.live import EventBuffer, Frame, LiveStats, TapPump
-from vibecode.dashboard.screens.help import HelpScreen
-from vibecode.dashboard.theme import (
-    BAD,
-    MIN_HEIGHT,
-    MIN_WIDTH,
-    OK,
-    PROJECTOR,
-    THEME_NAME,
-    WARN,
-)
-from vibecode.dashboard.widgets.activity import ActivityPanel, progress_bar
+from vibecode.dashboard.screens.confirm import ConfirmScreen
+from vibecode.dashboard.talk_app import SHARED_NOTES, TalkApp
+from vibecode.dashboard.theme import BAD, MIN_HEIGHT, MIN_WIDTH, OK, WARN
+from vibecode.dashboard.widgets.activity import ActivityPanel
+from vibecode.dashboard.widgets.bench_panel import BenchPanel
 from vibecode.dashboard.widgets.course_panel import CoursePanel
+from vibecode.dashboard.widgets.demo_panel import DemoPanel
 from vibecode.dashboard.widgets.diff_view import DiffView
+from vibecode.dashboard.widgets.key_bar import KeyBar
 from vibecode.dashboard.widgets.metrics_panel import MetricsPanel
 from vibecode.dashboard.widgets.request_table import RequestTable, latency_label, status_label
 from vibecode.dashboard.widgets.server_panel import ServerPanel
-from vibecode.errors import VibecodeError
+from vibecode.dashboard.widgets.talk_clock import TalkClockLine
+from vibecode.dashboard.widgets.typing_panel import TypingPanel
+from vibecode.talk.state import Cue, TalkState
 
 FPS = 5.0
 """Frames per second of the live panels (the requirement is 4 or more)."""
-COMPACT_HEIGHT = 40
-"""Below this many rows the server panel shows fewer log lines, leaving room for the course."""
+COMPACT_WIDTH = 110
+COMPACT_HEIGHT = 34
+"""Below either, one column: the course and the server shrink to a line each."""
+SHORT_HEIGHT = 30
+"""Below this, the traffic panel gives its rows to the main view."""
 DRAIN_LIMIT = 2_000
 """Events taken from the tap per read; the ring buffer bounds what waits between frames."""
+TYPING_FRAME_S = 1 / 60
+SAY_EVERY_S = 0.1
+"""How often, at most, the audience view tells the presenter's what it shows."""
 
 HELP_NOTES = {
-    "next_step": "saves edited files first, like `vibecode next`",
-    "previous_step": "saves edited files first, like `vibecode prev`",
-    "demo": "fire the step's demo requests",
-    "bench": "run the step's benchmark scenario with progress; again: its next one",
-    "toggle_server": "start the server, or stop the one the dashboard started",
+    **SHARED_NOTES,
+    "toggle_server": "start the server, or stop the one the dashboard started (asks first)",
     "restart_server": "stop, then start again",
     "toggle_diff": "show what this step changes, in place of the live table",
-    "help": "this screen",
-    "quit": "leave; a server the dashboard started is stopped",
 }
+TYPING_KEYS = "keys type · Enter: hunk · Tab: file · Ctrl-E: step · Esc: pause"
 
 
-class DashboardApp(App[None]):
-    """The presenter's cockpit: course, live requests, server; driven by single keys."""
+class DashboardApp(TalkApp):
+    """The projected screen: course, live requests, typing, demo, bench; driven by single keys."""
 
     TITLE = "vibecode dashboard"
-    ENABLE_COMMAND_PALETTE = False
+    VIEW = "dashboard"
     CSS = """
     Screen { layout: vertical; }
+    #banner { height: 1; background: #FFD700; color: #000000; }
+    .-compact #banner { height: 2; layout: vertical; }
+    .-compact #banner > #title { width: 100%; }
+    .-compact #banner > TalkClockLine { width: 100%; }
+    #banner > #title { width: 1fr; text-style: bold; padding: 0 1; text-wrap: nowrap;
+                       text-overflow: ellipsis; }
+    #banner > TalkClockLine { width: auto; padding: 0 1; background: #000000; }
     #body { height: 1fr; }
-    #left { width: 42%; min-width: 40; }
+    #left { width: 38%; min-width: 36; max-width: 60; }
     #right { width: 1fr; }
     #switcher { height: 1fr; }
     #too-small {
@@ -88,20 +99,21 @@ class DashboardApp(App[None]):
     }
     .-too-small #too-small { display: block; }
     .-too-small #body { display: none; }
-    .-compact ServerPanel { height: 7; }
+    .-compact #left { display: none; }
+    .-compact #compact-server { display: block; }
+    #compact-server { display: none; }
+    .-compact ActivityPanel { height: 4; }
+    .-short MetricsPanel { display: none; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_step", "Next"),
-        Binding("p", "previous_step", "Prev"),
-        Binding("d", "demo", "Demo"),
-        Binding("b", "bench", "Bench"),
-        Binding("s", "toggle_server", "Start/stop"),
-        Binding("r", "restart_server", "Restart"),
+        *TalkApp.BINDINGS[:-4],
         Binding("v", "toggle_diff", "Diff"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("s", "toggle_server", "Server"),
+        Binding("r", "restart_server", "Restart"),
+        *TalkApp.BINDINGS[-4:],
     ]
+    HELP_NOTES: ClassVar[dict[str, str]] = HELP_NOTES
 
     def __init__(
         self,
@@ -113,39 +125,57 @@ class DashboardApp(App[None]):
         fps: float = FPS,
         buffer_capacity: int = 20_000,
     ) -> None:
-        super().__init__()
-        self.backend = backend
-        self.clock = clock or SystemClock()
-        self.live = live
-        """False in snapshot tests: no timers; the test calls `refresh_frame` and `tick`."""
+        super().__init__(backend, clock=clock, live=live)
         self.start_server_on_mount = start_server
         self.fps = fps
         self.buffer = EventBuffer(buffer_capacity)
         self.stats = LiveStats()
         self.frames_drawn = 0
-        self.step = 0
         self.status: ServerStatus | None = None
         self.diff_shown = False
+        self.last_frame: Frame | None = None
         self._tap: TapSource | None = None
         self._pump: TapPump | None = None
-        self._step_lock = threading.Lock()
         self._server_lock = threading.Lock()
-        self._talk_started = self.clock.monotonic()
-        self._step_started = self._talk_started
         self._job: str | None = None
         self._bench_turn: dict[int, int] = {}
+        self._bench_paths: dict[str, str] = {}
+        """The running scenario's path per side: its requests in the tap give "app p99"."""
         """Per step, which of its benchmark scenarios `b` runs next."""
+        self._seen_cue = -1
+        """The newest cue already run (-1: not read yet; cues from before the start are old)."""
+        self.typing: TypingJob | None = None
+        self.typing_auto_cps: float | None = None
+        self._typing_tick = 0.0
+        self.demo: PacedDemo | None = None
+        self.demo_index = 0
+        self.demo_answered = False
+        self.demo_results: list[DemoLine] = []
+        self._last_say = 0.0
+        self._doing_now = "live requests"
+        self._say_lock = threading.Lock()
+        self.banner_title = Static(id="title")
+        self.clock_line = TalkClockLine(backend.course, id="clock")
         self.course_panel = CoursePanel(backend.course, id="course")
         self.server_panel = ServerPanel(id="server")
+        self.compact_server = ServerPanel(id="compact-server")
+        self.compact_server.compact = True
+        self.compact_server.add_class("-compact")
         self.metrics = MetricsPanel(id="metrics")
         self.requests = RequestTable(id="requests")
         self.diff_view = DiffView(id="diff")
+        self.typing_panel = TypingPanel(id="typing", hint=TYPING_KEYS)
+        self.bench_panel = BenchPanel(id="bench")
+        self.demo_panel = DemoPanel(id="demo")
         self.activity = ActivityPanel(id="activity")
 
-    # Layout ---------------------------------------------------------------------------
+    # Layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        with Horizontal(id="banner"):
+            yield self.banner_title
+            yield self.clock_line
+        yield self.compact_server
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield self.course_panel
@@ -155,36 +185,56 @@ class DashboardApp(App[None]):
                 with ContentSwitcher(initial="requests", id="switcher"):
                     yield self.requests
                     yield self.diff_view
+                    yield self.typing_panel
+                    yield self.bench_panel
+                    yield self.demo_panel
                 yield self.activity
         yield Static(id="too-small")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.register_theme(PROJECTOR)
-        self.theme = THEME_NAME
-        self._startup()
+        self._draw_banner()
         if self.live:
             self.set_interval(1 / self.fps, self.refresh_frame, name="frame")
-            self.set_interval(1.0, self.tick, name="clocks")
             self.set_interval(1.0, self._poll_status, name="status")
+            self.set_interval(TYPING_FRAME_S, self._typing_frame, name="typing")
 
     def on_unmount(self) -> None:
         self._set_tap(None)
+        if self.typing is not None:
+            self.typing.stop()
         # Worker threads are waited for on exit: ask a running benchmark to stop now.
         self.backend.cancel()
+        with contextlib.suppress(Exception):
+            self.backend.talk.leave()
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
-        self.set_class(height < COMPACT_HEIGHT, "-compact")
+        self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
+        self.set_class(height < SHORT_HEIGHT, "-short")
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; the dashboard needs at least "
                 f"{MIN_WIDTH}x{MIN_HEIGHT}. Enlarge it or lower the font size."
             )
 
-    # Frames ---------------------------------------------------------------------------
+    def _draw_banner(self) -> None:
+        course = self.backend.course
+        if 1 <= self.step <= course.last:
+            title = f"Step {self.step} of {course.last} · {course.step(self.step).title}"
+        else:
+            title = f"Step 0 of {course.last} · the empty workspace: n or t starts"
+        self.banner_title.update(title)
+
+    def tick(self) -> None:
+        """Redraw the clocks."""
+        self.clock_line.clock = self.talk.clock
+        self.clock_line.step = self.step
+        self.clock_line.now = self.clock.time()
+
+    # Frames -----------------------------------------------------------------------------------
 
     def refresh_frame(self) -> Frame:
         """Take every buffered event, aggregate, and update each live widget once."""
@@ -196,15 +246,9 @@ class DashboardApp(App[None]):
         if frame.rows_changed:
             self.requests.show(frame.rows)
         self.metrics.show(frame)
+        self.last_frame = frame
         self.frames_drawn += 1
         return frame
-
-    def tick(self) -> None:
-        """Advance the talk and step clocks."""
-        now = self.clock.monotonic()
-        course = self.course_panel
-        course.talk_seconds = now - self._talk_started
-        course.step_seconds = now - self._step_started
 
     def _pump_tap(self) -> None:
         """Poll a tap that has no descriptor to wait on (a pump thread reads the others)."""
@@ -213,9 +257,9 @@ class DashboardApp(App[None]):
             return
         with contextlib.suppress(OSError):
             for _ in range(8):
-                events = tap.drain(DRAIN_LIMIT)
-                self.buffer.extend(events)
-                if len(events) < DRAIN_LIMIT:
+                events_ = tap.drain(DRAIN_LIMIT)
+                self.buffer.extend(events_)
+                if len(events_) < DRAIN_LIMIT:
                     break
 
     def _set_tap(self, tap: TapSource | None) -> None:
@@ -235,19 +279,55 @@ class DashboardApp(App[None]):
         if fd >= 0:
             self._pump = TapPump(tap, self.buffer, limit=DRAIN_LIMIT).start()
 
-    # Server -----------------------------------------------------------------------------
+    # Following ----------------------------------------------------------------------------------
 
-    def _show_status(self, status: ServerStatus, tap: TapSource | None) -> None:
-        self.status = status
-        self.server_panel.status = status
-        self._set_tap(tap)
+    def show_step(self, step: int) -> None:
+        """Draw step `step` everywhere."""
+        super().show_step(step)
+        self.course_panel.step = step
+        self._draw_banner()
+        if self.diff_shown:
+            self._load_diff()
 
-    @work(thread=True, group="startup")
-    def _startup(self) -> None:
-        step = self._call(self.backend.current_step)
-        if step is not None:
-            self._ui(self._show_step, step)
+    def talk_changed(self, state: TalkState) -> None:
+        """Run the presenter view's cues that are new."""
+        super().talk_changed(state)
+        if self._seen_cue < 0:
+            self._seen_cue = state.last_cue  # older cues were meant for an earlier dashboard
+            return
+        for cue in state.cues_after(self._seen_cue):
+            self._seen_cue = cue.id
+            if cue.by != self.VIEW:
+                self.run_cue(cue)
+
+    def run_cue(self, cue: Cue) -> None:
+        """A key pressed in the presenter view."""
+        typing_keys: dict[str, Callable[[], None]] = {
+            "key": self.type_key,
+            "hunk": self.action_typing_hunk,
+            "file": self.action_typing_file,
+            "step": self.action_typing_step,
+            "stop": self.action_escape,
+        }
+        actions: dict[str, Callable[[], None]] = {
+            "type": self.action_type_step,
+            "demo": self.action_demo,
+            "bench": self.action_bench,
+            "rescue": self.action_rescue,
+            **typing_keys,
+        }
+        action = actions.get(cue.action)
+        if action is not None:
+            action()
+
+    def started(self) -> None:
+        """Say that this view runs the cues; start (or find) the server."""
+        self._call(lambda: self.backend.talk.say(self._doing()))
+        self._ui(self._read_talk_first)
         self._server_job(self._initial_server, busy="starting the server…")
+
+    def _read_talk_first(self) -> None:
+        self.talk_changed(self.backend.talk.read())
 
     def _initial_server(self) -> ServerStatus:
         status = self.backend.server_status()
@@ -255,21 +335,17 @@ class DashboardApp(App[None]):
             return self.backend.start_server()
         return status
 
+    # Server -------------------------------------------------------------------------------------
+
+    def _show_status(self, status: ServerStatus, tap: TapSource | None) -> None:
+        self.status = status
+        self.server_panel.status = status
+        self.compact_server.status = status
+        self._set_tap(tap)
+
     @work(thread=True, group="status", exclusive=True)
     def _poll_status(self) -> None:
-        """Follow the server and the workspace's step (`vibecode next` in another terminal).
-
-        Best effort and quiet: a failure here would repeat every second; actions report theirs.
-        """
-        if self._step_lock.acquire(blocking=False):
-            try:
-                step = self.backend.current_step()
-            except Exception:
-                step = None
-            finally:
-                self._step_lock.release()
-            if step is not None and step != self.step:
-                self._ui(self._show_step, step)
+        """Follow the server (started or stopped elsewhere); quiet, like the step's following."""
         if not self._server_lock.acquire(blocking=False):
             return
         try:
@@ -281,27 +357,38 @@ class DashboardApp(App[None]):
             self._server_lock.release()
         self._ui(self._show_status, status, tap)
 
-    def _server_job(self, job: Callable[[], ServerStatus], *, busy: str) -> None:
-        """Run a server action in this worker thread, one at a time."""
-        panel = self.server_panel
+    def _server_job(self, job: Callable[[], ServerStatus], *, busy: str) -> bool:
+        """Run a server action in this worker thread, one at a time; False when it failed."""
+        panels = (self.server_panel, self.compact_server)
         with self._server_lock:
-            self._ui(setattr, panel, "busy", busy)
+            for panel in panels:
+                self._ui(setattr, panel, "busy", busy)
             try:
                 status = self._call(job)
                 tap = self._call(self.backend.tap)
             finally:
-                self._ui(setattr, panel, "busy", "")
-            if status is not None:
-                self._ui(self._show_status, status, tap)
-                if status.error:
-                    self._say_from_thread("The server did not start: see the server panel.", BAD)
+                for panel in panels:
+                    self._ui(setattr, panel, "busy", "")
+            if status is None:
+                return False
+            self._ui(self._show_status, status, tap)
+            if status.error:
+                self.say_from_thread("The server did not start: see the server panel.", BAD)
+                return False
+            return True
 
     def action_toggle_server(self) -> None:
-        """Start the server, or stop it."""
-        if self.status is not None and (self.status.up or self.status.running):
-            self._server_action("stop")
-        else:
-            self._server_action("start")
+        """Ask, then start the server or stop it."""
+        running = self.status is not None and (self.status.up or self.status.running)
+        what = "stop" if running else "start"
+        question = "Stop the server?" if running else "Start the server?"
+        detail = "Requests fail until it starts again." if running else ""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._server_action(what)
+
+        self.push_screen(ConfirmScreen(question, detail), answered)
 
     def action_restart_server(self) -> None:
         """Stop and start the server."""
@@ -315,70 +402,31 @@ class DashboardApp(App[None]):
             "restart": (self.backend.restart_server, "restarting the server…"),
         }
         job, busy = jobs[what]
-        self._server_job(job, busy=busy)
+        if not self._server_job(job, busy=busy):
+            return  # the refusal or the failure is already on screen: no success line
         status = self.status
         if status is not None:
             word = "up" if status.up else "down"
-            self._say_from_thread(f"Server {what}: {word}.", OK if status.up else WARN)
+            self.say_from_thread(f"Server {what}: {word}.", OK if status.up else WARN)
 
-    # Steps ------------------------------------------------------------------------------
+    def quit_detail(self) -> str:
+        """What quitting does to the server."""
+        if self.status is not None and self.status.attached:
+            return "`vibecode serve` keeps running."
+        if self.status is not None and self.status.running:
+            return "The server the dashboard started stops."
+        return ""
 
-    def _show_step(self, step: int) -> None:
-        if step != self.step:
-            self._step_started = self.clock.monotonic()
-        self.step = step
-        self.course_panel.step = step
-        self.tick()
-        if self.diff_shown:
-            self._load_diff()
+    # Switcher -------------------------------------------------------------------------------------
 
-    def action_next_step(self) -> None:
-        """Move to the next step."""
-        self._move(+1)
-
-    def action_previous_step(self) -> None:
-        """Move to the previous step."""
-        self._move(-1)
-
-    @work(thread=True, group="steps")
-    def _move(self, delta: int) -> None:
-        with self._step_lock:
-            target = self.step + delta
-            if not 0 <= target <= self.backend.course.last:
-                where = "the last step" if delta > 0 else "step 0, the empty workspace"
-                self._say_from_thread(f"Already at {where}.", WARN)
-                return
-            result = self._call(lambda: self.backend.goto(target))
-            if result is None:
-                return
-            self._ui(self._show_step, result.step)
-            self._say_from_thread(*self._goto_message(result))
-            if result.saved:
-                self._ui(
-                    self.notify,
-                    f"{len(result.saved)} edited file(s): vibecode restore {result.saved_set}",
-                    title="Edits saved",
-                    severity="warning",
-                )
-
-    def _goto_message(self, result: GotoResult) -> tuple[str, str]:
-        if result.step == 0:
-            title = "the empty workspace"
-        else:
-            title = self.backend.course.step(result.step).title
-        line = f"Step {result.step}: {title}."
-        if result.saved:
-            files = ", ".join(result.saved)
-            restore = f"vibecode restore {result.saved_set}"
-            return f"{line} Saved your edits first ({files}); to get them back: {restore}", WARN
-        return line, OK
-
-    # Diff -------------------------------------------------------------------------------
+    def _switch(self, name: str) -> None:
+        self.query_one(ContentSwitcher).current = name
+        self.diff_shown = name == "diff"
+        self.set_class(name == "bench", "-bench-running")
 
     def action_toggle_diff(self) -> None:
         """Show or hide the current step's diff."""
-        self.diff_shown = not self.diff_shown
-        self.query_one(ContentSwitcher).current = "diff" if self.diff_shown else "requests"
+        self._switch("requests" if self.diff_shown else "diff")
         if self.diff_shown:
             self._load_diff()
 
@@ -389,68 +437,301 @@ class DashboardApp(App[None]):
         if diff is not None:
             self._ui(self.diff_view.show, step, diff)
 
-    # Demo and bench ---------------------------------------------------------------------
+    def action_escape(self) -> None:
+        """Leave typing (paused) or a demo; back to the live requests."""
+        if self.typing is not None:
+            self._pause_typing()
+        elif self.demo is not None:
+            self._end_demo()
+        else:
+            self._switch("requests")
+
+    # Jobs ---------------------------------------------------------------------------------
 
     def _claim_job(self, name: str) -> bool:
         if self._job is not None:
-            self._say(f"Wait: the {self._job} is still running.", WARN)
+            self.say(f"Wait: the {self._job} is still running.", WARN)
             return False
         self._job = name
         return True
 
-    def action_demo(self) -> None:
-        """Fire the current step's demo requests."""
-        step = self.step
-        if step == 0 or not self.backend.course.step(step).demos:
-            self._say(f"Step {step} has no demo requests.", WARN)
-            return
-        if self._claim_job("demo"):
-            self._say(f"Demo of step {step}:", "bold")
-            self._run_demo(step)
+    def _doing(self) -> str:
+        if self.typing is not None and self.typing.player is not None and not self.typing.at_end:
+            return f"typing {self.typing.player.where()}"
+        if self.demo is not None:
+            state = "answered" if self.demo_answered else "waiting for d to send"
+            return f"demo {self.demo_index + 1} of {self.demo.total}, {state}"
+        if self._job is not None:
+            return f"{self._job} running"
+        return "live requests"
 
-    @work(thread=True, group="demo")
-    def _run_demo(self, step: int) -> None:
+    def _say_doing(self, *, force: bool = False) -> None:
+        """Tell the presenter view what the room sees (at most ten times a second)."""
+        now = time.monotonic()
+        if not force and now - self._last_say < SAY_EVERY_S:
+            return
+        self._last_say = now
+        self._doing_now = self._doing()
+        self._say_job()
+
+    @work(thread=True, group="say")
+    def _say_job(self) -> None:
+        # Whichever job writes last writes the newest words: they are read under the lock.
+        with self._say_lock, contextlib.suppress(Exception):
+            self.backend.talk.say(self._doing_now)
+
+    # Typing ---------------------------------------------------------------------------------------
+
+    def action_type_step(self) -> None:
+        """Type the next step live (or resume the one paused)."""
+        if self.typing is not None:
+            self._switch("typing")
+            return
+        if self._claim_job("typing"):
+            self._begin_typing()
+
+    @work(thread=True, group="typing")
+    def _begin_typing(self) -> None:
+        number = self._call(self.backend.next_to_type)
+        job: TypingJob | None = None
+        if number is not None:
+            job = self._call(lambda: self.backend.typist(number, on_saved=self._saved_from_thread))
+        if job is not None and self._call(job.begin) is not False and job.player is not None:
+            self._ui(self._typing_started, job)
+            return
+        self._job = None
+
+    def _saved_from_thread(self, path: str, set_id: str) -> None:
+        self.say_from_thread(f"Saved your edit of {path} first: vibecode restore {set_id}", WARN)
+
+    def _typing_started(self, job: TypingJob) -> None:
+        self.typing = job
+        self._switch("typing")
+        assert job.player is not None
+        self.say(f"Typing step {job.number}: {job.player.plan.title}", "bold")
+        self._draw_typing()
+
+    def _draw_typing(self) -> None:
+        job = self.typing
+        if job is None or job.player is None:
+            return
+        self.typing_panel.show(job.player, written=job.written)
+        self._say_doing(force=job.at_end)
+        if job.at_end:
+            self._finish_typing(job)
+
+    def type_key(self) -> None:
+        """One key of magic typing."""
+        if self.typing is not None:
+            self.typing.press()
+            self._draw_typing()
+
+    def action_typing_hunk(self) -> None:
+        """The rest of the hunk."""
+        if self.typing is not None:
+            self.typing.finish_hunk()
+            self._draw_typing()
+
+    def action_typing_file(self) -> None:
+        """The rest of the file."""
+        if self.typing is not None:
+            self.typing.finish_file()
+            self._draw_typing()
+
+    def action_typing_step(self) -> None:
+        """The rest of the step."""
+        if self.typing is not None:
+            self.typing.finish_step()
+            self._draw_typing()
+
+    def _typing_frame(self) -> None:
+        """Unattended typing (`typing_auto_cps`), one frame's characters."""
+        if self.typing is None or self.typing_auto_cps is None:
+            return
+        now = time.monotonic()
+        elapsed = now - self._typing_tick if self._typing_tick else 0.0
+        self._typing_tick = now
+        self.typing.advance(self.typing_auto_cps * elapsed)
+        self._draw_typing()
+
+    def _pause_typing(self) -> None:
+        job = self.typing
+        if job is None:
+            return
+        self.typing = None
+        self._job = None
+        job.stop()
+        self._switch("requests")
+        where = job.player.where() if job.player is not None else ""
+        self.say(f"Typing paused at {where}: t resumes.", WARN)
+        self._say_doing(force=True)
+
+    def _finish_typing(self, job: TypingJob) -> None:
+        self.typing = None
+        self._finish_typing_job(job)
+
+    @work(thread=True, group="typing")
+    def _finish_typing_job(self, job: TypingJob) -> None:
         try:
-            results = self._call(
-                lambda: self.backend.run_demo(step, on_result=self._demo_result_from_thread)
-            )
+            done = self._call(job.finish)
         finally:
             self._job = None
-        if results is not None:
-            good = sum(1 for r in results if r.ok)
-            style = OK if good == len(results) else BAD
-            self._say_from_thread(f"Demo done: {good} of {len(results)} as expected.", style)
+            self._ui(self._say_doing, force=True)
+        if done is not False:
+            step = self._call(self.backend.current_step)
+            if step is not None:
+                self._ui(self.show_step, step)
+            self.say_from_thread(
+                f"Step {job.number} typed: the workspace equals its checkpoint.", OK
+            )
 
-    def _demo_result_from_thread(self, result: DemoLine) -> None:
-        mark, style = ("✓", OK) if result.ok else ("✗", BAD)
-        status = status_label(result.status) if result.status is not None else "no answer"
-        line = Text.assemble(
-            (f"{mark} ", style),
-            f"{result.method} {result.path} → ",
-            (status, style),
-            f"  {latency_label(result.ms)}",
-        )
-        if result.error:
-            line.append(f"  {result.error}", BAD)
-        self._ui(self.activity.add, line)
+    def on_key(self, event: events.Key) -> None:
+        """While typing, every printable key types and the typing keys act; nothing else.
+
+        During a paced demo a clicker's keys (PageDown, →, space, Enter) send and show requests.
+        """
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        if self.demo is not None and self.typing is None:
+            demo_keys = {
+                "pagedown": self._demo_next,
+                "right": self._demo_next,
+                "space": self._demo_next,
+                "enter": self._demo_next,
+                "escape": self._end_demo,
+            }
+            demo_action = demo_keys.get(event.key)
+            if demo_action is not None:
+                event.stop()
+                event.prevent_default()
+                demo_action()
+            return
+        if self.typing is None:
+            return
+        keys: dict[str, Callable[[], None]] = {
+            "enter": self.action_typing_hunk,
+            "pagedown": self.action_typing_hunk,
+            "tab": self.action_typing_file,
+            "end": self.action_typing_file,
+            "ctrl+e": self.action_typing_step,
+            "escape": self.action_escape,
+        }
+        action = keys.get(event.key)
+        if action is None and (event.is_printable or event.key == "space"):
+            action = self.type_key
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            action()
+
+    # Demo ---------------------------------------------------------------------------------------
+
+    def action_demo(self) -> None:
+        """Paced demo: the first press shows a request, the next sends it, the next shows more."""
+        if self.demo is not None:
+            self._demo_next()
+            return
+        step = self.step
+        if step == 0 or not self.backend.course.step(step).demos:
+            self.say(f"Step {step} has no demo requests.", WARN)
+            return
+        if self._claim_job("demo"):
+            self.say(f"Demo of step {step}: d shows each request, d again sends it.", "bold")
+            self._start_demo(step)
+
+    @work(thread=True, group="demo")
+    def _start_demo(self, step: int) -> None:
+        demo = self._call(lambda: self.backend.paced_demo(step))
+        if demo is None:
+            self._job = None
+            return
+        self._ui(self._demo_ready, demo)
+
+    def _demo_ready(self, demo: PacedDemo) -> None:
+        self.demo = demo
+        self.demo_index = 0
+        self.demo_answered = False
+        self.demo_results = []
+        self._switch("demo")
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        demo = self.demo
+        assert demo is not None
+        self.demo_panel.request(self.demo_index + 1, demo.total, demo.preview(self.demo_index))
+        self._say_doing(force=True)
+
+    def _demo_next(self) -> None:
+        demo = self.demo
+        assert demo is not None
+        if not self.demo_answered:
+            self._send_demo(self.demo_index)
+            return
+        if self.demo_index + 1 >= demo.total:
+            self._end_demo()
+            return
+        self.demo_index += 1
+        self.demo_answered = False
+        self._show_preview()
+
+    @work(thread=True, group="demo", exclusive=True)
+    def _send_demo(self, index: int) -> None:
+        demo = self.demo
+        if demo is None:
+            return
+        line = self._call(lambda: demo.send(index))
+        if line is not None:
+            self._ui(self._demo_answer, index, line)
+
+    def _demo_answer(self, index: int, line: DemoLine) -> None:
+        demo = self.demo
+        if demo is None or index != self.demo_index:
+            return
+        self.demo_answered = True
+        self.demo_results.append(line)
+        self.demo_panel.answer(line, last=index + 1 >= demo.total)
+        self.activity.add(_demo_line(line))
+        self._say_doing(force=True)
+
+    def _end_demo(self) -> None:
+        results, total = self.demo_results, self.demo.total if self.demo else 0
+        self.demo = None
+        self._job = None
+        self._switch("requests")
+        good = sum(1 for r in results if r.ok)
+        style = OK if results and good == len(results) else WARN if not results else BAD
+        if len(results) == total:
+            self.say(f"Demo done: {good} of {total} as expected.", style)
+        else:
+            self.say(
+                f"Demo ended after {len(results)} of {total} requests: {good} as expected.", style
+            )
+        self._say_doing(force=True)
+
+    # Bench ----------------------------------------------------------------------------------------
 
     def action_bench(self) -> None:
-        """Run the current step's benchmark scenario; the next press runs its next one."""
+        """Run the current step's benchmark scenario live; the next press runs its next one."""
         step = self.step
         if step == 0 or not self.backend.course.step(step).benches:
-            self._say(f"Step {step} has no benchmark scenario.", WARN)
+            self.say(f"Step {step} has no benchmark scenario.", WARN)
             return
         if self._claim_job("benchmark"):
             benches = self.backend.course.step(step).benches
             index = self._bench_turn.get(step, 0) % len(benches)
             scenario = benches[index]
             which = f" {index + 1} of {len(benches)}" if len(benches) > 1 else ""
-            self._say(f"Benchmark{which} {scenario.name}: {scenario.title}", "bold")
+            self.say(f"Benchmark{which} {scenario.name}: {scenario.title}", "bold")
+            self.bench_panel.begin(scenario.title, [scenario.a.label, scenario.b.label])
+            self._bench_paths = {
+                target.label: target.path.split("?")[0] for target in (scenario.a, scenario.b)
+            }
+            self._switch("bench")
+            self._say_doing(force=True)
             self._run_bench(step, index)
 
     @work(thread=True, group="bench")
     def _run_bench(self, step: int, index: int) -> None:
-        panel = self.activity
         name = self.backend.course.step(step).benches[index].name
         try:
             outcome: BenchOutcome | None = self._call(
@@ -458,47 +739,73 @@ class DashboardApp(App[None]):
             )
         finally:
             self._job = None
-            self._ui(setattr, panel, "progress", "")
+            self._ui(self.metrics.traffic.show_wait, None)
         if outcome is not None:
             self._bench_turn[step] = index + 1  # a failed run is retried by the next press
+            self._ui(self.bench_panel.finish, outcome.lines)
             for line in outcome.lines:
-                self._say_from_thread(line, "bold")
+                self.say_from_thread(line, "bold")
+        self._ui(self._say_doing, force=True)
 
     def _bench_progress_from_thread(self, progress: BenchProgress) -> None:
-        side = progress.side if len(progress.side) <= 14 else progress.side[:13] + "…"
-        line = f"{side} {progress_bar(progress.fraction)} {progress.detail}".rstrip()
-        self._ui(setattr, self.activity, "progress", line)
+        self._ui(self._bench_progress, progress)
 
-    # Help and messages ------------------------------------------------------------------
+    def _bench_progress(self, progress: BenchProgress) -> None:
+        self.bench_panel.feed(progress, app_p99_ms=self._app_p99(progress.side))
+        # The room's eyes are on the traffic panel: the clients' wait goes beside the app's time.
+        self.metrics.traffic.show_wait(progress.p99_ms)
 
-    def action_help(self) -> None:
-        """Show every key."""
-        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        self.push_screen(HelpScreen(bindings, HELP_NOTES))
+    def _app_p99(self, side: str) -> float | None:
+        """The time in the app of the side's own latest requests (from the tap), p99."""
+        frame, paths = self.last_frame, self._bench_paths
+        if frame is None or side not in paths:
+            return None
+        path = paths[side]
+        times = sorted(row.ms for row in frame.rows if row.path.split("?")[0] == path)
+        return times[min(len(times) - 1, int(0.99 * len(times)))] if times else None
 
-    def _say(self, line: str, style: str = "") -> None:
+    # Rescue ---------------------------------------------------------------------------------------
+
+    def action_rescue(self) -> None:
+        """Back to this step's checkpoint (edits saved), database rebuilt, server ready."""
+        if self.typing is not None:
+            self._pause_typing()
+        if self._claim_job("rescue"):
+            self.say("Rescue: back to this step's checkpoint…", "bold")
+            self._rescue()
+
+    @work(thread=True, group="rescue")
+    def _rescue(self) -> None:
+        try:
+            result = self._call(self.backend.rescue)
+        finally:
+            self._job = None
+        if result is None:
+            return
+        self._ui(self.show_step, result.step)
+        for line in result.lines:
+            self.say_from_thread(line, OK)
+        self._poll_status()
+
+    # Messages -------------------------------------------------------------------------------------
+
+    def say(self, line: str, style: str = "") -> None:
+        """A line in the activity panel."""
         self.activity.add(line, style)
 
-    def _say_from_thread(self, line: str, style: str = "") -> None:
-        self._ui(self._say, line, style)
 
-    def _ui(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Run `callback` on the UI thread from a worker; nothing once the app has closed."""
-        if not self.is_running:
-            return
-        # The app may stop between the check and the call.
-        with contextlib.suppress(RuntimeError):
-            self.call_from_thread(callback, *args, **kwargs)
-
-    def _call(self, job: Callable[[], Any]) -> Any:
-        """Run a backend call in a worker thread; a failure becomes a red activity line."""
-        try:
-            return job()
-        except VibecodeError as error:
-            self._say_from_thread(str(error), BAD)
-        except Exception as error:  # a crash here must not take the talk down with it
-            self._say_from_thread(f"unexpected {type(error).__name__}: {error}", BAD)
-        return None
+def _demo_line(result: DemoLine) -> Text:
+    mark, style = ("✓", OK) if result.ok else ("✗", BAD)
+    status = status_label(result.status) if result.status is not None else "no answer"
+    line = Text.assemble(
+        (f"{mark} ", style),
+        f"{result.method} {result.path} → ",
+        (status, style),
+        f"  {latency_label(result.ms)}",
+    )
+    if result.error:
+        line.append(f"  {result.error}", BAD)
+    return line
 
 
 def make_dashboard(

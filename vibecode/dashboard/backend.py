@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
+from vibecode.course.diffs import FileDiff
 from vibecode.course.manifest import BenchScenario, Course
-from vibecode.dashboard.sample import sample_course
+from vibecode.dashboard.sample import sample_course, sample_plan
 from vibecode.errors import VibecodeError
+from vibecode.live.player import Finished, Player
+from vibecode.talk.state import TalkStore
 
 TapEvent = dict[str, Any]
 """One tap event as it arrives on the wire (see docs/ARCHITECTURE.md, "The tap")."""
@@ -60,16 +64,112 @@ class DemoLine:
     ms: float
     error: str | None = None
     note: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """The answer's headers worth showing (content-type, location, x-request-id...)."""
+    body: Any = None
+
+
+@dataclass(frozen=True)
+class DemoPreview:
+    """A demo request as it will be sent, shown before the key that sends it."""
+
+    name: str
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Any = None
+    note: str = ""
+
+
+class PacedDemo(Protocol):
+    """A step's demo requests, one per key."""
+
+    @property
+    def total(self) -> int:
+        """How many requests."""
+        ...
+
+    def preview(self, index: int) -> DemoPreview:
+        """Request `index` (0-based) with the values known so far."""
+        ...
+
+    def send(self, index: int) -> DemoLine:
+        """Fire request `index` and return its answer."""
+        ...
 
 
 @dataclass(frozen=True)
 class BenchProgress:
-    """How far a benchmark scenario has come."""
+    """How far a benchmark scenario has come, with the live figures of the side running."""
 
     side: str
     fraction: float
     """0..1 over the whole scenario (both sides)."""
     detail: str = ""
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    """What the clients wait (send to answer), so far on this side."""
+    oldest_wait_ms: float | None = None
+    status: Mapping[int, int] = field(default_factory=dict)
+    errors: int = 0
+    latency_counts: tuple[int, ...] = ()
+    completed: int = 0
+
+
+@dataclass(frozen=True)
+class RescueResult:
+    """What `rescue` did: back to the step's checkpoint, database rebuilt, server ready."""
+
+    step: int
+    lines: tuple[str, ...]
+    saved: tuple[str, ...] = ()
+    saved_set: str | None = None
+
+
+class TypingJob(Protocol):
+    """A step being typed (`vibecode.live.typist.Typist` or the fake one)."""
+
+    number: int
+    player: Player | None
+    written: int
+
+    def begin(self) -> Any:
+        """Bring the workspace to where the typing starts; blocks."""
+        ...
+
+    @property
+    def at_end(self) -> bool:
+        """Everything is typed."""
+        ...
+
+    def press(self) -> bool:
+        """One key of magic typing."""
+        ...
+
+    def finish_hunk(self) -> bool:
+        """The rest of the hunk."""
+        ...
+
+    def finish_file(self) -> bool:
+        """The rest of the file."""
+        ...
+
+    def finish_step(self) -> bool:
+        """The rest of the step."""
+        ...
+
+    def advance(self, chars: float) -> bool:
+        """Unattended typing."""
+        ...
+
+    def finish(self) -> Any:
+        """Wait for the writes and record the step; blocks."""
+        ...
+
+    def stop(self) -> None:
+        """Leave midway; what is typed stays."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -104,8 +204,34 @@ class Backend(Protocol):
         """The course's steps."""
         ...
 
+    @property
+    def talk(self) -> TalkStore:
+        """The talk both views share (its clock, the cues)."""
+        ...
+
+    @property
+    def workspace(self) -> Path | None:
+        """The workspace folder (None: nothing on disk, as in the fake)."""
+        ...
+
     def current_step(self) -> int:
         """The workspace's step (0 before the first)."""
+        ...
+
+    def next_to_type(self) -> int:
+        """The step `t` types: the one paused midway, else the next one."""
+        ...
+
+    def typist(self, number: int, *, on_saved: Callable[[str, str], None]) -> TypingJob:
+        """A typing session of step `number`; `on_saved(path, set_id)` for each edit saved."""
+        ...
+
+    def paced_demo(self, number: int) -> PacedDemo:
+        """Step `number`'s demo requests, one per key, against the running server."""
+        ...
+
+    def rescue(self) -> RescueResult:
+        """Back to the current step's checkpoint (edits saved), database rebuilt, server ready."""
         ...
 
     def goto(self, number: int) -> GotoResult:
@@ -138,8 +264,8 @@ class Backend(Protocol):
         """Run the benchmark scenario named `scenario` against the server, reporting progress."""
         ...
 
-    def step_diff(self, number: int) -> str:
-        """What step `number` changes against the step before, as a unified diff."""
+    def step_diff(self, number: int) -> list[FileDiff]:
+        """What step `number` changes against the step before, file by file."""
         ...
 
     def tap(self) -> TapSource | None:
@@ -201,11 +327,63 @@ class FakeBackend:
     fake_tap: FakeTap = field(default_factory=FakeTap)
     calls: list[str] = field(default_factory=list)
     progress_seen: list[BenchProgress] = field(default_factory=list)
+    attached: bool = False
+    """The server runs under `vibecode serve`: the dashboard may not stop or restart it."""
+    writes: list[Finished] = field(default_factory=list)
+    """What typing wrote, in order."""
+    talk_store: TalkStore | None = None
+
+    def __post_init__(self) -> None:
+        if self.talk_store is None:
+            # No workspace on disk: the store keeps the talk in memory, shared by both views.
+            self.talk_store = TalkStore(Path("/nonexistent/workspace"), clock=self.now)
 
     @property
     def course(self) -> Course:
         """The course's steps."""
         return self.course_
+
+    @property
+    def talk(self) -> TalkStore:
+        """The in-memory talk."""
+        assert self.talk_store is not None
+        return self.talk_store
+
+    @property
+    def workspace(self) -> Path | None:
+        """No workspace on disk."""
+        return None
+
+    def next_to_type(self) -> int:
+        """The step after the current one."""
+        if self.step >= self.course_.last:
+            raise VibecodeError(f"the workspace is at step {self.step}, the last one")
+        return self.step + 1
+
+    def typist(self, number: int, *, on_saved: Callable[[str, str], None]) -> TypingJob:
+        """Typing of a small canned step, writes kept in `writes`."""
+        self.calls.append(f"type {number}")
+        return FakeTypist(self, number)
+
+    def paced_demo(self, number: int) -> PacedDemo:
+        """The step's demo requests, answered with their first expected status."""
+        self.calls.append(f"paced demo {number}")
+        if not self.up:
+            raise VibecodeError("the server is not running", hint="press s to start it")
+        return FakePacedDemo(self, number)
+
+    def rescue(self) -> RescueResult:
+        """Back to the checkpoint (saving edits), database rebuilt, server up."""
+        self.calls.append("rescue")
+        saved = tuple(self.edited)
+        self.edited.clear()
+        self.up = True
+        self.import_error = None
+        saved_set = f"20261126T040000.000Z-step-{self.step:02d}" if saved else None
+        lines = [f"Back to step {self.step}'s checkpoint; database rebuilt; server up."]
+        if saved:
+            lines.append(f"Saved first: {', '.join(saved)} (vibecode restore {saved_set})")
+        return RescueResult(self.step, tuple(lines), saved, saved_set)
 
     def current_step(self) -> int:
         """The workspace's step."""
@@ -243,8 +421,13 @@ class FakeBackend:
         return self.server_status()
 
     def stop_server(self) -> ServerStatus:
-        """Stop."""
+        """Stop (refused when `vibecode serve` runs it)."""
         self.calls.append("stop")
+        if self.attached:
+            raise VibecodeError(
+                "this server was not started by the dashboard",
+                hint="stop it where it runs: Ctrl-C in the `vibecode serve` terminal",
+            )
         self.up = False
         self.log.append("INFO:     Shutting down")
         return self.server_status()
@@ -255,29 +438,46 @@ class FakeBackend:
         self.stop_server()
         return self.start_server()
 
+    def demo_line(self, number: int, index: int) -> DemoLine:
+        """The canned answer of demo request `index` of step `number`."""
+        spec = self.course_.step(number).demos[index]
+        status = spec.expect[0]
+        path = re.sub(r"\$\{[^}]*\}", "7", spec.path)  # as if every capture were 7
+        line = DemoLine(
+            spec.name,
+            spec.method,
+            path,
+            status,
+            True,
+            2.0 + index,
+            None,
+            spec.note,
+            headers={"content-type": "application/json", "x-request-id": f"req-{index + 1}"},
+            body={"status": "ok"} if status < 300 else {"detail": "canned"},
+        )
+        self.fake_tap.push(
+            {
+                "type": "request",
+                "t": self.now() + index * 0.01,
+                "method": spec.method,
+                "path": path,
+                "status": status,
+                "ms": line.ms,
+                "bytes": 20,
+                "client": "127.0.0.1",
+                "pid": 4242,
+            }
+        )
+        return line
+
     def run_demo(self, number: int, *, on_result: Callable[[DemoLine], None]) -> list[DemoLine]:
         """Answer every demo request with its first expected status; the tap sees them too."""
         self.calls.append(f"demo {number}")
         if not self.up:
             raise VibecodeError("the server is not running", hint="press s to start it")
         lines = []
-        for index, spec in enumerate(self.course_.step(number).demos):
-            status = spec.expect[0]
-            path = re.sub(r"\$\{[^}]*\}", "7", spec.path)  # as if every capture were 7
-            line = DemoLine(spec.name, spec.method, path, status, True, 2.0 + index, None)
-            self.fake_tap.push(
-                {
-                    "type": "request",
-                    "t": self.now() + index * 0.01,
-                    "method": spec.method,
-                    "path": path,
-                    "status": status,
-                    "ms": line.ms,
-                    "bytes": 20,
-                    "client": "127.0.0.1",
-                    "pid": 4242,
-                }
-            )
+        for index in range(len(self.course_.step(number).demos)):
+            line = self.demo_line(number, index)
             on_result(line)
             lines.append(line)
         return lines
@@ -296,9 +496,26 @@ class FakeBackend:
         self, scenario: BenchScenario, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
         for side in (scenario.a.label, scenario.b.label):
+            blocked = side == scenario.b.label
             for fraction in (0.25, 0.5):
                 offset = 0.0 if side == scenario.a.label else 0.5
-                progress = BenchProgress(side=side, fraction=offset + fraction, detail="")
+                done = int(fraction * (40 if blocked else 2_000))
+                progress = BenchProgress(
+                    side=side,
+                    fraction=offset + fraction,
+                    detail="",
+                    rps=19.0 if blocked else 960.0,
+                    p50_ms=2_600.0 if blocked else 52.0,
+                    p99_ms=8_100.0 if blocked else 61.0,
+                    oldest_wait_ms=8_200.0 if blocked else 55.0,
+                    status={200: done},
+                    latency_counts=(
+                        (0,) * 11 + (done // 4, done - done // 4)
+                        if blocked
+                        else (0,) * 5 + (done // 10, done - done // 10) + (0,) * 6
+                    ),
+                    completed=done,
+                )
                 self.progress_seen.append(progress)
                 on_progress(progress)
         return BenchOutcome(
@@ -309,15 +526,17 @@ class FakeBackend:
             ),
         )
 
-    def step_diff(self, number: int) -> str:
-        """A small canned diff."""
+    def step_diff(self, number: int) -> list[FileDiff]:
+        """A small canned change of app/main.py."""
         if number == 0:
-            return ""
-        return (
-            f"--- a/app/main.py\t(step {number - 1})\n+++ b/app/main.py\t(step {number})\n"
-            "@@ -1,3 +1,4 @@\n from fastapi import FastAPI\n+from app.api import users\n"
-            " \n app = FastAPI()\n"
+            return []
+        old = b"from fastapi import FastAPI\n\napp = FastAPI()\n"
+        new = (
+            b"from fastapi import FastAPI\nfrom app.api import users\n\n"
+            b'app = FastAPI(title="FastAPI SQLAlchemy Async Vibecoding", version="1.0.0", '
+            b'description="Users, posts, and the event loop")\n'
         )
+        return [FileDiff("app/main.py", "changed", old, new)]
 
     def tap(self) -> TapSource | None:
         """The in-memory tap (None while the server is down)."""
@@ -331,3 +550,88 @@ class FakeBackend:
         """Release the tap."""
         self.calls.append("close")
         self.fake_tap.close()
+
+
+class FakeTypist:
+    """Typing of the sample plan, in memory: writes go to the fake backend's `writes`."""
+
+    def __init__(self, fake: FakeBackend, number: int) -> None:
+        self.fake = fake
+        self.number = number
+        self.player: Player | None = None
+        self.written = 0
+
+    def begin(self) -> Any:
+        """Start at the first hunk."""
+        self.player = Player(sample_plan(self.number))
+        return None
+
+    @property
+    def at_end(self) -> bool:
+        """Everything is typed."""
+        return self.player is not None and self.player.at_end
+
+    def _keep(self, finished: list[Finished]) -> bool:
+        self.fake.writes.extend(finished)
+        self.written += len(finished)
+        return bool(finished)
+
+    def press(self) -> bool:
+        """One key."""
+        assert self.player is not None
+        return self._keep(self.player.press())
+
+    def finish_hunk(self) -> bool:
+        """The rest of the hunk."""
+        assert self.player is not None
+        return self._keep(self.player.finish_hunk())
+
+    def finish_file(self) -> bool:
+        """The rest of the file."""
+        assert self.player is not None
+        return self._keep(self.player.finish_file())
+
+    def finish_step(self) -> bool:
+        """The rest of the step."""
+        assert self.player is not None
+        return self._keep(self.player.finish_step())
+
+    def advance(self, chars: float) -> bool:
+        """Unattended typing."""
+        assert self.player is not None
+        return self._keep(self.player.advance(chars))
+
+    def finish(self) -> Any:
+        """Record the step."""
+        self.fake.step = self.number
+        self.fake.calls.append(f"typed {self.number}")
+        return None
+
+    def stop(self) -> None:
+        """Leave midway."""
+        self.fake.calls.append(f"paused {self.number}")
+
+
+class FakePacedDemo:
+    """The fake backend's demo requests, one per key."""
+
+    def __init__(self, fake: FakeBackend, number: int) -> None:
+        self.fake = fake
+        self.number = number
+
+    @property
+    def total(self) -> int:
+        """How many requests."""
+        return len(self.fake.course.step(self.number).demos)
+
+    def preview(self, index: int) -> DemoPreview:
+        """The request as written in the step."""
+        spec = self.fake.course.step(self.number).demos[index]
+        return DemoPreview(
+            spec.name, spec.method, spec.path, dict(spec.headers), spec.json, spec.note
+        )
+
+    def send(self, index: int) -> DemoLine:
+        """The canned answer."""
+        self.fake.calls.append(f"send {self.number}.{index + 1}")
+        return self.fake.demo_line(self.number, index)

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from vibecode.course import diffs
 from vibecode.course.manifest import Course
@@ -18,17 +19,24 @@ from vibecode.dashboard.backend import (
     BenchOutcome,
     BenchProgress,
     DemoLine,
+    DemoPreview,
     GotoResult,
+    RescueResult,
     ServerStatus,
     TapSource,
+    TypingJob,
 )
 from vibecode.dashboard.server_log import import_problem
 from vibecode.errors import VibecodeError
 from vibecode.serve import record
 from vibecode.serve.environment import database_kind, resolve_database_url
 from vibecode.serve.server import ServerProcess
+from vibecode.talk.state import TalkStore
 from vibecode.tap.channel import TapReader, tap_dir_for
 from vibecode.workspace import apply, state
+
+SHOWN_HEADERS = ("content-type", "location", "x-request-id", "www-authenticate")
+"""Answer headers the paced demo shows."""
 
 READY_TIMEOUT = 60.0
 LOG_LINES = 6
@@ -60,11 +68,63 @@ class RealBackend:
         self._tap_dir: Path | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._talk = TalkStore(self.workspace)
 
     @property
     def course(self) -> Course:
         """The course's steps."""
         return self._course
+
+    @property
+    def talk(self) -> TalkStore:
+        """The workspace's shared talk (`.vibecode/talk.json`)."""
+        return self._talk
+
+    def next_to_type(self) -> int:
+        """The step paused midway, else the one after the current step."""
+        from vibecode.live.run import next_to_type
+
+        return next_to_type(self._course, self.workspace)
+
+    def typist(self, number: int, *, on_saved: Callable[[str, str], None]) -> TypingJob:
+        """A typing session through the workspace engine (atomic writes, edits saved first)."""
+        from vibecode.live.typist import Typist
+
+        return Typist(
+            self._course,
+            self.workspace,
+            number,
+            on_saved=lambda item: on_saved(item.path, item.set_id),
+        )
+
+    def paced_demo(self, number: int) -> RealPacedDemo:
+        """Step `number`'s demo requests against the running server, one per key."""
+        from vibecode.demo.paced import PacedDemo
+
+        return RealPacedDemo(PacedDemo(self._base_url(), self._course.step(number).demos))
+
+    def rescue(self) -> RescueResult:
+        """Back to the current step's checkpoint (edits saved first) and the server ready.
+
+        The dashboard's own server restarts; one `vibecode serve` runs reloads by itself when
+        the files change back.
+        """
+        number = self.current_step()
+        result = apply.reset(self._course, self.workspace)
+        saved = tuple(item.path for item in result.saved)
+        saved_set = result.saved[0].set_id if result.saved else None
+        lines = [f"Step {number}: back to its checkpoint ({len(result.written)} files rewritten)."]
+        if saved:
+            lines.append(
+                f"Saved your edits first ({', '.join(saved)}): vibecode restore {saved_set}"
+            )
+        if self._server is not None:
+            with self._lock:
+                self._stop_own()
+                self._start()
+            up = self._server is not None and self._server.running
+            lines.append("Server restarted and ready." if up else f"Server: {self._error}")
+        return RescueResult(number, tuple(lines), saved, saved_set)
 
     # Steps --------------------------------------------------------------------------------
 
@@ -81,11 +141,11 @@ class RealBackend:
         saved_set = result.saved[0].set_id if result.saved else None
         return GotoResult(step=result.step, saved=saved, saved_set=saved_set)
 
-    def step_diff(self, number: int) -> str:
+    def step_diff(self, number: int) -> list[diffs.FileDiff]:
         """What step `number` changes against the step before it."""
         if number < 1:
-            return ""
-        return "".join(change.unified() for change in diffs.step_diff(self._course, number))
+            return []
+        return diffs.step_diff(self._course, number)
 
     # Server -------------------------------------------------------------------------------
 
@@ -254,37 +314,19 @@ class RealBackend:
         self, scenario_name: str, *, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
         """Run a benchmark scenario on the running server, side A then side B."""
-        from vibecode.bench.result import Progress
         from vibecode.bench.scenarios import run_scenario
+        from vibecode.dashboard.bench_feed import BenchFeed
 
         _, scenario = self._course.find_bench(scenario_name)
-        sides = [scenario.a.label, scenario.b.label]
-        current = {"side": sides[0]}
-
-        def side(label: str) -> None:
-            current["side"] = label
-            on_progress(BenchProgress(side=label, fraction=sides.index(label) / 2))
-
-        def progress(snapshot: Progress) -> None:
-            index = sides.index(current["side"]) if current["side"] in sides else 0
-            done = min(1.0, snapshot.elapsed_s / scenario.duration)
-            detail = f"{snapshot.rps:,.0f} req/s  {snapshot.completed:,} done"
-            if snapshot.errors:
-                detail += f"  {snapshot.errors:,} errors"
-            if snapshot.warming_up:
-                detail = "warming up"
-            elif done >= 1.0:
-                detail = f"waiting for {snapshot.in_flight:,} in flight"
-            on_progress(BenchProgress(current["side"], (index + done) / 2, detail))
-
+        feed = BenchFeed([scenario.a.label, scenario.b.label], scenario.duration, on_progress)
         self._stop.clear()
         comparison = run_scenario(
             self._course,
             scenario.name,
             ws=self.workspace,
             base_url=self._base_url(),
-            on_progress=progress,
-            on_side=side,
+            on_progress=feed.progress,
+            on_side=feed.side,
             stop=self._stop,
         )
         summary = comparison.summary()
@@ -362,3 +404,43 @@ def _listening(url: str) -> bool:
             return True
     except (OSError, ValueError):
         return False
+
+
+class RealPacedDemo:
+    """`vibecode.demo.paced.PacedDemo` in the dashboard's terms."""
+
+    def __init__(self, demo: Any) -> None:
+        self.demo = demo
+
+    @property
+    def total(self) -> int:
+        """How many requests."""
+        return int(self.demo.total)
+
+    def preview(self, index: int) -> DemoPreview:
+        """Request `index` as it will be sent."""
+        shown = self.demo.preview(index)
+        return DemoPreview(
+            shown.name, shown.method, shown.path, shown.headers, shown.body, shown.note
+        )
+
+    def send(self, index: int) -> DemoLine:
+        """Fire request `index`; its answer with the headers worth showing and the body."""
+        result = self.demo.send(index)
+        headers = {
+            name: value
+            for name, value in result.response_headers.items()
+            if name.lower() in SHOWN_HEADERS
+        }
+        return DemoLine(
+            name=result.spec.name,
+            method=result.method,
+            path=result.url.removeprefix(self.demo.base_url.rstrip("/")),
+            status=result.status,
+            ok=result.ok,
+            ms=result.ms,
+            error=result.error,
+            note=result.spec.note,
+            headers=headers,
+            body=result.body,
+        )

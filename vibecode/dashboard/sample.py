@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vibecode.course.manifest import BenchScenario, BenchTarget, Course, RequestSpec, Step
+
+if TYPE_CHECKING:
+    from vibecode.live.plan import StepPlan
 
 
 def sample_course(root: Path = Path("/nonexistent/steps")) -> Course:
@@ -122,3 +125,56 @@ def sample_traffic(now: float, *, seed: int = 7) -> list[dict[str, Any]]:
         lag = 480.0 + rng.random() * 400 if blocking else 0.4 + rng.random()
         events.append({"type": "lag", "t": start + second + 0.5, "ms": round(lag, 2), "pid": 4242})
     return events
+
+
+SAMPLE_MAIN_BEFORE = '''"""The FastAPI application."""
+
+from fastapi import FastAPI
+
+app = FastAPI(title="Vibecoding")
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+'''
+SAMPLE_MAIN_AFTER = '''"""The FastAPI application."""
+
+from fastapi import FastAPI
+
+from app.api import users
+
+app = FastAPI(title="Vibecoding: users sign up here")
+app.include_router(users.router)
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+'''
+SAMPLE_USERS = '''"""POST /users/register."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post("/register", status_code=201)
+async def register(email: str) -> dict[str, str]:
+    """Create a user; 201 with its public id."""
+    return {"email": email}
+'''
+
+
+def sample_plan(number: int) -> StepPlan:
+    """A small typing plan for tests and screenshots: a new router, then main.py includes it."""
+    from vibecode.live.plan import plan_from_texts
+
+    return plan_from_texts(
+        number,
+        "Register users",
+        [
+            ("app/api/users.py", None, SAMPLE_USERS),
+            ("app/main.py", SAMPLE_MAIN_BEFORE, SAMPLE_MAIN_AFTER),
+        ],
+    )

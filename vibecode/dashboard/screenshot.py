@@ -41,13 +41,17 @@ async def _render(size: tuple[int, int]) -> str:
     app = make_dashboard(backend, clock=clock, live=False)
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
-        clock.advance(23 * 60 + 41)
+        await pilot.press("c")  # the talk timer runs
+        await app.workers.wait_for_complete()
+        clock.advance(97 * 60 + 41)  # well into the talk, about where the schedule says
         await pilot.press("n")
         await app.workers.wait_for_complete()
         clock.advance(4 * 60 + 5)
         backend.fake_tap.push(*sample_traffic(clock.time()))
-        await pilot.press("d")
-        await app.workers.wait_for_complete()
+        demos = len(course.step(backend.step).demos)
+        for _ in range(2 * demos + 1):  # each request shown, then sent; the last press ends it
+            await pilot.press("d")
+            await app.workers.wait_for_complete()
         app.tick()
         app.refresh_frame()
         await pilot.pause()

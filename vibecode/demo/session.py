@@ -63,6 +63,7 @@ def run_demo(
     url: str | None,
     start: bool,
     console: Console,
+    paced: bool = False,
 ) -> bool:
     """Fire the current step's demo requests and print them; True when all answered as expected."""
     from vibecode.course.manifest import load_course
@@ -80,10 +81,10 @@ def run_demo(
     specs = select_requests(step.demos, name)
     console.print(f"[bold]Step {step_number}[/] · {step.title}", highlight=False)
     if url is not None:
-        return _fire(url, specs, console)
+        return _fire(url, specs, console, paced=paced)
     running = record.read_server(workspace)
     if running is not None:
-        return _fire(running.url, specs, console)
+        return _fire(running.url, specs, console, paced=paced)
     if not start:
         raise VibecodeError(
             f"no server is running for {workspace}",
@@ -96,14 +97,19 @@ def run_demo(
         server = ServerProcess(workspace, port=0, reload=False)
         server.__enter__()
     try:
-        return _fire(server.url, specs, console)
+        return _fire(server.url, specs, console, paced=paced)
     finally:
         server.stop()
 
 
-def _fire(base_url: str, specs: list[RequestSpec], console: Console) -> bool:
+def _fire(base_url: str, specs: list[RequestSpec], console: Console, *, paced: bool) -> bool:
     from vibecode.demo.render import render_result, render_summary
     from vibecode.demo.runner import run_requests
+
+    if paced:
+        from vibecode.demo.paced import PacedDemo, run_paced
+
+        return run_paced(PacedDemo(base_url, specs), console)
 
     def show(result: DemoResult) -> None:
         render_result(console, result)

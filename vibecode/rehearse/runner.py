@@ -1,4 +1,4 @@
-"""Rehearse steps one by one: apply, test, migrate, serve, fire demos, run benchmarks briefly."""
+"""Rehearse steps one by one: type, test, migrate, serve, fire demos, run benchmarks briefly."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def rehearse_step(
     on_phase: OnPhase | None = None,
 ) -> StepOutcome:
     """One step: every phase runs even when an earlier one failed, so the report says it all."""
-    from vibecode.workspace.apply import goto
+    from vibecode.rehearse.typing import type_step
 
     step = course.step(number)
     started = time.monotonic()
@@ -94,8 +94,11 @@ def rehearse_step(
             on_phase(step, name)
 
     try:
-        phase("applying")
-        goto(course, workspace, number)
+        # As `vibecode type --auto` plays it on stage: hunk by hunk, the app importing after each.
+        phase("typing")
+        typing_problems, writes = type_step(course, workspace, number, database_url=None)
+        problems += typing_problems
+        checks.append(f"typed ({_count(writes, 'write')})")
         phase("testing")
         # On PostgreSQL the step's tests get the fresh database too; on SQLite they use their own.
         test_database = fresh.reset() if fresh.kind == "postgres" else None

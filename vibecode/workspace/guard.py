@@ -108,8 +108,7 @@ def guess_step(course: Course, workspace: Path) -> int:
 
 def adoption_hint(workspace: Path, *, course: Course | None = None) -> str:
     """What to type to get a usable workspace here, and exactly what that command will do."""
-    from vibecode.paths import resolve_workspace
-    from vibecode.workspace.state import state_path
+    from vibecode.paths import resolve_workspace, state_file
 
     problem = protection_problem(workspace)
     if problem is not None:
@@ -130,7 +129,7 @@ def adoption_hint(workspace: Path, *, course: Course | None = None) -> str:
         f"writes step {step}'s {target} files, step {step} being the one these files match best, "
         "and saves first any file of yours it replaces; other files stay untouched"
     )
-    if state_path(workspace).exists():
+    if state_file(workspace).exists():
         return f"`{shlex.join(words)}` rebuilds the state: it {effect}"
     unknown = unknown_files(course, workspace)
     if not unknown:

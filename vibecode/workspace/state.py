@@ -28,11 +28,11 @@ from typing import Any
 
 from vibecode.atomic import atomic_write, fsync_dir
 from vibecode.errors import VibecodeError
-from vibecode.paths import is_workspace_path, state_dir
+from vibecode.paths import STATE_FILE, is_workspace_path, state_dir, state_file
 
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
-STATE_FILE = "state.json"
+__all__ = ["STATE_FILE", "state_dir"]  # the file's name is defined in vibecode.paths
 MAX_STEP = 9999
 MAX_BYTES = 16 << 20
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -81,7 +81,7 @@ class WorkspaceState:
 
 def state_path(workspace: Path) -> Path:
     """Where a workspace's state file lives."""
-    return state_dir(workspace) / STATE_FILE
+    return state_file(workspace)
 
 
 def has_state(workspace: Path) -> bool:

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import RichLog, Static
+from textual.widgets import Static
 
 from vibecode.dashboard.theme import ACCENT, DIM
 
@@ -22,6 +22,30 @@ def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
     return f"[{'█' * filled}{'░' * (width - filled)}] {fraction:4.0%}"
 
 
+class ActivityLog(Static):
+    """The newest lines that fit, newest at the bottom; long lines wrap."""
+
+    def __init__(self, *, keep: int) -> None:
+        super().__init__()
+        self.texts: deque[Text] = deque(maxlen=keep)
+
+    def add(self, text: Text) -> None:
+        """One more line."""
+        self.texts.append(text)
+        self.refresh()
+
+    def render(self) -> Text:
+        width = max(1, self.size.width)
+        height = max(1, self.size.height)
+        rows: list[Text] = []
+        for text in reversed(self.texts):  # newest first, until the box is full
+            wrapped = list(text.wrap(self.app.console, width))
+            rows[:0] = wrapped
+            if len(rows) >= height:
+                break
+        return Text("\n").join(rows[-height:])
+
+
 class ActivityPanel(Vertical):
     """A log of what the dashboard did (newest at the bottom) and a benchmark's progress line."""
 
@@ -33,7 +57,7 @@ class ActivityPanel(Vertical):
         height: 6;
         padding: 0 1;
     }
-    ActivityPanel > RichLog { height: 1fr; background: $background; scrollbar-size: 0 0; }
+    ActivityPanel > ActivityLog { height: 1fr; background: $background; }
     ActivityPanel > #progress {
         height: 1;
         display: none;
@@ -52,7 +76,7 @@ class ActivityPanel(Vertical):
         super().__init__(id=id)
         self.border_title = "Activity"
         self.lines: deque[str] = deque(maxlen=keep)
-        self.log_view = RichLog(wrap=True, auto_scroll=True, max_lines=keep, markup=False)
+        self.log_view = ActivityLog(keep=keep)
         self.progress_line = Static(id="progress")
 
     def compose(self) -> ComposeResult:
@@ -60,13 +84,13 @@ class ActivityPanel(Vertical):
         yield self.progress_line
 
     def on_mount(self) -> None:
-        self.log_view.write(Text("Press ? for the keys.", DIM))
+        self.log_view.add(Text("Press ? for the keys.", DIM))
 
     def add(self, line: str | Text, style: str = "") -> None:
         """Append one line (newest at the bottom; long lines wrap)."""
         text = line if isinstance(line, Text) else Text(line, style)
         self.lines.append(text.plain)
-        self.log_view.write(text)
+        self.log_view.add(text)
 
     def watch_progress(self, line: str) -> None:
         self.progress_line.update(Text(line, ACCENT))

@@ -19,14 +19,14 @@ class MetricsPanel(Vertical):
         border: round $secondary;
         border-title-color: $secondary;
         border-title-style: bold;
-        height: 7;
+        height: auto;
         padding: 0 1;
     }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.border_title = "Traffic, last minute"
+        self.border_title = "Traffic, last minute (time in the app)"
         self.traffic = TrafficSparklines()
         self.counts = StatusCounts()
         self.gauge = LagGauge()

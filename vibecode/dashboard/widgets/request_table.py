@@ -30,8 +30,30 @@ def latency_label(ms: float) -> str:
     return f"{ms:.1f} ms" if ms < 10 else f"{ms:.0f} ms"
 
 
+def fit_path(path: str, width: int) -> str:
+    """A path cut to `width` in its middle, so both its start and its end stay readable.
+
+    `/demo/blocking-sleep?ms=50` and `/demo/async-sleep?ms=50` must not both become `/demo/bl…`.
+    """
+    if len(path) <= width:
+        return path
+    if width <= 3:
+        return path[:width]
+    head = (width - 1) * 2 // 3
+    tail = width - 1 - head
+    return f"{path[:head]}…{path[len(path) - tail :]}" if tail else f"{path[:head]}…"
+
+
+STATUS_MIN_WIDTH = len("200 OK")
+
+
 class RequestTable(Static):
-    """A table of the newest requests; the app hands it whole frames, never single requests."""
+    """A table of the newest requests; the app hands it whole frames, never single requests.
+
+    "In app" is the time the request spent inside the app, as the tap measures it: it leaves out
+    the time a client waited before the server's loop picked the request up (the bench view
+    shows that wait).
+    """
 
     DEFAULT_CSS = """
     RequestTable {
@@ -51,10 +73,15 @@ class RequestTable(Static):
     def on_mount(self) -> None:
         self.show(())
 
+    def on_resize(self) -> None:
+        self.show(self.rows)
+
     def show(self, rows: Sequence[RequestRow]) -> None:
         """Replace the table with `rows` (newest first); only the rows that fit are drawn."""
         self.rows = tuple(rows)
-        visible = max(1, self.size.height or 40)
+        visible = max(1, (self.size.height or 40) - 1)
+        width = self.size.width or 100
+        with_time = width >= 90
         table = Table(
             box=None,
             expand=True,
@@ -62,21 +89,30 @@ class RequestTable(Static):
             pad_edge=False,
             header_style="bold underline",
         )
-        wide = self.size.width >= 80
-        table.add_column("Time", no_wrap=True, width=12 if wide else 8)
+        shown = self.rows[:visible]
+        # As wide as the longest status on screen (`500 Internal Server Error`): never clipped.
+        status_width = max([STATUS_MIN_WIDTH, *(len(status_label(r.status)) for r in shown)])
+        fixed = 6 + 1 + status_width + 1 + 8 + (9 if with_time else 0)
+        path_width = max(8, width - fixed - 1)
+        if with_time:
+            table.add_column("Time", no_wrap=True, width=8)
         table.add_column("Method", no_wrap=True, width=6)
-        table.add_column("Path", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
-        table.add_column("Status", no_wrap=True, overflow="ellipsis", width=15)
-        table.add_column("Latency", no_wrap=True, justify="right", width=8)
+        table.add_column("Path", no_wrap=True, overflow="crop", ratio=1, min_width=8)
+        table.add_column("Status", no_wrap=True, width=status_width)
+        table.add_column("In app", no_wrap=True, justify="right", width=8)
         if not self.rows:
-            table.add_row("", "", Text("waiting for requests…", DIM), "", "")
-        for row in self.rows[:visible]:
-            stamp = datetime.fromtimestamp(row.t).strftime("%H:%M:%S.%f")[: 12 if wide else 8]
-            table.add_row(
-                Text(stamp, DIM),
+            empty: list[str | Text] = ["", Text("waiting for requests…", DIM), "", ""]
+            table.add_row(*([""] if with_time else []), *empty)
+        for row in shown:
+            cells: list[str | Text] = [
                 row.method,
-                row.path,
+                fit_path(row.path, path_width),
                 Text(status_label(row.status), status_style(row.status)),
                 latency_label(row.ms),
-            )
+            ]
+            if with_time:
+                stamp = datetime.fromtimestamp(row.t).strftime("%H:%M:%S")
+                table.add_row(Text(stamp, DIM), *cells)
+            else:
+                table.add_row(*cells)
         self.update(table)

@@ -24,12 +24,15 @@ class ServerPanel(Static):
         overflow: hidden;
     }
     ServerPanel.-broken { border: heavy $error; border-title-color: $error; }
+    ServerPanel.-compact { height: auto; max-height: 7; }
     """
 
-    status: reactive[ServerStatus | None] = reactive(None)
+    status: reactive[ServerStatus | None] = reactive(None, layout=True)
     """The latest status, or None before the first check."""
-    busy: reactive[str] = reactive("")
+    busy: reactive[str] = reactive("", layout=True)
     """What the dashboard is doing to the server right now (`starting…`), or empty."""
+    compact: reactive[bool] = reactive(False)
+    """A small terminal: the status line and the error's first line only, no log."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -60,8 +63,13 @@ class ServerPanel(Static):
             parts.append(Text(self.busy, WARN))
         if status.error:
             problem = "The app stopped loading:" if status.running else "The server cannot start:"
+            if self.compact:
+                parts.append(Text.assemble((problem + " ", BAD), status.error.strip()))
+                return Group(*parts)
             parts.append(Text(problem, BAD))
             parts.append(Text(status.error.strip()))
+        elif self.compact:
+            return Group(*parts)
         else:
             lines = status.log_tail or ("(no log yet)",)
             parts.extend(

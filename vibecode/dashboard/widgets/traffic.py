@@ -16,7 +16,7 @@ class TrafficRow(Horizontal):
 
     DEFAULT_CSS = """
     TrafficRow { height: 1; }
-    TrafficRow > .name { width: 6; text-style: bold; }
+    TrafficRow > .name { width: 8; text-style: bold; }
     TrafficRow > Sparkline { width: 1fr; margin: 0 1; }
     TrafficRow > .value { width: 10; text-align: right; }
     """
@@ -24,7 +24,7 @@ class TrafficRow(Horizontal):
     def __init__(self, name: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title = name
-        self.sparkline = Sparkline([0.0], summary_function=max)
+        self.sparkline = Sparkline([], summary_function=max)
         self.value = Label("-", classes="value")
 
     def compose(self) -> ComposeResult:
@@ -34,27 +34,45 @@ class TrafficRow(Horizontal):
 
     def show(self, series: Sequence[float], value: str) -> None:
         """Draw `series` (oldest first) and the latest value."""
-        self.sparkline.data = list(series) or [0.0]
+        values = list(series)
+        # All zero: no bars at all (Textual draws a flat series as full bars).
+        self.sparkline.data = values if any(values) else []
         self.value.update(value)
 
 
 class TrafficSparklines(Vertical):
-    """req/s, p50 and p99, one second per bar, the last minute."""
+    """req/s and the time in the app (p50, p99), one second per bar, the last minute; during a
+    benchmark also what its clients wait (p99), which a blocked loop makes seconds long."""
 
     DEFAULT_CSS = """
-    TrafficSparklines { height: 3; }
+    TrafficSparklines { height: auto; }
+    TrafficSparklines > #wait { display: none; }
+    TrafficSparklines.-bench > #wait { display: block; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.rps = TrafficRow("req/s", id="rps")
-        self.p50 = TrafficRow("p50", id="p50")
-        self.p99 = TrafficRow("p99", id="p99")
+        self.p50 = TrafficRow("app p50", id="p50")
+        self.p99 = TrafficRow("app p99", id="p99")
+        self.wait = TrafficRow("waited", id="wait")
+        self.waits: list[float] = []
 
     def compose(self) -> ComposeResult:
         yield self.rps
         yield self.p50
         yield self.p99
+        yield self.wait
+
+    def show_wait(self, p99_ms: float | None) -> None:
+        """A benchmark's clients waited this long (p99 so far); None hides the row."""
+        if p99_ms is None:
+            self.waits.clear()
+            self.set_class(False, "-bench")
+            return
+        self.waits = [*self.waits[-59:], p99_ms]
+        self.set_class(True, "-bench")
+        self.wait.show(self.waits, f"p99 {_latency(p99_ms)}")
 
     def show(
         self,
