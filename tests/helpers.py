@@ -7,15 +7,58 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.config import Config
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct-horse-battery"
+
+
+# The suite empties every table of its database: it runs only on one named as a test database.
+TEST_DATABASE_SUFFIX = "_test"
+
+
+def check_test_database(url: str) -> str:
+    """Return `url` if its database is named as a test database; stop the run otherwise."""
+    database = make_url(url).database or ""
+    name = Path(database).stem if make_url(url).get_backend_name() == "sqlite" else database
+    if not name.endswith(TEST_DATABASE_SUFFIX):
+        raise pytest.UsageError(
+            f"TEST_DATABASE_URL names the database {name!r}: the suite deletes every row of its "
+            f"database, so it only runs on one whose name ends in {TEST_DATABASE_SUFFIX!r} "
+            "(created if missing), e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/vibecode_test"
+        )
+    return url
+
+
+async def create_database_if_missing(url: str) -> None:
+    """Create the PostgreSQL database of `url` when the server has none of that name."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return  # SQLite creates its file on first connect
+    server = create_async_engine(
+        parsed.set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with server.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": parsed.database},
+            )
+            if not exists:
+                try:
+                    await connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+                except DBAPIError:
+                    pass  # created meanwhile by another run
+    finally:
+        await server.dispose()
 
 
 def alembic_config(connection: Connection) -> Config:
