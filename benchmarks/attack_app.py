@@ -269,8 +269,9 @@ async def attack_body(base: str, process: psutil.Process) -> list[str]:
 
 
 async def attack_inputs(base: str) -> list[str]:
-    """Integers past 64 bits and NUL bytes."""
-    async with aiohttp.ClientSession() as session:
+    """Integers past 64 bits and NUL bytes (a new connection each: a 500 may close one)."""
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(connector=connector) as session:
         email, headers = await account(session, base)
         answers = {
             "offset 2**63": await timed(session, "GET", f"{base}/posts?offset={2**63}"),
