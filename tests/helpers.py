@@ -54,10 +54,8 @@ async def create_database_if_missing(url: str) -> None:
                 {"name": parsed.database},
             )
             if not exists:
-                try:
+                with contextlib.suppress(DBAPIError):  # created meanwhile by another run
                     await connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-                except DBAPIError:
-                    pass  # created meanwhile by another run
     finally:
         await server.dispose()
 

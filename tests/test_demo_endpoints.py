@@ -55,3 +55,21 @@ async def test_hash_endpoints(name: str, client: AsyncClient) -> None:
     response = await client.post(f"/demo/{name}")
     assert response.status_code == 200
     assert response.json()["endpoint"] == name
+
+
+async def test_the_fail_endpoint_answers_the_generic_500(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with lifespan_client(create_app(settings), raise_app_exceptions=False) as client:
+        response = await client.get("/demo/fail", headers={"X-Request-ID": "demo-fail-1"})
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error", "request_id": "demo-fail-1"}
+    assert "hunter2" not in response.text
+    [record] = [r for r in caplog.records if r.name == "app.errors"]
+    assert record.request_id == "demo-fail-1"  # type: ignore[attr-defined]
+    assert record.exc_text is not None and "DemoFailure" in record.exc_text
+
+
+async def test_elapsed_ms_is_rounded_to_a_tenth(client: AsyncClient) -> None:
+    elapsed = (await client.get("/demo/async-sleep", params={"ms": 3})).json()["elapsed_ms"]
+    assert elapsed == round(elapsed, 1)

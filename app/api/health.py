@@ -33,7 +33,8 @@ class Liveness(BaseModel):
     status: Literal["ok"]
 
 
-@router.api_route("/health/live", methods=["GET", "HEAD"])
+@router.get("/health/live")
+@router.head("/health/live", include_in_schema=False)
 async def live() -> Liveness:
     """Answer 200 while the event loop runs: restart the process when this fails."""
     return Liveness(status="ok")
@@ -44,8 +45,10 @@ async def _ping(engine: AsyncEngine) -> None:
         await connection.execute(text("SELECT 1"))
 
 
-@router.api_route("/health", methods=["GET", "HEAD"], responses={503: {"model": Health}})
-@router.api_route("/health/ready", methods=["GET", "HEAD"], responses={503: {"model": Health}})
+@router.get("/health", responses={503: {"model": Health}})
+@router.get("/health/ready", responses={503: {"model": Health}})
+@router.head("/health", include_in_schema=False)
+@router.head("/health/ready", include_in_schema=False)
 async def health(request: Request, response: Response) -> Health:
     """Answer 200 when the database answers a trivial query in time, 503 otherwise."""
     check = asyncio.create_task(_ping(app_state(request.app).engine))

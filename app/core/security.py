@@ -44,7 +44,9 @@ class PasswordHasher:
         )
         # Running plus waiting hashes. Bounded, so a burst of logins gets 503 at once instead of
         # a queue (and a wait) that grows without limit; released by the thread when it is done.
-        self._capacity = threading.BoundedSemaphore(settings.hash_threads + settings.hash_queue_size)
+        self._capacity = threading.BoundedSemaphore(
+            settings.hash_threads + settings.hash_queue_size
+        )
         # Verified against when the email is unknown, so that both paths cost the same time
         # and response times do not reveal which emails are registered.
         self._dummy_hash = self._hash.hash(secrets.token_urlsafe(16))
