@@ -38,19 +38,16 @@ def _example_settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
 def test_the_example_env_file_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = _example_settings(monkeypatch)
     assert settings.database_url == "sqlite+aiosqlite:///./vibecoding_async.db"
-    assert settings.debug is False
 
 
 async def test_the_example_env_file_is_safe_to_deploy_as_is(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # Copied as is: no debug, no demo endpoints, no CORS, localhost only, and no start until a
-    # real secret is set.
+    # Copied as is: no debug, and no start until a real secret is set.
     example = _example_settings(monkeypatch).model_copy(
         update={"database_url": f"sqlite+aiosqlite:///{tmp_path / 'example.db'}"}
     )
-    assert (example.debug, example.demo_endpoints, example.cors_origins) == (False, False, [])
-    assert example.allowed_hosts == ["localhost", "127.0.0.1", "[::1]"]
+    assert example.debug is False
     with pytest.raises(ValueError, match="SECRET_KEY is not set"):
         async with lifespan_client(create_app(example)):
             pass
