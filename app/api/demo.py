@@ -15,16 +15,6 @@ from app.api.deps import HasherDep
 
 router = APIRouter(prefix="/demo", tags=["demo"])
 
-Millis = Annotated[int, Query(ge=0, le=2000, description="How long to work, in ms.")]
-DEMO_PASSWORD = "correct horse battery staple"  # a fixed, public demo input
-
-
-class DemoResult(BaseModel):
-    """How long the endpoint took, measured inside the server."""
-
-    endpoint: str
-    elapsed_ms: float
-
 
 class DemoFailure(Exception):
     """Raised on purpose by /demo/fail."""
@@ -34,6 +24,17 @@ class DemoFailure(Exception):
 async def fail() -> None:
     """Fail with an unexpected exception, whose message holds a secret the client never sees."""
     raise DemoFailure("demo failure: database password=hunter2 rejected")
+
+
+Millis = Annotated[int, Query(ge=0, le=2000, description="How long to work, in ms.")]
+DEMO_PASSWORD = "correct horse battery staple"  # a fixed, public demo input
+
+
+class DemoResult(BaseModel):
+    """How long the endpoint took, measured inside the server."""
+
+    endpoint: str
+    elapsed_ms: float
 
 
 def _result(endpoint: str, started: float) -> DemoResult:

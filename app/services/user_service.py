@@ -49,9 +49,10 @@ class UserService:
     async def _without_connection(self) -> AsyncIterator[None]:
         """End the read transaction for a slow hash, so the connection goes back to the pool.
 
-        Otherwise every login waiting for a hashing thread holds a pooled connection (and its
-        session slot), and a burst of logins starves every other request, even /health. Loaded
-        objects stay usable: the session does not expire them on commit.
+        Otherwise every login waiting for a hashing thread holds a pooled connection, and a burst
+        of logins starves every other request, even /health. Loaded objects stay usable: the
+        session does not expire them on commit.
+        The request's session slot goes to other requests meanwhile, too (see SessionSlots).
         """
         await self.session.commit()
         async with slot_released(self.session):

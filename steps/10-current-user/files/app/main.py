@@ -1,31 +1,37 @@
 """The FastAPI application: `uvicorn app.main:app`."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api import health, posts, users
-from app.core.config import Settings, get_settings
-from app.core.database import autocommit_engine, create_engine, create_session_factory
-from app.core.errors import register_exception_handlers
-from app.core.logging import configure_logging
-from app.core.request_id import RequestIdMiddleware
+from app.api import health, users
+from app.core.config import Settings, UnsafeSettingsError, get_settings
+from app.core.database import create_engine, create_session_factory
+from app.core.rate_limit import LoginRateLimiter
 from app.core.security import PasswordHasher
+from app.core.state import AppState, app_state
+
+logger = logging.getLogger("app.main")
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Create the engine and the hashing pool at startup; release both at shutdown."""
-    settings: Settings = app.state.settings
-    settings.check_production_safety()  # refuse to start with the example SECRET_KEY
-    configure_logging(settings.log_level)
+    state = app_state(app)
+    settings = state.settings
+    try:
+        settings.check_secret_key()
+    except UnsafeSettingsError as error:
+        logger.critical("refusing to start: %s", error)  # one line, before uvicorn's traceback
+        raise
     engine = create_engine(settings)
     hasher = PasswordHasher(settings)
-    app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
-    app.state.read_engine = autocommit_engine(engine)
-    app.state.hasher = hasher
+    state.engine = engine
+    state.session_factory = create_session_factory(engine)
+    state.hasher = hasher
+    state.login_limiter = LoginRateLimiter(settings.login_rate_limit)
     try:
         yield
     finally:
@@ -38,12 +44,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Not FastAPI(debug=...): debug mode answers 500s with the traceback in the body.
     app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)
+    app.state = AppState()
     app.state.settings = settings
-    app.add_middleware(RequestIdMiddleware)
-    register_exception_handlers(app)
     app.include_router(health.router)
     app.include_router(users.router)
-    app.include_router(posts.router)
     return app
 
 
