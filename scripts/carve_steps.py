@@ -80,8 +80,11 @@ LAST = 19
 DB, MODEL, MIGR, HASH, SCHEMAS, REGISTER, LOGIN, ME, REQID, ERR500, REDACT = range(3, 14)
 SERVICE = REGISTER
 POSTMODEL, POSTS, LIST, OWN, DEMO, PG = range(14, 20)
-OPENAPI = POSTMODEL  # every status documented, before the posts routes arrive
-INDEX = LIST  # posts.created_at, which the list sorts by
+OPENAPI = SCHEMAS  # the error bodies documented, with the other schemas
+INDEX = POSTMODEL  # posts.created_at, which the list will sort by
+FREEZE = OWN  # gc.freeze() of startup's objects
+HEALTH_TIMEOUT = MODEL  # /health answers 503 in time even when the database hangs
+SESSION_DEP = MODEL  # the request's session, with the first model that needs one
 
 
 def drop_lines(text: str, n: int, rules: dict[str, int]) -> str:
@@ -204,7 +207,7 @@ def database(n: int) -> str:
     """Create the engine for `settings.database_url` (called once, in the lifespan)."""
     url = make_url(settings.database_url)
 '''
-    if n >= REDACT:
+    if n >= ERR500:
         body += """    # Outside DEBUG, SQL parameters (emails, password hashes) stay out of errors and logs.
     engine = create_async_engine(url, hide_parameters=not settings.debug)
 """
@@ -222,15 +225,11 @@ def database(n: int) -> str:
 def tuning(n: int) -> str:
     t = final("app/core/tuning.py")
     if n < PG:
-        t = block(t, "# The key of a request's slot", None, n, PG, new="")
+        t = block(t, "SLOT = ", None, n, PG, new="")
         t = cut(t, "- Session slots: requests admitted to the connection pool first come, first served.\n", "")
-        t = cut(t, "import asyncio\n", "")
-        t = cut(t, "from collections.abc import AsyncIterator\nfrom contextlib import asynccontextmanager\n", "")
-        t = cut(t, "from app.core.config import Settings\n", "")
-    if n < DEMO:
-        t = drop_defs(t, n, {"def freeze_startup_objects": DEMO})
+    if n < FREEZE:
+        t = drop_defs(t, n, {"def freeze_startup_objects": FREEZE})
         t = cut(t, "- `gc.freeze()` of what startup leaves behind.\n", "")
-        t = cut(t, "import gc\n", "")
     return t.rstrip("\n") + "\n"
 
 
@@ -251,13 +250,6 @@ def state(n: int) -> str:
             "    session_slots: SessionSlots": PG,
         },
     )
-    if n < DB:
-        t = cut(t, "`app_state(request.app).engine`", "`app_state(request.app).settings`")
-        t = cut(
-            t,
-            "    `settings` is set by create_app; the rest by the lifespan, at startup.\n",
-            "    `settings` is set by create_app.\n",
-        )
     return t
 
 
@@ -346,12 +338,12 @@ def deps(n: int) -> str:
             "oauth2_scheme =": ME,
             "def get_current_user": ME,
             "CurrentUser =": ME,
-            "def get_hasher": REGISTER,
-            "HasherDep =": REGISTER,
+            "def get_hasher": HASH,
+            "HasherDep =": HASH,
             "def get_user_service": REGISTER,
             "UserServiceDep =": REGISTER,
-            "def get_settings": LOGIN,
-            "SettingsDep =": LOGIN,
+            "def get_settings": HASH,
+            "SettingsDep =": HASH,
         },
     )
     if n < PG:
@@ -360,8 +352,8 @@ def deps(n: int) -> str:
             """    state = app_state(request.app)
     # A slot first: it queues requests fairly, the pool does not (see SessionSlots).
     async with (
-        state.session_slots.take() as slot,
-        state.session_factory(info={SLOT: slot}) as session,
+        state.session_slots.take() as give_back,
+        state.session_factory(info={SLOT: give_back}) as session,
     ):
         yield session""",
             """    async with app_state(request.app).session_factory() as session:
@@ -390,39 +382,41 @@ def deps(n: int) -> str:
 
 def users(n: int) -> str:
     t = final("app/api/users.py")
+    t = block(t, '\n\n@router.get("/{public_id}"', None, n, POSTMODEL, new="\n")
     t = block(t, '\n\n@router.get("/me"', None, n, ME, new="\n")
     t = block(t, '\n\n@router.post(\n    "/login"', None, n, LOGIN, new="\n")
     if LOGIN <= n < ERR500:  # no-store arrives with the other response headers
         t = cut(t, "    settings: SettingsDep,\n    response: Response,\n", "    settings: SettingsDep,\n")
         t = cut(t, '    response.headers["Cache-Control"] = "no-store"  # a token must not sit in any cache\n', "")
-    if n < ME:
-        t = cut(t, '"""User routes: register, log in, who am I, look up by public id."""',
-                '"""User routes: register, log in."""' if n >= LOGIN else '"""User routes: register."""')
+    if LOGIN <= n < ME:
+        t = cut(
+            t,
+            '    "/login", dependencies=[Depends(limit_login_attempts)], responses=errors(401, 413, 429, 503)\n',
+            '    "/login", responses=errors(401, 413, 503)\n',
+        )
+    if n < POSTS:  # the body limit arrives with the first large bodies
+        t = t.replace("errors(400, 413, 503)", "errors(400, 503)").replace("errors(401, 413, 503)", "errors(401, 503)")
+    if n < ERR500:  # 503 when hashing is full: with the other answers a client can act on
+        t = drop_defs(t, n, {"def _busy": ERR500})
         if n >= LOGIN:
             t = cut(
                 t,
-                '    "/login", dependencies=[Depends(limit_login_attempts)], responses=errors(401, 413, 429, 503)\n',
-                '    "/login", responses=errors(401, 413, 503)\n',
+                """    try:
+        user = await users.authenticate(form.username, form.password)
+    except HashingBusyError:
+        raise _busy() from None
+""",
+                "    user = await users.authenticate(form.username, form.password)\n",
             )
-    if n < POSTS:
-        t = t.replace("errors(400, 413, 503)", "errors(400, 503)").replace("errors(401, 413, 503)", "errors(401, 503)")
-    if n < OPENAPI:
-        t = cut(
-            t,
-            '''@router.post(
-    "/register",
-    response_model=UserPrivate,
-    status_code=status.HTTP_201_CREATED,
-    responses=errors(400, 503),
-)''',
-            '@router.post("/register", response_model=UserPrivate, status_code=status.HTTP_201_CREATED)',
-        )
-        t = re.sub(r'@router\.post\(\n    "/login", responses=errors\([\d, ]+\)\n\)', '@router.post("/login")', t)
-        t = re.sub(r'@router\.post\(\n    "/login",\n    dependencies=\[Depends\(limit_login_attempts\)\],\n    responses=errors\([\d, ]+\),\n\)',
-                   '@router.post("/login", dependencies=[Depends(limit_login_attempts)])', t)
-        t = re.sub(r'@router\.post\(\n    "/login", dependencies=\[Depends\(limit_login_attempts\)\], responses=errors\([\d, ]+\)\n\)',
-                   '@router.post("/login", dependencies=[Depends(limit_login_attempts)])', t)
-        t = t.replace(', responses=errors(401))', ")").replace(', responses=errors(404))', ")")
+        t = cut(t, "    except HashingBusyError:\n        raise _busy() from None\n", "")
+        t = t.replace(", 503)", ")")
+    docstring = '"""User routes: register, log in, who am I, look up by public id."""'
+    if n < LOGIN:
+        t = cut(t, docstring, '"""User routes: register."""')
+    elif n < ME:
+        t = cut(t, docstring, '"""User routes: register, log in."""')
+    elif n < POSTMODEL:
+        t = cut(t, docstring, '"""User routes: register, log in, who am I."""')
     return t
 
 
@@ -459,21 +453,22 @@ def health(n: int) -> str:
     if n < DB:
         return hand(2, "app/api/health.py")
     t = final("app/api/health.py")
-    if n >= PG:
+    if n >= HEALTH_TIMEOUT:
         return t
     t = cut(
         t,
-        '''# A database that does not answer within this is unavailable: probes time out at a few seconds.
+        """# A database that does not answer within this is unavailable: probes time out at a few seconds.
 DATABASE_CHECK_SECONDS = 1.0
-# Checks given up on, still letting go of their connection (it can take the driver seconds).
-_abandoned: set[asyncio.Task[None]] = set()
-''',
+_abandoned: set[asyncio.Future[None]] = set()
+""",
         "",
     )
+    t = drop_defs(t, n, {"def _ping": HEALTH_TIMEOUT})
     start = t.index('    """Answer 200 when the database answers a trivial query in time, 503 otherwise."""')
     t = t[:start] + '''    """Answer 200 when the database answers a trivial query, 503 otherwise."""
     try:
-        await _ping(app_state(request.app).engine)
+        async with app_state(request.app).engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError):
         logger.warning("health.database_unavailable", exc_info=True)
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -481,7 +476,16 @@ _abandoned: set[asyncio.Task[None]] = set()
     return Health(status="ok", database="ok")
 '''
     t = cut(t, "import asyncio\n", "")
-    t = cut(t, "from sqlalchemy import text\n", "from sqlalchemy import text\nfrom sqlalchemy.exc import SQLAlchemyError\n")
+    if n < REQID:  # logging arrives with request ids
+        t = drop_lines(
+            t,
+            n,
+            {
+                "import logging": REQID,
+                'logger = logging.getLogger("app.health")': REQID,
+                'logger.warning("health.database_unavailable"': REQID,
+            },
+        )
     return t
 
 
@@ -541,17 +545,7 @@ def main(n: int) -> str:
     )""",
             "    app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)",
         )
-    if n < LOGIN:
-        t = cut(
-            t,
-            """    try:
-        settings.check_secret_key()
-    except UnsafeSettingsError as error:
-        logger.critical("refusing to start: %s", error)  # one line, before uvicorn's traceback
-        raise
-""",
-            "",
-        )
+    t = drop_lines(t, n, {"settings.check_secret_key()": LOGIN})
     if n < ERR500:
         t = cut(
             t,
@@ -569,25 +563,21 @@ def main(n: int) -> str:
         t,
         n,
         {
-            "import logging": LOGIN,
-            'logger = logging.getLogger("app.main")': LOGIN,
             "from fastapi.middleware.cors import": ERR500,
             "from fastapi.middleware.trustedhost import": REQID,
             "from app.core.errors import": ERR500,
-            "from app.core.headers import": ERR500,
             "from app.core.logging import": REQID,
             "from app.core.rate_limit import": ME,
             "from app.core.request_id import": REQID,
             "from app.core.security import PasswordHasher": HASH,
-            "from app.core.tuning import": DEMO,
+            "from app.core.tuning import": FREEZE,
             "configure_logging(settings.log_level)": REQID,
             "hasher = PasswordHasher(settings)": HASH,
             "state.hasher = hasher": HASH,
             "state.login_limiter = ": ME,
             "state.session_slots = ": PG,
-            "freeze_startup_objects()": DEMO,
+            "freeze_startup_objects()": FREEZE,
             "hasher.close()": HASH,
-            "app.add_middleware(SecurityHeadersMiddleware)": ERR500,
             "app.add_middleware(TrustedHostMiddleware": REQID,
             "app.add_middleware(RequestIdMiddleware)": REQID,
             "register_exception_handlers(app)": ERR500,
@@ -597,10 +587,7 @@ def main(n: int) -> str:
             "app.include_router(demo.router)": ERR500,
         },
     )
-    if n < LOGIN:
-        t = cut(t, "from app.core.config import Settings, UnsafeSettingsError, get_settings",
-                "from app.core.config import Settings, get_settings")
-    if DEMO <= n < PG:
+    if FREEZE <= n < PG:
         t = cut(t, "from app.core.tuning import SessionSlots, freeze_startup_objects",
                 "from app.core.tuning import freeze_startup_objects")
     t = sub(
@@ -634,9 +621,11 @@ def env_example(n: int) -> str:
     if n < ME:
         sec_s = rcut(sec_s, r"# Login attempts per client.*?\nLOGIN_RATE_LIMIT=\S+\n", "")
     if n < PG:
+        busy = re.search(r"# Milliseconds a SQLite writer.*?\nSQLITE_BUSY_TIMEOUT_MS=\d+\n", db_s, re.S)
+        assert busy is not None
         db_s = rcut(db_s, r"# Milliseconds a SQLite writer.*?\nSQLITE_BUSY_TIMEOUT_MS=\d+\n", "")
-        db_s = cut(db_s, "# --- Database (choose one) ---", "# --- Database ---")
         db_s = rcut(db_s, r"# PostgreSQL \(production ready\):.*$", "")
+        db_s = db_s.rstrip("\n") + "\n" + busy.group(0)
     out = [head, app_s]
     if n >= DB:
         out.append(db_s)
@@ -674,7 +663,7 @@ def post_model(n: int) -> str:
 
 def schemas_user(n: int) -> str:
     t = final("app/schemas/user.py")
-    return drop_defs(t, n, {"class LoginForm": LOGIN, "class Token": LOGIN})
+    return t
 
 
 def schemas_post(n: int) -> str:
@@ -692,13 +681,12 @@ def user_service(n: int) -> str:
         t = cut(
             t,
             """        await self.session.commit()
-        async with slot_released(self.session):
-            yield""",
+        give_back_slot(self.session)
+        yield""",
             """        await self.session.commit()
         yield""",
         )
-        t = cut(t, "        The request's session slot goes to other requests meanwhile, too (see SessionSlots).\n", "")
-        t = cut(t, "from app.core.tuning import slot_released\n", "")
+        t = cut(t, "        The request's session slot goes to other requests too (see SessionSlots).\n", "")
     return t.rstrip("\n") + "\n"
 
 
@@ -897,8 +885,8 @@ def test_health(n: int) -> str:
         t,
         n,
         {
-            "def test_the_database_check_gives_up": PG,
-            "def test_a_database_that_never_answers": PG,
+            "def test_the_database_check_gives_up": HEALTH_TIMEOUT,
+            "def test_a_database_that_never_answers": HEALTH_TIMEOUT,
             "def postgres_url": PG,
             "def test_a_database_that_stops_answering": PG,
             "def test_a_statement_past_the_statement_timeout": PG,
@@ -1065,7 +1053,7 @@ def test_inputs(n: int) -> str:
 
 def test_hashing(n: int) -> str:
     t = final("tests/test_hashing.py")
-    return drop_defs(t, n, {"def test_register_answers_503": REGISTER})
+    return drop_defs(t, n, {"def test_register_answers_503": ERR500})
 
 
 def test_demo(n: int) -> str:
@@ -1092,6 +1080,19 @@ def test_demo(n: int) -> str:
     return t
 
 
+def test_headers(n: int) -> str:
+    t = final("tests/test_headers.py")
+    return drop_defs(
+        t,
+        n,
+        {
+            "def test_the_token_response_is_never_cached": ERR500,
+            "def test_by_default_cors_is_off": ERR500,
+            "def test_cors_is_off_unless_origins_are_configured": ERR500,
+        },
+    )
+
+
 def test_logging(n: int) -> str:
     return final("tests/test_logging.py")
 
@@ -1105,13 +1106,15 @@ def workspace(n: int) -> dict[str, str]:
             w[path] = fn(n) if fn else final(path)
 
     at(1, "app/__init__.py")
+    at(1, "app/core/__init__.py")
+    at(1, "app/core/headers.py", headers)
+    at(1, "tests/test_headers.py", test_headers)
     w["app/main.py"] = main(n)
     at(1, "tests/__init__.py")
     w["tests/conftest.py"] = conftest(n)
     w["pytest.ini"] = hand(1, "pytest.ini") if n < MIGR else final("pytest.ini")
     w["tests/test_health.py"] = test_health(n)
     if n >= 2:
-        at(2, "app/core/__init__.py")
         at(2, "app/api/__init__.py")
         w["app/core/config.py"] = config(n)
         w["app/core/state.py"] = state(n)
@@ -1119,7 +1122,7 @@ def workspace(n: int) -> dict[str, str]:
         w[".env.example"] = hand(2, ".env.example") if n < DB else env_example(n)
         w["tests/test_config.py"] = test_config(n)
     at(DB, "app/core/database.py", database)
-    at(DB, "app/api/deps.py", deps)
+    at(SESSION_DEP, "app/api/deps.py", deps)
     at(DB, "tests/helpers.py", helpers)
     at(DB, "tests/test_database.py", test_database)
     at(MODEL, "app/models/__init__.py", models_init)
@@ -1146,16 +1149,14 @@ def workspace(n: int) -> dict[str, str]:
     at(REGISTER, "tests/test_inputs.py", test_inputs)
     at(LOGIN, "tests/test_auth.py", test_auth)
     at(ME, "app/core/rate_limit.py")
-    at(ME, "tests/test_users.py")
+    at(POSTMODEL, "tests/test_users.py")
     at(ME, "tests/test_rate_limit.py")
     at(REQID, "app/core/logging.py", logging_)
     at(REQID, "app/core/request_id.py")
     at(REQID, "tests/test_errors.py", test_errors)
     at(REQID, "tests/test_hosts.py")
     at(ERR500, "app/core/errors.py", errors)
-    at(ERR500, "app/core/headers.py", headers)
     at(ERR500, "app/api/demo.py", demo)
-    at(ERR500, "tests/test_headers.py")
     at(ERR500, "tests/test_demo_endpoints.py", test_demo)
     at(REDACT, "tests/test_logging.py", test_logging)
     at(POSTMODEL, "app/models/post.py", post_model)

@@ -38,8 +38,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     state = app_state(request.app)
     # A slot first: it queues requests fairly, the pool does not (see SessionSlots).
     async with (
-        state.session_slots.take() as slot,
-        state.session_factory(info={SLOT: slot}) as session,
+        state.session_slots.take() as give_back,
+        state.session_factory(info={SLOT: give_back}) as session,
     ):
         yield session
 

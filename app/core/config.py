@@ -14,10 +14,6 @@ PLACEHOLDER_SECRET_KEYS = frozenset(
 MIN_SECRET_KEY_BYTES = 32  # HS256 signs with a 256-bit key: a shorter one is guessable
 
 
-class UnsafeSettingsError(ValueError):
-    """The settings would run the app insecurely outside DEBUG."""
-
-
 class Settings(BaseSettings):
     """Every knob of the app; each field is read from the variable of the same name in capitals."""
 
@@ -37,20 +33,16 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []
 
     database_url: str = "sqlite+aiosqlite:///./vibecoding_async.db"
-    # Connection pool, per worker process (an in-memory SQLite database has none). Its size is also
-    # how many requests use the database at once (session slots, see tuning.py). No overflow:
-    # overflow connections are closed as soon as they are returned, so under sustained load they
-    # are opened and closed per request, which costs far more CPU than waiting for a pooled one.
+    # Connection pool, per worker process: also how many requests use the database at once (see
+    # tuning.SessionSlots). No overflow: under load, overflow connections are reopened per request.
     db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=0, ge=0)
     db_pool_timeout: float = Field(default=30.0, gt=0)
     db_pool_recycle: int = Field(default=1800, ge=-1)
-    # Test each connection before use. Off by default: on asyncpg it costs three extra round
-    # trips per request (BEGIN, ping, ROLLBACK), and a connection dropped by a restart is
-    # detected and replaced anyway. Turn it on behind proxies that silently drop idle links.
+    # Test each connection before use: three extra round trips per request on asyncpg, worth it
+    # only behind proxies that silently drop idle links (a restart's drops are detected anyway).
     db_pool_pre_ping: bool = False
-    # Seconds to open a connection, and to run one statement, before giving up (PostgreSQL):
-    # a database that stops answering fails requests instead of hanging them.
+    # PostgreSQL: seconds to connect and to run a statement; a hung database fails, not hangs.
     db_connect_timeout: float = Field(default=5.0, gt=0)
     db_statement_timeout: float = Field(default=30.0, gt=0)
     # How long a SQLite writer waits for the write lock before "database is locked".
@@ -79,20 +71,18 @@ class Settings(BaseSettings):
     demo_endpoints: bool = False
 
     def check_secret_key(self) -> None:
-        """Raise `UnsafeSettingsError` (one line) for a key anyone could guess, outside DEBUG."""
+        """Raise ValueError, in one line, for a key anyone could guess (outside DEBUG)."""
         key = self.secret_key.get_secret_value()
         if not key:
-            problem = "SECRET_KEY is not set"
-        elif self.debug:
-            return
-        elif key.lower() in PLACEHOLDER_SECRET_KEYS:
-            problem = "SECRET_KEY is a published placeholder"
-        elif len(key.encode()) < MIN_SECRET_KEY_BYTES:
-            problem = f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes"
+            problem = "is not set"
+        elif not self.debug and key.lower() in PLACEHOLDER_SECRET_KEYS:
+            problem = "is a published placeholder"
+        elif not self.debug and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+            problem = f"is shorter than {MIN_SECRET_KEY_BYTES} bytes"
         else:
             return
-        raise UnsafeSettingsError(
-            f"{problem}: anyone could forge tokens. Set it to a random string "
+        raise ValueError(
+            f"SECRET_KEY {problem}: anyone could forge tokens. Set it to a random string "
             '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
         )
 

@@ -9,12 +9,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 
 class LoginRateLimiter:
-    """At most LOGIN_RATE_LIMIT login attempts per client address; in memory, per worker.
-
-    Behind a proxy every client has the proxy's address: run uvicorn with --proxy-headers (and
-    --forwarded-allow-ips) so the address is the client's. Several workers each count on their
-    own; share a Redis storage (`limits` has one) if that matters.
-    """
+    """LOGIN_RATE_LIMIT per client address, in this process (behind a proxy: --proxy-headers)."""
 
     def __init__(self, limit: str) -> None:
         self.limit = parse(limit)

@@ -1,4 +1,4 @@
-"""What the app keeps for its lifetime, typed: `app_state(request.app).engine`."""
+"""What the app keeps for its lifetime, typed: `app_state(request.app).settings`."""
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.datastructures import State

@@ -1,4 +1,4 @@
-"""Performance tuning, measured in benchmarks/: none of it is needed for the app to be correct.
+"""Performance tuning, measured in benchmarks/: the app is correct without any of it.
 
 - Read-only sessions in autocommit mode (no BEGIN/ROLLBACK around one SELECT).
 - `gc.freeze()` of what startup leaves behind.
@@ -7,7 +7,7 @@
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,19 +38,14 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-# The key of a request's slot in its session's `info` (see `slot_released`).
-SLOT = "session_slot"
+SLOT = "session_slot"  # where a request's session keeps the way to give its slot back
 
 
 class SessionSlots:
-    """One slot per pooled connection; a request takes one before its session, in arrival order.
+    """One slot per pooled connection, taken before the session, first come, first served.
 
-    SQLAlchemy's async pool queues checkouts on an asyncio.Queue, which is not first come, first
-    served: a request that arrives as a connection comes back takes it before the waiter woken
-    for it, and that waiter queues again at the back. With more requests than connections, some
-    waited seconds (p99 2-3.5 s for 50 clients on a pool of 20, benchmarks/orm_read_throughput.py).
-    asyncio.Semaphore hands a released slot to its longest waiter, and with one session per
-    request the pool never has to make anyone wait. DB_POOL_TIMEOUT bounds the wait for a slot.
+    SQLAlchemy's async pool (an asyncio.Queue) lets newcomers overtake woken waiters: p99 2-3.5 s
+    for 50 clients on a pool of 20 (benchmarks/orm_read_throughput.py); a Semaphore queues fairly.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -58,67 +53,33 @@ class SessionSlots:
         self.timeout = settings.db_pool_timeout
         self._semaphore = asyncio.Semaphore(self.size)
 
-    async def acquire(self) -> None:
-        """Wait for a slot; raise TimeoutError after DB_POOL_TIMEOUT seconds."""
-        if not self._semaphore.locked():
-            await self._semaphore.acquire()  # free: returns without waiting, no timer needed
-            return
-        try:
-            async with asyncio.timeout(self.timeout):
+    @asynccontextmanager
+    async def take(self) -> AsyncIterator[Callable[[], None]]:
+        """Hold a slot for the block; what it yields gives the slot back early (at most once)."""
+        try:  # a free slot is taken at once: no timer to set for it
+            async with asyncio.timeout(self.timeout if self._semaphore.locked() else None):
                 await self._semaphore.acquire()
         except TimeoutError:
             raise TimeoutError(
                 f"no database session free within {self.timeout:g} s "
                 f"({self.size} in use: DB_POOL_SIZE + DB_MAX_OVERFLOW)"
             ) from None
+        held = True
 
-    def release(self) -> None:
-        """Give a slot back."""
-        self._semaphore.release()
+        def give_back() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._semaphore.release()
 
-    @asynccontextmanager
-    async def take(self) -> AsyncIterator["Slot"]:
-        """Hold a slot for the block (one request)."""
-        slot = Slot(self)
-        await slot.acquire()
         try:
-            yield slot
+            yield give_back
         finally:
-            slot.release()
+            give_back()
 
 
-class Slot:
-    """One request's hold on a session slot, which it can give back while it does something slow."""
-
-    def __init__(self, slots: SessionSlots) -> None:
-        self._slots = slots
-        self.held = False
-
-    async def acquire(self) -> None:
-        """Take a slot (waiting in line)."""
-        await self._slots.acquire()
-        self.held = True
-
-    def release(self) -> None:
-        """Give the slot back, if held."""
-        if self.held:
-            self.held = False
-            self._slots.release()
-
-
-@asynccontextmanager
-async def slot_released(session: AsyncSession) -> AsyncIterator[None]:
-    """Give the session's slot to other requests for the block, then queue for one again.
-
-    For a session whose transaction has just ended (no connection held): a password hash then
-    waits for its thread without keeping anyone else from the database.
-    """
-    slot = session.info.get(SLOT)
-    if not isinstance(slot, Slot):
-        yield  # a session made outside a request (a test, a script)
-        return
-    slot.release()
-    try:
-        yield
-    finally:
-        await slot.acquire()
+def give_back_slot(session: AsyncSession) -> None:
+    """Give the request's slot to others (its session holds no connection) before a slow hash."""
+    give_back = session.info.pop(SLOT, None)
+    if give_back is not None:
+        give_back()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import PasswordHasher
-from app.core.tuning import slot_released
+from app.core.tuning import give_back_slot
 from app.models.user import User
 from app.schemas.user import UserCreate
 
@@ -52,11 +52,11 @@ class UserService:
         Otherwise every login waiting for a hashing thread holds a pooled connection, and a burst
         of logins starves every other request, even /health. Loaded objects stay usable: the
         session does not expire them on commit.
-        The request's session slot goes to other requests meanwhile, too (see SessionSlots).
+        The request's session slot goes to other requests too (see SessionSlots).
         """
         await self.session.commit()
-        async with slot_released(self.session):
-            yield
+        give_back_slot(self.session)
+        yield
 
     async def register(self, data: UserCreate) -> User:
         """Create a user; raise `EmailAlreadyRegisteredError` if the email is taken."""

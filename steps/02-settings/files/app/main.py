@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from app.api import health
 from app.core.config import Settings, get_settings
+from app.core.headers import SecurityHeadersMiddleware
 from app.core.state import AppState
 
 
@@ -14,6 +15,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=settings.app_name, version=settings.version)
     app.state = AppState()
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     return app
 

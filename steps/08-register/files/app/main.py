@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from app.api import health, users
 from app.core.config import Settings, get_settings
 from app.core.database import create_engine, create_session_factory
+from app.core.headers import SecurityHeadersMiddleware
 from app.core.security import PasswordHasher
 from app.core.state import AppState, app_state
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)
     app.state = AppState()
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(users.router)
     return app

@@ -1,18 +1,16 @@
 """The FastAPI application: `uvicorn app.main:app`."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from app.api import health, users
-from app.core.config import Settings, UnsafeSettingsError, get_settings
+from app.core.config import Settings, get_settings
 from app.core.database import create_engine, create_session_factory
+from app.core.headers import SecurityHeadersMiddleware
 from app.core.security import PasswordHasher
 from app.core.state import AppState, app_state
-
-logger = logging.getLogger("app.main")
 
 
 @asynccontextmanager
@@ -20,11 +18,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Create the engine and the hashing pool at startup; release both at shutdown."""
     state = app_state(app)
     settings = state.settings
-    try:
-        settings.check_secret_key()
-    except UnsafeSettingsError as error:
-        logger.critical("refusing to start: %s", error)  # one line, before uvicorn's traceback
-        raise
+    settings.check_secret_key()  # refuse, in one line, a key anyone could guess
     engine = create_engine(settings)
     hasher = PasswordHasher(settings)
     state.engine = engine
@@ -44,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)
     app.state = AppState()
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(users.router)
     return app

@@ -1,6 +1,5 @@
 """The FastAPI application: `uvicorn app.main:app`."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -8,15 +7,14 @@ from fastapi import FastAPI
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 
 from app.api import health, users
-from app.core.config import Settings, UnsafeSettingsError, get_settings
+from app.core.config import Settings, get_settings
 from app.core.database import create_engine, create_session_factory
+from app.core.headers import SecurityHeadersMiddleware
 from app.core.logging import configure_logging
 from app.core.rate_limit import LoginRateLimiter
 from app.core.request_id import RequestIdMiddleware
 from app.core.security import PasswordHasher
 from app.core.state import AppState, app_state
-
-logger = logging.getLogger("app.main")
 
 
 @asynccontextmanager
@@ -25,11 +23,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state = app_state(app)
     settings = state.settings
     configure_logging(settings.log_level)
-    try:
-        settings.check_secret_key()
-    except UnsafeSettingsError as error:
-        logger.critical("refusing to start: %s", error)  # one line, before uvicorn's traceback
-        raise
+    settings.check_secret_key()  # refuse, in one line, a key anyone could guess
     engine = create_engine(settings)
     hasher = PasswordHasher(settings)
     state.engine = engine
@@ -50,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)
     app.state = AppState()
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)

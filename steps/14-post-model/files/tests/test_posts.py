@@ -37,3 +37,14 @@ async def test_the_database_enforces_the_author_foreign_key(
                 ),
                 {"public_id": uuid.uuid4().hex},
             )
+
+
+async def test_the_list_is_read_through_the_created_at_index(engine: AsyncEngine) -> None:
+    def indexes(connection: Connection) -> list[dict[str, Any]]:
+        return [dict(index) for index in inspect(connection).get_indexes("posts")]
+
+    async with engine.connect() as connection:
+        found = await connection.run_sync(indexes)
+    assert {"name": "ix_posts_created_at", "column_names": ["created_at"], "unique": False} in [
+        {key: index[key] for key in ("name", "column_names", "unique")} for index in found
+    ]

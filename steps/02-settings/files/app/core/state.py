@@ -9,7 +9,7 @@ from app.core.config import Settings
 class AppState(State):
     """Starlette's `app.state` with a declared type for each thing on it.
 
-    `settings` is set by create_app.
+    `settings` is set by create_app; the rest by the lifespan, at startup.
     """
 
     settings: Settings

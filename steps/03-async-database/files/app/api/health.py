@@ -1,17 +1,14 @@
-"""Probes: /health/live (the process answers) and /health/ready (and its database does)."""
+"""Probes: /health/live (is the process up?) and /health/ready (can it serve requests?)."""
 
-import logging
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.state import app_state
 
-logger = logging.getLogger("app.health")
 router = APIRouter(tags=["health"])
 
 
@@ -35,11 +32,6 @@ async def live() -> Liveness:
     return Liveness(status="ok")
 
 
-async def _ping(engine: AsyncEngine) -> None:
-    async with engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
-
-
 @router.get("/health", responses={503: {"model": Health}})
 @router.get("/health/ready", responses={503: {"model": Health}})
 @router.head("/health", include_in_schema=False)
@@ -47,9 +39,9 @@ async def _ping(engine: AsyncEngine) -> None:
 async def health(request: Request, response: Response) -> Health:
     """Answer 200 when the database answers a trivial query, 503 otherwise."""
     try:
-        await _ping(app_state(request.app).engine)
+        async with app_state(request.app).engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError):
-        logger.warning("health.database_unavailable", exc_info=True)
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return Health(status="error", database="unavailable")
     return Health(status="ok", database="ok")

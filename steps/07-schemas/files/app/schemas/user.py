@@ -38,3 +38,17 @@ class UserPrivate(UserPublic):
     """A user as they see themselves, email included."""
 
     email: str  # validated on the way in; no need to re-validate on the way out
+
+
+class LoginForm(BaseModel):
+    """The OAuth2 password form: `username` is the email."""
+
+    username: Annotated[str, Field(max_length=320, pattern=NO_NUL)]
+    password: Annotated[str, Field(max_length=128, pattern=NO_NUL)]
+
+
+class Token(BaseModel):
+    """An OAuth2 bearer token."""
+
+    access_token: str
+    token_type: str = "bearer"

@@ -10,9 +10,18 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
 from app.core.security import PasswordHasher
 from app.core.state import app_state
 from app.services.user_service import UserService
+
+
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    return app_state(request.app).settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -14,10 +14,6 @@ PLACEHOLDER_SECRET_KEYS = frozenset(
 MIN_SECRET_KEY_BYTES = 32  # HS256 signs with a 256-bit key: a shorter one is guessable
 
 
-class UnsafeSettingsError(ValueError):
-    """The settings would run the app insecurely outside DEBUG."""
-
-
 class Settings(BaseSettings):
     """Every knob of the app; each field is read from the variable of the same name in capitals."""
 
@@ -51,20 +47,18 @@ class Settings(BaseSettings):
     hash_queue_size: int = Field(default=32, ge=0)
 
     def check_secret_key(self) -> None:
-        """Raise `UnsafeSettingsError` (one line) for a key anyone could guess, outside DEBUG."""
+        """Raise ValueError, in one line, for a key anyone could guess (outside DEBUG)."""
         key = self.secret_key.get_secret_value()
         if not key:
-            problem = "SECRET_KEY is not set"
-        elif self.debug:
-            return
-        elif key.lower() in PLACEHOLDER_SECRET_KEYS:
-            problem = "SECRET_KEY is a published placeholder"
-        elif len(key.encode()) < MIN_SECRET_KEY_BYTES:
-            problem = f"SECRET_KEY is shorter than {MIN_SECRET_KEY_BYTES} bytes"
+            problem = "is not set"
+        elif not self.debug and key.lower() in PLACEHOLDER_SECRET_KEYS:
+            problem = "is a published placeholder"
+        elif not self.debug and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+            problem = f"is shorter than {MIN_SECRET_KEY_BYTES} bytes"
         else:
             return
-        raise UnsafeSettingsError(
-            f"{problem}: anyone could forge tokens. Set it to a random string "
+        raise ValueError(
+            f"SECRET_KEY {problem}: anyone could forge tokens. Set it to a random string "
             '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
         )
 

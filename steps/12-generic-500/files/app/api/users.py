@@ -1,14 +1,14 @@
-"""User routes: register, log in, who am I, look up by public id."""
+"""User routes: register, log in, who am I."""
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Response, status
 
 from app.api.deps import CurrentUser, SettingsDep, UserServiceDep, limit_login_attempts
+from app.api.responses import errors
 from app.core.security import HashingBusyError, create_access_token
 from app.models.user import User
-from app.schemas.user import LoginForm, Token, UserCreate, UserPrivate, UserPublic
+from app.schemas.user import LoginForm, Token, UserCreate, UserPrivate
 from app.services.user_service import EmailAlreadyRegisteredError
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -19,7 +19,12 @@ def _busy() -> HTTPException:
     return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "Busy", headers={"Retry-After": "1"})
 
 
-@router.post("/register", response_model=UserPrivate, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    response_model=UserPrivate,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(400, 503),
+)
 async def register(data: UserCreate, users: UserServiceDep) -> User:
     """Create an account."""
     try:
@@ -30,7 +35,9 @@ async def register(data: UserCreate, users: UserServiceDep) -> User:
         raise _busy() from None
 
 
-@router.post("/login", dependencies=[Depends(limit_login_attempts)])
+@router.post(
+    "/login", dependencies=[Depends(limit_login_attempts)], responses=errors(401, 413, 429, 503)
+)
 async def login(
     form: Annotated[LoginForm, Form()],
     users: UserServiceDep,
@@ -53,16 +60,7 @@ async def login(
     return Token(access_token=create_access_token(user.public_id, settings))
 
 
-@router.get("/me", response_model=UserPrivate)
+@router.get("/me", response_model=UserPrivate, responses=errors(401))
 async def read_me(user: CurrentUser) -> User:
     """The logged-in user, email included."""
-    return user
-
-
-@router.get("/{public_id}", response_model=UserPublic)
-async def read_user(public_id: uuid.UUID, users: UserServiceDep) -> User:
-    """A user by public id (no email: only its owner sees it, at /users/me)."""
-    user = await users.get_by_public_id(public_id)
-    if user is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found")
     return user

@@ -14,11 +14,9 @@ REDACTED = "[REDACTED]"
 SENSITIVE_KEYS = re.compile(
     r"password|token|secret|authorization|api[_-]?key|cookie", re.IGNORECASE
 )
-# Redaction runs on the event loop for every log line, on text a client chose (a path, a query
-# string): each pattern must take time linear in its input. A pattern like `[\w-]*password`
-# retries from every character of a long word: 16,000 characters of query string froze the loop
-# for 9.4 s. So every pattern starts only where a word starts (`(?<![\w-])`), and what it has
-# matched is never given back (atomic `(?>...)`, possessive `++`): one pass over the text.
+# Redaction runs on the event loop, on text a client chose (a path, a query string), so each
+# pattern is linear: `[\w-]*password` retried from every character (16,000 froze the loop for
+# 9.4 s). Patterns start where a word starts and never give back what they matched (`++`, `(?>`).
 # key=value, key: value, "key": "value" where the key looks sensitive.
 _KEY_VALUE = re.compile(
     r"""(?<![\w-])(?P<key>["']?(?>[\w-]*?(?:password|token|secret|authorization|api[_-]?key)"""
@@ -29,8 +27,7 @@ _BEARER = re.compile(r"(Bearer\s++)[\w.~+/=-]++", re.IGNORECASE)
 # A JWT anywhere in a text: three base64url segments, the first two starting with '{"'.
 _JWT = re.compile(r"(?<![\w-])eyJ[\w-]++\.eyJ[\w-]++\.[\w-]*+")
 _PASSWORD_HASH = re.compile(r"\$argon2(?:id|i|d)\$[^\s'\")]++")
-# What a log line keeps of one value that came from a request (a path, a header, an extra).
-MAX_LOGGED_CHARS = 2000
+MAX_LOGGED_CHARS = 2000  # of one value from a request (a path, a header)
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {

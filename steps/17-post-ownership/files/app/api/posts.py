@@ -15,8 +15,7 @@ from app.services.post_service import NotPostAuthorError, PostNotFoundError
 router = APIRouter(prefix="/posts", tags=["posts"])
 
 MAX_PAGE_SIZE = 100
-# Bounded like every integer input: past 64 bits the database fails, and deep pages are slow.
-MAX_OFFSET = 1_000_000
+MAX_OFFSET = 1_000_000  # every integer input is bounded: past 64 bits the database fails
 
 
 def _not_found() -> HTTPException:

@@ -35,7 +35,6 @@ def create_engine(settings: Settings) -> AsyncEngine:
         hide_parameters=hide_parameters,
         pool_recycle=settings.db_pool_recycle,
         pool_pre_ping=settings.db_pool_pre_ping,
-        # asyncpg gives up on a connection attempt, and cancels a statement, after these.
         connect_args={
             "timeout": settings.db_connect_timeout,
             "command_timeout": settings.db_statement_timeout,

@@ -1,8 +1,4 @@
-"""Dependencies, named as types: `session: SessionDep`.
-
-They are all `async def`, even those that never await: FastAPI runs a plain `def` dependency
-in its thread pool, a thread hop per request for a function that only reads an attribute.
-"""
+"""Dependencies, named as types: `session: SessionDep`."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -13,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import Settings
 from app.core.security import PasswordHasher
 from app.core.state import app_state
-from app.services.user_service import UserService
 
 
 async def get_settings(request: Request) -> Settings:
@@ -39,11 +34,3 @@ async def get_hasher(request: Request) -> PasswordHasher:
 
 
 HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
-
-
-async def get_user_service(session: SessionDep, hasher: HasherDep) -> UserService:
-    """A UserService bound to this request's session."""
-    return UserService(session, hasher)
-
-
-UserServiceDep = Annotated[UserService, Depends(get_user_service)]

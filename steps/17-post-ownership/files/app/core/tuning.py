@@ -1,4 +1,4 @@
-"""Performance tuning, measured in benchmarks/: none of it is needed for the app to be correct.
+"""Performance tuning, measured in benchmarks/: the app is correct without any of it.
 
 - Read-only sessions in autocommit mode (no BEGIN/ROLLBACK around one SELECT).
 - `gc.freeze()` of what startup leaves behind.
