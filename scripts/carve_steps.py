@@ -83,6 +83,8 @@ POSTMODEL, POSTS, LIST, OWN, DEMO, PG = range(14, 20)
 OPENAPI = SCHEMAS  # the error bodies documented, with the other schemas
 INDEX = POSTMODEL  # posts.created_at, which the list will sort by
 FREEZE = OWN  # gc.freeze() of startup's objects
+RATE_LIMIT = ME  # login attempts per client address, once logins exist
+PUBLIC_PROFILE = POSTMODEL  # GET /users/{public_id}: who wrote this post?
 HEALTH_TIMEOUT = MODEL  # /health answers 503 in time even when the database hangs
 SESSION_DEP = MODEL  # the request's session, with the first model that needs one
 
@@ -176,7 +178,7 @@ def config(n: int) -> str:
     t = block(t, "    # Requests whose body is larger", "    # Host headers the app answers", n, POSTS)
     t = block(t, "    # Host headers the app answers", "    # Browser origins allowed", n, REQID)
     t = block(t, "    # Browser origins allowed", "\n    database_url", n, ERR500, new="")
-    t = block(t, "    # Login attempts per client", "\n\n", n, ME, new="\n") if n < ME else t
+    t = block(t, "    # Login attempts per client", "\n\n", n, RATE_LIMIT, new="\n") if n < RATE_LIMIT else t
     t = block(t, "    secret_key: SecretStr", "    # Argon2id cost", n, LOGIN)
     t = block(t, "    def check_secret_key", "\n\n@lru_cache", n, LOGIN)
     t = block(t, "# Keys published in examples", "\n\nclass Settings", n, LOGIN)
@@ -240,13 +242,13 @@ def state(n: int) -> str:
         n,
         {
             "from sqlalchemy.ext.asyncio import": DB,
-            "from app.core.rate_limit import": ME,
+            "from app.core.rate_limit import": RATE_LIMIT,
             "from app.core.security import": HASH,
             "from app.core.tuning import": PG,
             "    engine: AsyncEngine": DB,
             "    session_factory: async_sessionmaker": DB,
             "    hasher: PasswordHasher": HASH,
-            "    login_limiter: LoginRateLimiter": ME,
+            "    login_limiter: LoginRateLimiter": RATE_LIMIT,
             "    session_slots: SessionSlots": PG,
         },
     )
@@ -334,7 +336,7 @@ def deps(n: int) -> str:
             "PostReaderDep =": LIST,
             "def get_post_service": POSTS,
             "PostServiceDep =": POSTS,
-            "def limit_login_attempts": ME,
+            "def limit_login_attempts": RATE_LIMIT,
             "oauth2_scheme =": ME,
             "def get_current_user": ME,
             "CurrentUser =": ME,
@@ -382,13 +384,13 @@ def deps(n: int) -> str:
 
 def users(n: int) -> str:
     t = final("app/api/users.py")
-    t = block(t, '\n\n@router.get("/{public_id}"', None, n, POSTMODEL, new="\n")
+    t = block(t, '\n\n@router.get("/{public_id}"', None, n, PUBLIC_PROFILE, new="\n")
     t = block(t, '\n\n@router.get("/me"', None, n, ME, new="\n")
     t = block(t, '\n\n@router.post(\n    "/login"', None, n, LOGIN, new="\n")
     if LOGIN <= n < ERR500:  # no-store arrives with the other response headers
         t = cut(t, "    settings: SettingsDep,\n    response: Response,\n", "    settings: SettingsDep,\n")
         t = cut(t, '    response.headers["Cache-Control"] = "no-store"  # a token must not sit in any cache\n', "")
-    if LOGIN <= n < ME:
+    if LOGIN <= n < RATE_LIMIT:
         t = cut(
             t,
             '    "/login", dependencies=[Depends(limit_login_attempts)], responses=errors(401, 413, 429, 503)\n',
@@ -411,12 +413,12 @@ def users(n: int) -> str:
         t = cut(t, "    except HashingBusyError:\n        raise _busy() from None\n", "")
         t = t.replace(", 503)", ")")
     docstring = '"""User routes: register, log in, who am I, look up by public id."""'
+    if ME <= n < PUBLIC_PROFILE:
+        t = cut(t, docstring, '"""User routes: register, log in, who am I."""')
     if n < LOGIN:
         t = cut(t, docstring, '"""User routes: register."""')
     elif n < ME:
         t = cut(t, docstring, '"""User routes: register, log in."""')
-    elif n < POSTMODEL:
-        t = cut(t, docstring, '"""User routes: register, log in, who am I."""')
     return t
 
 
@@ -567,14 +569,14 @@ def main(n: int) -> str:
             "from fastapi.middleware.trustedhost import": REQID,
             "from app.core.errors import": ERR500,
             "from app.core.logging import": REQID,
-            "from app.core.rate_limit import": ME,
+            "from app.core.rate_limit import": RATE_LIMIT,
             "from app.core.request_id import": REQID,
             "from app.core.security import PasswordHasher": HASH,
             "from app.core.tuning import": FREEZE,
             "configure_logging(settings.log_level)": REQID,
             "hasher = PasswordHasher(settings)": HASH,
             "state.hasher = hasher": HASH,
-            "state.login_limiter = ": ME,
+            "state.login_limiter = ": RATE_LIMIT,
             "state.session_slots = ": PG,
             "freeze_startup_objects()": FREEZE,
             "hasher.close()": HASH,
@@ -618,7 +620,7 @@ def env_example(n: int) -> str:
             "# true = local development: allows a short SECRET_KEY. Never true in production.",
             "# true = local development. Never true in production.",
         )
-    if n < ME:
+    if n < RATE_LIMIT:
         sec_s = rcut(sec_s, r"# Login attempts per client.*?\nLOGIN_RATE_LIMIT=\S+\n", "")
     if n < PG:
         busy = re.search(r"# Milliseconds a SQLite writer.*?\nSQLITE_BUSY_TIMEOUT_MS=\d+\n", db_s, re.S)
@@ -748,7 +750,7 @@ The suite runs on a temporary SQLite file. Each test starts from empty tables.
             "        argon2_parallelism=": HASH,
             "        hash_threads=": HASH,
             "        allowed_hosts=": REQID,
-            "        login_rate_limit=": ME,
+            "        login_rate_limit=": RATE_LIMIT,
             "        demo_endpoints=": ERR500,
         },
     )
@@ -1148,9 +1150,9 @@ def workspace(n: int) -> dict[str, str]:
     at(REGISTER, "tests/test_concurrency.py", test_concurrency)
     at(REGISTER, "tests/test_inputs.py", test_inputs)
     at(LOGIN, "tests/test_auth.py", test_auth)
-    at(ME, "app/core/rate_limit.py")
-    at(POSTMODEL, "tests/test_users.py")
-    at(ME, "tests/test_rate_limit.py")
+    at(RATE_LIMIT, "app/core/rate_limit.py")
+    at(PUBLIC_PROFILE, "tests/test_users.py")
+    at(RATE_LIMIT, "tests/test_rate_limit.py")
     at(REQID, "app/core/logging.py", logging_)
     at(REQID, "app/core/request_id.py")
     at(REQID, "tests/test_errors.py", test_errors)

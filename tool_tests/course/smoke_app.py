@@ -68,7 +68,9 @@ async def main() -> int:
     variables = {"run": secrets.token_hex(4), "seq": "1"}
     async with (
         LifespanManager(app) as manager,
-        AsyncClient(transport=ASGITransport(app=manager.app), base_url="http://test") as client,
+        AsyncClient(
+            transport=ASGITransport(app=manager.app), base_url="http://localhost"
+        ) as client,
     ):
         for spec in plan["demos"]:
             if not await fire(client, spec, variables):
