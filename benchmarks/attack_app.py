@@ -98,7 +98,7 @@ def uvicorn(
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)]
     command += [] if access_log else ["--no-access-log"]
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(command, cwd=app_dir, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -119,6 +119,7 @@ def uvicorn(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 class Probe:
@@ -272,7 +273,7 @@ async def attack_inputs(base: str) -> list[str]:
     """Integers past 64 bits and NUL bytes (a new connection each: a 500 may close one)."""
     connector = aiohttp.TCPConnector(force_close=True)
     async with aiohttp.ClientSession(connector=connector) as session:
-        email, headers = await account(session, base)
+        _, headers = await account(session, base)
         answers = {
             "offset 2**63": await timed(session, "GET", f"{base}/posts?offset={2**63}"),
             "NUL in title": await timed(

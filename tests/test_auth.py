@@ -147,6 +147,12 @@ BAD_TOKENS: dict[str, Callable[[str, str, str], str]] = {
     "wrong key": lambda token, sub, key: jwt.encode(_claims(sub), "another-key" * 4, "HS256"),
     "other algorithm": lambda token, sub, key: jwt.encode(_claims(sub), key, "HS512"),
     "no exp": lambda token, sub, key: jwt.encode({"sub": sub, "iat": datetime.now(UTC)}, key),
+    "no iat": lambda token, sub, key: jwt.encode(
+        {"sub": sub, "exp": datetime.now(UTC) + timedelta(minutes=5)}, key
+    ),
+    "no sub": lambda token, sub, key: jwt.encode(
+        {"iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(minutes=5)}, key
+    ),
     "sub not a uuid": lambda token, sub, key: jwt.encode(_claims("42"), key, "HS256"),
     "unknown sub": lambda token, sub, key: jwt.encode(_claims(str(uuid.uuid4())), key, "HS256"),
     "garbage": lambda token, sub, key: "not.a.jwt",

@@ -69,3 +69,51 @@ async def test_register_answers_503_with_retry_after_when_hashing_is_full(
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "1"
     assert login.status_code == 503
+
+
+async def test_hashing_and_verifying_run_off_the_event_loop(settings: Settings) -> None:
+    # The app's headline rule: Argon2 never runs on the loop's thread.
+    hasher = PasswordHasher(settings)
+    loop_thread = threading.current_thread()
+    seen: list[threading.Thread] = []
+    real = hasher._hash
+
+    class Recording:
+        def hash(self, password: str) -> str:
+            seen.append(threading.current_thread())
+            return real.hash(password)
+
+        def verify_and_update(self, password: str, hashed: str) -> tuple[bool, str | None]:
+            seen.append(threading.current_thread())
+            return real.verify_and_update(password, hashed)
+
+    hasher._hash = Recording()  # type: ignore[assignment]
+    try:
+        hashed = await hasher.hash("a password")
+        assert (await hasher.verify("a password", hashed))[0] is True
+    finally:
+        hasher.close()
+    assert len(seen) == 2
+    assert all(thread is not loop_thread for thread in seen)
+    assert all(thread.name.startswith("password-hash") for thread in seen)
+
+
+async def test_the_dummy_hash_costs_what_a_real_one_does(settings: Settings) -> None:
+    # An unknown email must cost one full verification: the dummy hash has today's parameters.
+    hasher = PasswordHasher(settings)
+    verified: list[str] = []
+    real = hasher._hash
+
+    class Recording:
+        def verify_and_update(self, password: str, hashed: str) -> tuple[bool, str | None]:
+            verified.append(hashed)
+            return real.verify_and_update(password, hashed)
+
+    try:
+        parameters = (await hasher.hash("x")).rsplit("$", 2)[0]
+        hasher._hash = Recording()  # type: ignore[assignment]
+        await hasher.verify_dummy("whatever")
+    finally:
+        hasher.close()
+    [dummy] = verified
+    assert dummy.rsplit("$", 2)[0] == parameters

@@ -50,6 +50,7 @@ async def test_create_needs_a_token(client: AsyncClient) -> None:
     [
         {"title": "", "content": "c"},
         {"title": "t" * 201, "content": "c"},
+        {"title": "t", "content": "c" * 10_001},
         {"title": "t", "content": ""},
         {"title": "t"},
         {"content": "c"},
@@ -252,6 +253,18 @@ async def test_the_database_enforces_the_author_foreign_key(
                 ),
                 {"public_id": uuid.uuid4().hex},
             )
+
+
+async def test_deleting_a_user_deletes_their_posts(
+    app: FastAPI, client: AsyncClient, new_account: NewAccount
+) -> None:
+    author, other = await new_account(), await new_account()
+    mine = await _create(client, author)
+    theirs = await _create(client, other)
+    async with app_state(app).engine.begin() as connection:  # the database's own cascade
+        await connection.execute(text("DELETE FROM users WHERE email = :e"), {"e": author.email})
+    assert (await client.get(f"/posts/{mine['id']}")).status_code == 404
+    assert (await client.get(f"/posts/{theirs['id']}")).status_code == 200
 
 
 async def test_of_racing_deletes_exactly_one_wins(

@@ -42,3 +42,30 @@ async def test_the_hashing_queue_is_bounded(settings: Settings) -> None:
     finally:
         blocked.release.set()
         hasher.close()
+
+
+async def test_hashing_and_verifying_run_off_the_event_loop(settings: Settings) -> None:
+    # The app's headline rule: Argon2 never runs on the loop's thread.
+    hasher = PasswordHasher(settings)
+    loop_thread = threading.current_thread()
+    seen: list[threading.Thread] = []
+    real = hasher._hash
+
+    class Recording:
+        def hash(self, password: str) -> str:
+            seen.append(threading.current_thread())
+            return real.hash(password)
+
+        def verify_and_update(self, password: str, hashed: str) -> tuple[bool, str | None]:
+            seen.append(threading.current_thread())
+            return real.verify_and_update(password, hashed)
+
+    hasher._hash = Recording()  # type: ignore[assignment]
+    try:
+        hashed = await hasher.hash("a password")
+        assert (await hasher.verify("a password", hashed))[0] is True
+    finally:
+        hasher.close()
+    assert len(seen) == 2
+    assert all(thread is not loop_thread for thread in seen)
+    assert all(thread.name.startswith("password-hash") for thread in seen)

@@ -83,3 +83,13 @@ async def test_missing_fields_get_422(client: AsyncClient) -> None:
     assert response.status_code == 422
     locs = {tuple(error["loc"]) for error in response.json()["detail"]}
     assert locs == {("body", "password"), ("body", "confirm_password")}
+
+
+async def test_a_password_longer_than_128_gets_422(client: AsyncClient) -> None:
+    long = "p" * 129
+    response = await client.post(
+        "/users/register",
+        json={"email": "long@example.com", "password": long, "confirm_password": long},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "password"]
