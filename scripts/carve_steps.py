@@ -1103,7 +1103,8 @@ def test_inputs(n: int) -> str:
         {
             "def test_integers_past_their_bound": LIST,
             "def test_the_largest_offset_allowed": LIST,
-            "def test_a_nul_byte_in_a_post": POSTS,
+            "def test_a_nul_byte_in_a_new_post": POSTS,
+            "def test_a_nul_byte_in_a_post_update": OWN,
             "def test_a_nul_byte_in_the_login_form": LOGIN,
         },
     )

@@ -11,18 +11,13 @@ NewAccount = Callable[[], Awaitable[Account]]
 
 
 @pytest.mark.parametrize("field", ["title", "content"])
-async def test_a_nul_byte_in_a_post_gets_422(
+async def test_a_nul_byte_in_a_new_post_gets_422(
     field: str, client: AsyncClient, new_account: NewAccount
 ) -> None:
     account = await new_account()
     body = {"title": "t", "content": "c"} | {field: "before\x00after"}
     created = await client.post("/posts", json=body, headers=account.headers)
     assert created.status_code == 422
-    post = await client.post("/posts", json={"title": "t", "content": "c"}, headers=account.headers)
-    patched = await client.patch(
-        f"/posts/{post.json()['id']}", json={field: "a\x00b"}, headers=account.headers
-    )
-    assert patched.status_code == 422
 
 
 @pytest.mark.parametrize(
