@@ -264,9 +264,7 @@ async def attack_body(base: str, process: psutil.Process) -> list[str]:
         )
     await asyncio.sleep(0.3)
     watcher.cancel()
-    return [
-        f"body 4 x 50 MB: {answers}; server RSS {before:.0f} MiB before, peak {peak:.0f} MiB"
-    ]
+    return [f"body 4 x 50 MB: {answers}; server RSS {before:.0f} MiB before, peak {peak:.0f} MiB"]
 
 
 async def attack_inputs(base: str) -> list[str]:
@@ -323,9 +321,7 @@ async def attack_races(base: str) -> list[str]:
                 status("PATCH", f"/posts/{post_id}", json={"title": "y"}),
                 status("DELETE", f"/posts/{post_id}"),
             )
-            mixed.update(
-                f"{m} {s}" for m, s in zip(["PATCH", "DELETE"] * 2, results, strict=True)
-            )
+            mixed.update(f"{m} {s}" for m, s in zip(["PATCH", "DELETE"] * 2, results, strict=True))
     return [
         f"races: 10 DELETEs of one post: {dict(deletes)}",
         f"races: PATCH/DELETE/PATCH/DELETE on 20 posts: {dict(sorted(mixed.items()))}",

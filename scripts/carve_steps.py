@@ -1078,7 +1078,7 @@ def test_posts(n: int) -> str:
         "def test_create_returns_the_post_with_its_author": POSTS,
         "def test_create_needs_a_token": POSTS,
         "def test_create_validates_the_body": POSTS,
-        "def test_deleting_a_user_deletes_their_posts": POSTS,
+        "def test_deleting_a_user_deletes_their_posts": LIST,
     }
     t = drop_defs(t, n, own | listing | posts_)
     if n < OWN:

@@ -1,5 +1,6 @@
 """Probes: /health (readiness, as /health/ready) and /health/live; a dead database is a 503."""
 
+import socket
 import time
 
 import pytest
@@ -29,9 +30,11 @@ async def test_readiness_is_health(client: AsyncClient) -> None:
 
 
 async def test_health_is_503_when_the_database_is_down(settings: Settings) -> None:
-    broken = settings.model_copy(
-        update={"database_url": "sqlite+aiosqlite:////nonexistent-dir/nowhere/app.db"}
-    )
+    with socket.socket() as sock:  # a port nobody listens on: connections are refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:{port}/down_test"
+    broken = settings.model_copy(update={"database_url": url})
     async with lifespan_client(create_app(broken)) as client:
         response = await client.get("/health")
         live = await client.get("/health/live")

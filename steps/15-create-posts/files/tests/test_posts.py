@@ -87,18 +87,6 @@ async def test_the_database_enforces_the_author_foreign_key(
             )
 
 
-async def test_deleting_a_user_deletes_their_posts(
-    app: FastAPI, client: AsyncClient, new_account: NewAccount
-) -> None:
-    author, other = await new_account(), await new_account()
-    mine = await _create(client, author)
-    theirs = await _create(client, other)
-    async with app_state(app).engine.begin() as connection:  # the database's own cascade
-        await connection.execute(text("DELETE FROM users WHERE email = :e"), {"e": author.email})
-    assert (await client.get(f"/posts/{mine['id']}")).status_code == 404
-    assert (await client.get(f"/posts/{theirs['id']}")).status_code == 200
-
-
 async def test_the_list_is_read_through_the_created_at_index(engine: AsyncEngine) -> None:
     def indexes(connection: Connection) -> list[dict[str, Any]]:
         return [dict(index) for index in inspect(connection).get_indexes("posts")]
