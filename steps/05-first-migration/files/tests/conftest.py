@@ -70,6 +70,9 @@ def settings(database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # a developer's .env must not change the tests
         database_url=database_url,
+        # 200 concurrent writers on a busy machine can queue past the default 5 s for SQLite's
+        # write lock: the tests wait longer rather than fail on the machine's load.
+        sqlite_busy_timeout_ms=60_000,
         debug=False,
     )
 

@@ -1,6 +1,7 @@
 """Helpers for the tests (fixtures live in conftest.py)."""
 
 import contextlib
+import io
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def alembic_config(connection: Connection) -> Config:
     """An Alembic config that runs on `connection` (env.py picks it up) with quiet logging."""
-    config = Config(str(ROOT / "alembic.ini"))
+    config = Config(str(ROOT / "alembic.ini"), stdout=io.StringIO())  # its messages: not ours
     config.attributes["connection"] = connection
     config.attributes["configure_logger"] = False
     return config

@@ -1,6 +1,7 @@
 """Helpers for the tests (fixtures live in conftest.py)."""
 
 import contextlib
+import io
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -21,7 +22,7 @@ PASSWORD = "correct-horse-battery"
 
 def alembic_config(connection: Connection) -> Config:
     """An Alembic config that runs on `connection` (env.py picks it up) with quiet logging."""
-    config = Config(str(ROOT / "alembic.ini"))
+    config = Config(str(ROOT / "alembic.ini"), stdout=io.StringIO())  # its messages: not ours
     config.attributes["connection"] = connection
     config.attributes["configure_logger"] = False
     return config

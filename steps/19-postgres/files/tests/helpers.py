@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import io
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -62,7 +63,7 @@ async def create_database_if_missing(url: str) -> None:
 
 def alembic_config(connection: Connection) -> Config:
     """An Alembic config that runs on `connection` (env.py picks it up) with quiet logging."""
-    config = Config(str(ROOT / "alembic.ini"))
+    config = Config(str(ROOT / "alembic.ini"), stdout=io.StringIO())  # its messages: not ours
     config.attributes["connection"] = connection
     config.attributes["configure_logger"] = False
     return config
