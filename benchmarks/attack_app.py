@@ -5,7 +5,8 @@ The attacks of issue 14's security review, each against `uvicorn app.main:app` o
 - redos: one request whose query string (GET /health?...) or path (GET /posts/...) is N characters
   long, while a probe sends GET /health every 50 ms: how long the loop stayed blocked.
 - login-burst: 40 concurrent wrong-password logins while probes read /health and a post; again
-  with DB_POOL_SIZE=4: the probes' latency and every status seen.
+  with DB_POOL_SIZE=4, then with the default login rate limit: the probes' latency and every
+  status seen.
 - body: four concurrent 50 MB JSON bodies: the server's resident memory before and after.
 - blackhole: the app on a database address that accepts connections and never answers: how long
   GET /health takes and what it answers.
@@ -62,6 +63,8 @@ def server_env(app_dir: Path, database_url: str, **extra: str) -> dict[str, str]
         DEBUG="false",
         LOG_LEVEL="INFO",
         HASH_THREADS="1",
+        # High enough for the attacks' own logins; the "limit" attack uses the default.
+        LOGIN_RATE_LIMIT="1000/minute",
     )
     env.update(extra)
     return env
@@ -384,6 +387,11 @@ def main() -> None:
             small = server_env(app_dir, url, DB_POOL_SIZE="4", DB_POOL_TIMEOUT="5")
             with uvicorn(app_dir, small, migrate=False) as (base, _):
                 lines += asyncio.run(attack_login_burst(base, "DB_POOL_SIZE=4"))
+        if "login" in wanted:
+            default = server_env(app_dir, url)
+            default.pop("LOGIN_RATE_LIMIT")
+            with uvicorn(app_dir, default, migrate=False) as (base, _):
+                lines += asyncio.run(attack_login_burst(base, "default LOGIN_RATE_LIMIT"))
         if "blackhole" in wanted:
             lines += asyncio.run(attack_blackhole(app_dir))
     for line in lines:

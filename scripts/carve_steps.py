@@ -1063,6 +1063,7 @@ def test_posts(n: int) -> str:
         "def test_read_an_unknown_post_is_404": LIST,
         "def test_list_is_newest_first": LIST,
         "def test_list_paginates": LIST,
+        "def test_list_orders_by_creation_time_not_by_id": LIST,
         "def test_list_defaults_to_20": LIST,
         "def test_list_caps_the_page_size": LIST,
         "def test_list_filters_by_author": LIST,
@@ -1156,6 +1157,19 @@ def test_headers(n: int) -> str:
     )
 
 
+def test_audit_log(n: int) -> str:
+    t = final("tests/test_audit_log.py")
+    t = drop_lines(t, n, {"NewAccount = ": OWN})
+    return drop_defs(
+        t,
+        n,
+        {
+            "def test_post_changes_are_logged_by_id": OWN,
+            "def test_a_rejected_request_is_logged_with": ERR500,
+        },
+    )
+
+
 def test_logging(n: int) -> str:
     t = final("tests/test_logging.py")
     # Before GET /posts/{id}, a malformed path is a 404 (not logged by the app, only by uvicorn).
@@ -1213,6 +1227,7 @@ def workspace(n: int) -> dict[str, str]:
     at(REGISTER, "tests/test_concurrency.py", test_concurrency)
     at(REGISTER, "tests/test_inputs.py", test_inputs)
     at(LOGIN, "tests/test_auth.py", test_auth)
+    at(LOGIN, "tests/test_audit_log.py", test_audit_log)
     at(RATE_LIMIT, "app/core/rate_limit.py")
     at(PUBLIC_PROFILE, "tests/test_users.py")
     at(RATE_LIMIT, "tests/test_rate_limit.py")

@@ -50,7 +50,9 @@ async def test_the_log_gets_the_stack_trace_and_request_id(
     response = await client.get("/explode", headers={"X-Request-ID": "trace-me-123"})
     assert response.json()["request_id"] == "trace-me-123"
     [record] = [r for r in caplog.records if r.name == "app.errors"]
+    assert record.getMessage() == "request.unhandled_exception"
     assert record.request_id == "trace-me-123"  # type: ignore[attr-defined]
+    assert (record.method, record.path) == ("GET", "/explode")  # type: ignore[attr-defined]
     # The traceback is kept as (scrubbed) text: where it failed, and what failed.
     assert record.exc_text is not None
     assert "in explode" in record.exc_text

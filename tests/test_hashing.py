@@ -67,6 +67,7 @@ async def test_register_answers_503_with_retry_after_when_hashing_is_full(
         assert (await first).status_code == 201
         hasher._hash = real
     assert busy.status_code == 503
+    assert busy.json() == {"detail": "Busy"}
     assert busy.headers["Retry-After"] == "1"
     assert login.status_code == 503
 

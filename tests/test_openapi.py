@@ -41,3 +41,14 @@ def test_the_patch_schema_offers_no_null(field: str, app: FastAPI) -> None:
     prop = schemas["PostUpdate"]["properties"][field]
     assert prop.get("type") == "string", prop  # not anyOf [string, null]: the server refuses null
     assert "required" not in schemas["PostUpdate"]  # every field may be left out
+
+
+def test_documented_errors_have_the_error_body_and_a_reason(app: FastAPI) -> None:
+    paths = app.openapi()["paths"]
+    delete = paths["/posts/{public_id}"]["delete"]["responses"]
+    assert delete["404"]["description"] == "Not found"
+    assert delete["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
+    login = paths["/users/login"]["post"]["responses"]
+    assert "Retry-After" in login["429"]["description"]

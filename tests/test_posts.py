@@ -4,6 +4,7 @@ import asyncio
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -83,6 +84,20 @@ async def test_list_is_newest_first(client: AsyncClient, new_account: NewAccount
     response = await client.get("/posts")
     assert response.status_code == 200
     assert [p["id"] for p in response.json()] == [p["id"] for p in reversed(created)]
+
+
+async def test_list_orders_by_creation_time_not_by_id(
+    app: FastAPI, client: AsyncClient, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    first, second = await _create(client, account), await _create(client, account)
+    async with app_state(app).engine.begin() as connection:  # the older id becomes the newer post
+        await connection.execute(
+            text("UPDATE posts SET created_at = :t WHERE public_id = :id"),
+            {"t": datetime(2999, 1, 1, tzinfo=UTC), "id": uuid.UUID(first["id"]).hex},
+        )
+    response = await client.get("/posts")
+    assert [p["id"] for p in response.json()] == [first["id"], second["id"]]
 
 
 async def test_list_paginates(client: AsyncClient, new_account: NewAccount) -> None:
