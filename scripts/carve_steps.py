@@ -1252,6 +1252,7 @@ def workspace(n: int) -> dict[str, str]:
     at(OWN, "tests/test_identifiers.py")
     at(OWN, "tests/test_openapi.py")
     at(DEMO, "tests/test_startup.py")
+    at(PG, "tests/test_suite_safety.py")
     return w
 
 

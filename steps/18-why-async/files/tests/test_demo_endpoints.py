@@ -35,7 +35,7 @@ async def test_sleep_endpoints_take_the_time_asked(name: str, client: AsyncClien
     response = await client.get(f"/demo/{name}", params={"ms": 20})
     assert response.status_code == 200
     assert response.json()["endpoint"] == name
-    assert response.json()["elapsed_ms"] >= 19
+    assert 19 <= response.json()["elapsed_ms"] < 2000  # measured inside the server
 
 
 @pytest.mark.parametrize("ms", [-1, 2001])
