@@ -1033,6 +1033,7 @@ def test_errors(n: int) -> str:
             "def test_an_unexpected_error_is_a_generic_500": ERR500,
             "def test_the_log_gets_the_stack_trace": ERR500,
             "def test_http_errors_keep_their_message": ERR500,
+            "def test_a_500_without_a_request_id_gets_a_fresh_one": ERR500,
         },
     )
     return cut(
@@ -1132,6 +1133,7 @@ def test_demo(n: int) -> str:
             "def test_async_sleep_overlaps": DEMO,
             "def test_hash_endpoints": DEMO,
             "def test_elapsed_ms_is_rounded": DEMO,
+            "def test_elapsed_ms_keeps_one_decimal": DEMO,
         },
     )
     if n < DEMO:

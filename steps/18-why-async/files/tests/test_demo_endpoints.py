@@ -6,6 +6,7 @@ import time
 import pytest
 from httpx import AsyncClient
 
+from app.api import demo
 from app.core.config import Settings
 from app.main import create_app
 from tests.helpers import lifespan_client
@@ -74,3 +75,11 @@ async def test_the_fail_endpoint_answers_the_generic_500(
 async def test_elapsed_ms_is_rounded_to_a_tenth(client: AsyncClient) -> None:
     elapsed = (await client.get("/demo/async-sleep", params={"ms": 3})).json()["elapsed_ms"]
     assert elapsed == round(elapsed, 1)
+
+
+def test_elapsed_ms_keeps_one_decimal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2.3456789 s after the start: 2345.7 ms, neither a whole millisecond nor 13 decimals.
+    monkeypatch.setattr(demo.time, "perf_counter", lambda: 12.3456789)
+    result = demo._result("async-sleep", started=10.0)
+    monkeypatch.undo()
+    assert result.elapsed_ms == 2345.7
