@@ -793,6 +793,7 @@ The suite runs on a temporary SQLite file. Each test starts from empty tables.
             "        argon2_memory_cost=": HASH,
             "        argon2_parallelism=": HASH,
             "        hash_threads=": HASH,
+            "        hash_queue_size=": HASH,
             "        allowed_hosts=": REQID,
             "        login_rate_limit=": RATE_LIMIT,
             "        demo_endpoints=": ERR500,

@@ -85,6 +85,7 @@ def settings(database_url: str) -> Settings:
         argon2_memory_cost=8,
         argon2_parallelism=1,
         hash_threads=4,
+        hash_queue_size=1000,  # 50 racing registrations must queue, not get 503 on a busy machine
         login_rate_limit="1000/minute",  # every test logs in from one address
     )
 
