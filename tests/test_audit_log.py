@@ -18,6 +18,11 @@ STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 }
 
 
+@pytest.fixture(autouse=True)
+def _app_logs_at_info(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="app")  # the lifespan sets it too, from step 11 on
+
+
 def _events(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str, dict[str, Any]]]:
     """(logger, message, extras) of every record of the app's loggers."""
     return [
