@@ -124,7 +124,7 @@ def request_plan(step: Step) -> dict[str, Any]:
     """The step's demo requests and one request per benchmark side, as JSON for smoke_app.py."""
 
     def spec(request: RequestSpec) -> dict[str, Any]:
-        data = request._asdict()
+        data = {name: getattr(request, name) for name in request.__dataclass_fields__}
         data["expect"] = list(request.expect)
         return data
 

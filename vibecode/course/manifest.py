@@ -3,9 +3,9 @@
 A step directory holds `step.toml` and `files/`, the full content of every file the step adds
 or changes, in workspace paths. The manifest lists the files the step deletes.
 
-The records are `NamedTuple`s, not frozen dataclasses: this module is on the start-up path of
-`vibecode steps` and `status`, and creating a NamedTuple class costs a tenth of a frozen
-dataclass (about 0.07 ms against 0.6 ms each here). Treat them as records, not as tuples.
+The records are frozen dataclasses. This module is on the start-up path of `vibecode steps` and
+`status`; creating the five classes costs about 2 ms there (`benchmarks/cli_startup.py` keeps
+those commands within 1.3x of a bare Typer script).
 """
 
 from __future__ import annotations
@@ -13,20 +13,21 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path, PurePosixPath
-from types import MappingProxyType
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from vibecode.course.claims import METRICS, RULES, SIDES, BenchClaim
 from vibecode.errors import StepError
+from vibecode.paths import RESERVED_TOP_LEVEL, workspace_path_problem
 
 STEP_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DATABASES = frozenset({"sqlite", "postgres"})
-RESERVED_TOP_LEVEL = frozenset({".vibecode", ".git"})
-_NO_STRINGS: Mapping[str, str] = MappingProxyType({})
 
 
-class RequestSpec(NamedTuple):
+@dataclass(frozen=True)
+class RequestSpec:
     """One HTTP request a step declares: a demo request or a benchmark's setup request.
 
     Strings in `path`, `headers`, `json` and `form` may use `${name}` placeholders, filled from
@@ -37,28 +38,30 @@ class RequestSpec(NamedTuple):
     name: str
     method: str
     path: str
-    headers: Mapping[str, str] = _NO_STRINGS
+    headers: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     form: Mapping[str, str] | None = None
     expect: tuple[int, ...] = (200,)
-    capture: Mapping[str, str] = _NO_STRINGS
+    capture: Mapping[str, str] = field(default_factory=dict)
     """Variable name -> dotted path into the JSON response body (`access_token`, `author.id`)."""
     note: str = ""
 
 
-class BenchTarget(NamedTuple):
+@dataclass(frozen=True)
+class BenchTarget:
     """One side of a side-by-side benchmark."""
 
     label: str
     method: str
     path: str
-    headers: Mapping[str, str] = _NO_STRINGS
+    headers: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     db: str | None = None
     """When set, this side runs on its own server with this database (`sqlite` or `postgres`)."""
 
 
-class BenchScenario(NamedTuple):
+@dataclass(frozen=True)
+class BenchScenario:
     """A benchmark scenario: the same load against two targets, shown side by side."""
 
     name: str
@@ -67,14 +70,25 @@ class BenchScenario(NamedTuple):
     b: BenchTarget
     concurrency: int = 50
     duration: float = 5.0
+    timeout: float = 10.0
+    """Seconds before a request (and a probe sample) gives up: a blocked server's answers come
+    late, and a scenario that shows one waits for them."""
     probe: str | None = None
     """A path whose latency is sampled at a low rate during each side's load (`/health`)."""
     setup: tuple[RequestSpec, ...] = ()
     """Requests run once against each side's server before its load, for captures (a token)."""
     note: str = ""
+    claims: tuple[BenchClaim, ...] = ()
+    """What the measured figures must show (`[[bench.claim]]`); `vibecode rehearse` checks it."""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Side ("a", "b") -> its label."""
+        return {"a": self.a.label, "b": self.b.label}
 
 
-class Step(NamedTuple):
+@dataclass(frozen=True)
+class Step:
     """One numbered step of the course."""
 
     number: int
@@ -88,6 +102,8 @@ class Step(NamedTuple):
     delete: tuple[str, ...]
     demos: tuple[RequestSpec, ...]
     benches: tuple[BenchScenario, ...]
+    hints: tuple[str, ...] = ()
+    """Hints for an attendee stuck on this step, shown one at a time by `vibecode hint`."""
 
     @property
     def files_dir(self) -> Path:
@@ -113,7 +129,8 @@ class Step(NamedTuple):
         return dict(sorted(found.items()))
 
 
-class Course(NamedTuple):
+@dataclass(frozen=True)
+class Course:
     """The ordered steps; step 0 is the empty workspace before the first step."""
 
     root: Path
@@ -213,6 +230,7 @@ def load_step(
             _scenario(_Fields(manifest, item, f"bench[{i}]"))
             for i, item in enumerate(fields.tables("bench"))
         ),
+        hints=fields.strings("hints", default=()),
     )
     fields.done()
     _check_file_names(step)
@@ -274,6 +292,7 @@ def _target(fields: _Fields) -> BenchTarget:
 
 
 def _scenario(fields: _Fields) -> BenchScenario:
+    probe = fields.string("probe", default="") or None
     scenario = BenchScenario(
         name=fields.string("name"),
         title=fields.string("title"),
@@ -281,28 +300,63 @@ def _scenario(fields: _Fields) -> BenchScenario:
         b=_target(fields.table("b")),
         concurrency=fields.integer("concurrency", default=50, minimum=1),
         duration=fields.number("duration", default=5.0),
-        probe=fields.string("probe", default="") or None,
+        timeout=fields.number("timeout", default=10.0),
+        probe=probe,
         setup=tuple(
             _request(_Fields(fields.file, item, f"{fields.where}setup[{i}]"))
             for i, item in enumerate(fields.tables("setup"))
         ),
         note=fields.string("note", default=""),
+        claims=tuple(
+            _claim(_Fields(fields.file, item, f"{fields.where}claim[{i}]"), probe=probe)
+            for i, item in enumerate(fields.tables("claim"))
+        ),
     )
     fields.done()
     return scenario
 
 
+def _claim(fields: _Fields, *, probe: str | None) -> BenchClaim:
+    """One `[[bench.claim]]`: a metric and exactly one rule (see `vibecode.course.claims`)."""
+    metric = fields.string("metric")
+    if metric not in METRICS:
+        fields.problem("metric", f"{metric!r} is not one of {', '.join(METRICS)}")
+    if METRICS[metric].probe and probe is None:
+        fields.problem("metric", f'{metric!r} needs the scenario\'s probe (probe = "/health")')
+    rules = [rule for rule, keys in RULES.items() if any(key in fields.data for key in keys)]
+    if len(rules) != 1:
+        fields.problem(
+            "metric",
+            "give exactly one rule: better + by_at_least, within, or side + above or below",
+        )
+    if metric == "errors" and rules != ["bound"]:
+        fields.problem("metric", "'errors' is a count: bound it with side + above or below")
+    claim = BenchClaim(
+        metric=metric,
+        better=_side(fields, "better") if rules == ["ratio"] else None,
+        by_at_least=fields.number("by_at_least", at_least=1.0) if rules == ["ratio"] else None,
+        within=fields.number("within", at_least=1.0) if rules == ["similar"] else None,
+        side=_side(fields, "side") if rules == ["bound"] else None,
+        above=fields.number("above", default=None, at_least=0.0),
+        below=fields.number("below", default=None, at_least=0.0),
+    )
+    if rules == ["bound"] and (claim.above is None) == (claim.below is None):
+        fields.problem("side", "a bound needs exactly one of above or below")
+    fields.done()
+    return claim
+
+
+def _side(fields: _Fields, key: str) -> str:
+    value = fields.string(key)
+    if value not in SIDES:
+        fields.problem(key, 'must be "a" or "b"')
+    return value
+
+
 def _workspace_path(origin: Path, raw: str, key: str) -> str:
-    path = PurePosixPath(raw)
-    if (
-        not raw
-        or path.is_absolute()
-        or "\\" in raw
-        or any(part in ("..", "") for part in path.parts)
-        or path.parts[0] in RESERVED_TOP_LEVEL
-    ):
+    if workspace_path_problem(raw) is not None:
         raise StepError(f"{origin}: {key}: {raw!r} is not a path inside the workspace")
-    return path.as_posix()
+    return raw
 
 
 def _unique(manifest: Path, key: str, names: list[str]) -> None:
@@ -350,10 +404,20 @@ class _Fields:
             self.problem(key, f"must be an integer of at least {minimum}")
         return int(value)
 
-    def number(self, key: str, *, default: Any = _MISSING) -> float:
+    def number(self, key: str, *, default: Any = _MISSING, at_least: float | None = None) -> Any:
+        """A number: positive, or at least `at_least`; `default` when absent (may be None)."""
         value = self.raw(key, default=default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.problem(key, "must be a positive number")
+        if value is default and default is not _MISSING:
+            return default
+        low = at_least if at_least is not None else 0.0
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value < low
+            or (at_least is None and value <= 0)
+        ):
+            wanted = f"a number of at least {at_least:g}" if at_least is not None else None
+            self.problem(key, f"must be {wanted or 'a positive number'}")
         return float(value)
 
     def strings(self, key: str, *, default: Any = _MISSING) -> tuple[str, ...]:
