@@ -1,7 +1,7 @@
-"""Demo endpoints for the "why async" part of the talk. Mounted only when DEMO_ENDPOINTS=true.
+"""Endpoints that misbehave on purpose, for the talk. Mounted only when DEMO_ENDPOINTS=true.
 
-Each one "works" for `ms` milliseconds in a different way; fire concurrent requests at them and
-compare throughput and the latency of /health.
+/demo/fail raises, to show the generic 500. The others "work" for `ms` milliseconds in
+different ways; fire concurrent requests at them and compare throughput and /health's latency.
 """
 
 import asyncio
@@ -15,6 +15,17 @@ from app.api.deps import HasherDep
 
 router = APIRouter(prefix="/demo", tags=["demo"])
 
+
+class DemoFailure(Exception):
+    """Raised on purpose by /demo/fail."""
+
+
+@router.get("/fail", responses={500: {"description": "Always: a generic body and request id"}})
+async def fail() -> None:
+    """Fail with an unexpected exception, whose message holds a secret the client never sees."""
+    raise DemoFailure("demo failure: database password=hunter2 rejected")
+
+
 Millis = Annotated[int, Query(ge=0, le=2000, description="How long to work, in ms.")]
 DEMO_PASSWORD = "correct horse battery staple"  # a fixed, public demo input
 
@@ -27,7 +38,8 @@ class DemoResult(BaseModel):
 
 
 def _result(endpoint: str, started: float) -> DemoResult:
-    return DemoResult(endpoint=endpoint, elapsed_ms=(time.perf_counter() - started) * 1000)
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)  # 0.1 ms is what it can tell
+    return DemoResult(endpoint=endpoint, elapsed_ms=elapsed_ms)
 
 
 @router.get("/async-sleep")

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.security import PasswordHasher, decode_access_token
+from app.core.state import app_state
+from app.core.tuning import SLOT, autocommit_reads
 from app.models.user import User
 from app.services.post_service import PostService
 from app.services.user_service import UserService
@@ -21,29 +23,33 @@ from app.services.user_service import UserService
 
 async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
-    return settings
+    return app_state(request.app).settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request, closed after the response (services commit before it)."""
-    state = request.app.state
+    """The request's one session, closed after the response (services commit before it).
+
+    FastAPI resolves a dependency once per request, so every dependency that asks for a session
+    gets this same one.
+    """
+    state = app_state(request.app)
     # A slot first: it queues requests fairly, the pool does not (see SessionSlots).
-    async with state.session_slots.take(), state.session_factory() as session:
+    async with (
+        state.session_slots.take() as give_back,
+        state.session_factory(info={SLOT: give_back}) as session,
+    ):
         yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A read-only session (autocommit: no BEGIN/ROLLBACK), for GET routes with one SELECT."""
-    state = request.app.state
-    async with state.session_slots.take(), state.session_factory(bind=state.read_engine) as session:
-        yield session
+async def get_read_session(session: SessionDep) -> AsyncSession:
+    """The request's session, in autocommit when nothing ran on it yet, for one SELECT."""
+    return await autocommit_reads(session)
 
 
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
@@ -51,8 +57,7 @@ ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 
 async def get_hasher(request: Request) -> PasswordHasher:
     """The app's password hasher (created in the lifespan)."""
-    hasher: PasswordHasher = request.app.state.hasher
-    return hasher
+    return app_state(request.app).hasher
 
 
 HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
@@ -75,11 +80,24 @@ PostServiceDep = Annotated[PostService, Depends(get_post_service)]
 
 
 async def get_post_reader(session: ReadSessionDep) -> PostService:
-    """A PostService on a read-only session, for the GET routes (the hot read path)."""
+    """A PostService on the request's session in read mode, for the GET routes."""
     return PostService(session)
 
 
 PostReaderDep = Annotated[PostService, Depends(get_post_reader)]
+
+
+async def limit_login_attempts(request: Request) -> None:
+    """429 with Retry-After once a client address has used up LOGIN_RATE_LIMIT."""
+    client = request.client.host if request.client else "unknown"
+    retry_after = await app_state(request.app).login_limiter.retry_after(client)
+    if retry_after is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "Too many login attempts; try again later",
+            headers={"Retry-After": str(retry_after)},
+        )
+
 
 # tokenUrl makes the "Authorize" button of /docs log in through POST /users/login.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/users/login")

@@ -1,6 +1,6 @@
 """The Post table."""
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdentifierMixin, TimestampMixin
@@ -11,6 +11,8 @@ class Post(IdentifierMixin, TimestampMixin, Base):
     """A post written by a user."""
 
     __tablename__ = "posts"
+    # The list reads newest first: without it, each page sorts the whole table.
+    __table_args__ = (Index("ix_posts_created_at", "created_at"),)
 
     title: Mapped[str] = mapped_column(String(200))
     content: Mapped[str] = mapped_column(Text)

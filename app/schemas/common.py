@@ -19,3 +19,7 @@ PublicId = Annotated[
     uuid.UUID,
     Field(validation_alias="public_id", description="Public identifier (UUID v4)."),
 ]
+
+# NUL is valid JSON, but PostgreSQL cannot store it in text (a 500): every string input
+# refuses it with a 422.
+NO_NUL = r"^[^\x00]*$"

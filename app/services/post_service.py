@@ -4,9 +4,10 @@ import logging
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import CursorResult, Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.models.post import Post
 from app.models.user import User
@@ -25,7 +26,9 @@ class NotPostAuthorError(Exception):
 
 def _posts_with_author() -> Select[Post]:
     # One SELECT with a JOIN loads each post and its author together: no lazy load, no N+1.
-    return select(Post).join(Post.author).options(contains_eager(Post.author))
+    # Of the author, only the public id: never their email or password hash.
+    author = contains_eager(Post.author).load_only(User.public_id)
+    return select(Post).join(Post.author).options(author)
 
 
 # The hottest read, built once at import: per request only the parameter changes, so no time
@@ -76,13 +79,19 @@ class PostService:
         post = await self._get_own(public_id, user)
         for field, value in data.model_dump(exclude_unset=True).items():
             setattr(post, field, value)
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        except StaleDataError:  # deleted by another request since we read it
+            await self.session.rollback()
+            raise PostNotFoundError(public_id) from None
         logger.info("post.updated", extra={"post_id": post.id})
         return post
 
     async def delete(self, public_id: uuid.UUID, *, user: User) -> None:
-        """Delete the post; only the author may."""
+        """Delete the post; only the author may. Of racing deletes, one wins, the rest 404."""
         post = await self._get_own(public_id, user)
-        await self.session.delete(post)
+        result = await self.session.execute(delete(Post).where(Post.id == post.id))
         await self.session.commit()
+        if not isinstance(result, CursorResult) or result.rowcount != 1:
+            raise PostNotFoundError(public_id)
         logger.info("post.deleted", extra={"post_id": post.id})

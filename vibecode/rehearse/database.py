@@ -16,7 +16,8 @@ class FreshDatabase:
         self.workspace = workspace
         self.kind = kind
         self.server_url = server_url
-        self.name = f"vibecode_rehearse_{secrets.token_hex(4)}"
+        # `_test`: the app's suite runs only on a database named as a test database.
+        self.name = f"vibecode_rehearse_{secrets.token_hex(4)}_test"
         self._created = False
 
     def reset(self) -> str:

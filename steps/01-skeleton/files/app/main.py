@@ -2,7 +2,10 @@
 
 from fastapi import FastAPI
 
+from app.core.headers import SecurityHeadersMiddleware
+
 app = FastAPI(title="FastAPI SQLAlchemy Async Vibecoding")
+app.add_middleware(SecurityHeadersMiddleware)  # no sniffing, no framing, no referrer
 
 
 @app.get("/health")

@@ -4,6 +4,8 @@ from fastapi import FastAPI
 
 from app.api import health
 from app.core.config import Settings, get_settings
+from app.core.headers import SecurityHeadersMiddleware
+from app.core.state import AppState
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -11,7 +13,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Not FastAPI(debug=...): debug mode answers 500s with the traceback in the body.
     app = FastAPI(title=settings.app_name, version=settings.version)
+    app.state = AppState()
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     return app
 

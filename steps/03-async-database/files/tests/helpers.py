@@ -1,6 +1,8 @@
 """Helpers for the tests (fixtures live in conftest.py)."""
 
-from collections.abc import AsyncIterator
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
 from asgi_lifespan import LifespanManager
@@ -15,3 +17,15 @@ async def lifespan_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
         transport = ASGITransport(app=manager.app)
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+@contextlib.contextmanager
+def blackhole() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers (a database that hangs)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # the kernel completes handshakes; nobody ever reads or writes
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()

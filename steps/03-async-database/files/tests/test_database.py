@@ -1,4 +1,4 @@
-"""The engine: one session factory, and SQLite set up for concurrency on every connection."""
+"""The engine and sessions: SQLite set up for concurrency, one session per request."""
 
 import pytest
 from fastapi import FastAPI
@@ -6,6 +6,7 @@ from httpx import AsyncClient
 from sqlalchemy import text
 
 from app.core.config import Settings
+from app.core.state import app_state
 
 
 @pytest.fixture
@@ -18,12 +19,8 @@ def sqlite_only(settings: Settings) -> None:
 async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(
     app: FastAPI, client: AsyncClient, settings: Settings
 ) -> None:
-    async with app.state.engine.connect() as connection:
+    async with app_state(app).engine.connect() as connection:
         assert (await connection.scalar(text("PRAGMA journal_mode"))) == "wal"
         assert (await connection.scalar(text("PRAGMA foreign_keys"))) == 1
         busy_timeout = await connection.scalar(text("PRAGMA busy_timeout"))
         assert busy_timeout == settings.sqlite_busy_timeout_ms
-
-
-async def test_sessions_keep_attributes_after_commit(app: FastAPI, client: AsyncClient) -> None:
-    assert app.state.session_factory.kw["expire_on_commit"] is False

@@ -1,6 +1,9 @@
 """Helpers for the tests (fixtures live in conftest.py)."""
 
-from collections.abc import AsyncIterator, Callable
+import contextlib
+import io
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def alembic_config(connection: Connection) -> Config:
     """An Alembic config that runs on `connection` (env.py picks it up) with quiet logging."""
-    config = Config(str(ROOT / "alembic.ini"))
+    config = Config(str(ROOT / "alembic.ini"), stdout=io.StringIO())  # its messages: not ours
     config.attributes["connection"] = connection
     config.attributes["configure_logger"] = False
     return config
@@ -40,3 +43,15 @@ async def lifespan_client(app: FastAPI) -> AsyncIterator[AsyncClient]:
         transport = ASGITransport(app=manager.app)
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+@contextlib.contextmanager
+def blackhole() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers (a database that hangs)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # the kernel completes handshakes; nobody ever reads or writes
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()

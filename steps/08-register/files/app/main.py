@@ -8,18 +8,21 @@ from fastapi import FastAPI
 from app.api import health, users
 from app.core.config import Settings, get_settings
 from app.core.database import create_engine, create_session_factory
+from app.core.headers import SecurityHeadersMiddleware
 from app.core.security import PasswordHasher
+from app.core.state import AppState, app_state
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Create the engine and the hashing pool at startup; release both at shutdown."""
-    settings: Settings = app.state.settings
+    state = app_state(app)
+    settings = state.settings
     engine = create_engine(settings)
     hasher = PasswordHasher(settings)
-    app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
-    app.state.hasher = hasher
+    state.engine = engine
+    state.session_factory = create_session_factory(engine)
+    state.hasher = hasher
     try:
         yield
     finally:
@@ -32,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Not FastAPI(debug=...): debug mode answers 500s with the traceback in the body.
     app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)
+    app.state = AppState()
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(users.router)
     return app

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import select
 
+from app.core.state import app_state
 from app.models.user import User
 
 
@@ -25,7 +26,7 @@ async def test_the_readme_request_registers_a_user(client: AsyncClient) -> None:
 async def test_the_password_is_stored_as_an_argon2_hash(app: FastAPI, client: AsyncClient) -> None:
     body = {"email": "hash@example.com", "password": "demo123", "confirm_password": "demo123"}
     await client.post("/users/register", json=body)
-    async with app.state.session_factory() as session:
+    async with app_state(app).session_factory() as session:
         user = (await session.execute(select(User))).scalar_one()
     assert user.hashed_password.startswith("$argon2id$")
     assert "demo123" not in user.hashed_password
@@ -82,3 +83,13 @@ async def test_missing_fields_get_422(client: AsyncClient) -> None:
     assert response.status_code == 422
     locs = {tuple(error["loc"]) for error in response.json()["detail"]}
     assert locs == {("body", "password"), ("body", "confirm_password")}
+
+
+async def test_a_password_longer_than_128_gets_422(client: AsyncClient) -> None:
+    long = "p" * 129
+    response = await client.post(
+        "/users/register",
+        json={"email": "long@example.com", "password": long, "confirm_password": long},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "password"]

@@ -1,7 +1,10 @@
 """Helpers for the tests (fixtures live in conftest.py)."""
 
+import contextlib
+import io
+import socket
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,7 @@ PASSWORD = "correct-horse-battery"
 
 def alembic_config(connection: Connection) -> Config:
     """An Alembic config that runs on `connection` (env.py picks it up) with quiet logging."""
-    config = Config(str(ROOT / "alembic.ini"))
+    config = Config(str(ROOT / "alembic.ini"), stdout=io.StringIO())  # its messages: not ours
     config.attributes["connection"] = connection
     config.attributes["configure_logger"] = False
     return config
@@ -57,3 +60,15 @@ class Account:
 def new_email() -> str:
     """A unique email address."""
     return f"user-{uuid.uuid4().hex[:12]}@example.com"
+
+
+@contextlib.contextmanager
+def blackhole() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers (a database that hangs)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # the kernel completes handshakes; nobody ever reads or writes
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()

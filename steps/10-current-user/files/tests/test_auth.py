@@ -11,9 +11,10 @@ import jwt
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from app.core.config import Settings
+from app.core.state import app_state
 from app.models.user import User
 from tests.helpers import PASSWORD, Account
 
@@ -88,13 +89,13 @@ async def test_wrong_password_and_unknown_email_get_the_same_401(
 async def test_an_unknown_email_still_pays_for_a_verification(
     app: FastAPI, client: AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hasher = app.state.hasher
+    hasher = app_state(app).hasher
     calls: list[str] = []
     real_verify = hasher.verify
 
-    async def counting_verify(password: str, hashed: str) -> bool:
+    async def counting_verify(password: str, hashed: str) -> tuple[bool, str | None]:
         calls.append(hashed)
-        return bool(await real_verify(password, hashed))
+        return await real_verify(password, hashed)
 
     monkeypatch.setattr(hasher, "verify", counting_verify)
     await client.post("/users/login", data={"username": "ghost@example.com", "password": "x"})
@@ -146,6 +147,12 @@ BAD_TOKENS: dict[str, Callable[[str, str, str], str]] = {
     "wrong key": lambda token, sub, key: jwt.encode(_claims(sub), "another-key" * 4, "HS256"),
     "other algorithm": lambda token, sub, key: jwt.encode(_claims(sub), key, "HS512"),
     "no exp": lambda token, sub, key: jwt.encode({"sub": sub, "iat": datetime.now(UTC)}, key),
+    "no iat": lambda token, sub, key: jwt.encode(
+        {"sub": sub, "exp": datetime.now(UTC) + timedelta(minutes=5)}, key
+    ),
+    "no sub": lambda token, sub, key: jwt.encode(
+        {"iat": datetime.now(UTC), "exp": datetime.now(UTC) + timedelta(minutes=5)}, key
+    ),
     "sub not a uuid": lambda token, sub, key: jwt.encode(_claims("42"), key, "HS256"),
     "unknown sub": lambda token, sub, key: jwt.encode(_claims(str(uuid.uuid4())), key, "HS256"),
     "garbage": lambda token, sub, key: "not.a.jwt",
@@ -169,8 +176,42 @@ async def test_the_token_of_a_deleted_user_is_401(
     app: FastAPI, client: AsyncClient, new_account: NewAccount
 ) -> None:
     account = await new_account()
-    async with app.state.session_factory() as session:
+    async with app_state(app).session_factory() as session:
         await session.execute(delete(User).where(User.email == account.email))
         await session.commit()
     response = await client.get("/users/me", headers=account.headers)
     assert response.status_code == 401
+
+
+async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_login(
+    app: FastAPI, client: AsyncClient, settings: Settings
+) -> None:
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    old = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=16, parallelism=2),))
+    async with app_state(app).session_factory() as session:
+        session.add(User(email="old@example.com", hashed_password=old.hash(PASSWORD)))
+        await session.commit()
+    response = await client.post(
+        "/users/login", data={"username": "old@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    async with app_state(app).session_factory() as session:
+        stored = await session.scalar(select(User.hashed_password))
+    assert stored is not None and "m=8,t=1,p=1" in stored  # the settings' parameters now
+    again = await client.post(
+        "/users/login", data={"username": "old@example.com", "password": PASSWORD}
+    )
+    assert again.status_code == 200  # the new hash verifies
+
+
+async def test_a_current_hash_is_left_alone_at_login(
+    app: FastAPI, client: AsyncClient, register: Register
+) -> None:
+    user = await register()
+    async with app_state(app).session_factory() as session:
+        before = await session.scalar(select(User.hashed_password))
+    await client.post("/users/login", data={"username": user["email"], "password": PASSWORD})
+    async with app_state(app).session_factory() as session:
+        assert await session.scalar(select(User.hashed_password)) == before

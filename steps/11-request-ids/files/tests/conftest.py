@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.helpers import PASSWORD, Account, lifespan_client, new_email, run_alembic
+from app.models import Base
+from tests.helpers import (
+    PASSWORD,
+    Account,
+    lifespan_client,
+    new_email,
+    run_alembic,
+)
 
 # --- database -----------------------------------------------------------------------------
 
@@ -49,19 +56,13 @@ async def _empty_tables(engine: AsyncEngine) -> AsyncIterator[None]:
     """Delete every row after each test, so tests never see each other's data.
 
     Rows are deleted (not rolled back) because the app commits through its own connections,
-    and the race tests need real concurrent commits.
+    and the race tests need real concurrent commits. The tables are the models' (children
+    first); a test that changes the schema puts it back as the migrations build it.
     """
     yield
     async with engine.begin() as connection:
-        await connection.run_sync(_delete_rows)
-
-
-def _delete_rows(connection: Connection) -> None:
-    metadata = MetaData()
-    metadata.reflect(connection)
-    for table in reversed(metadata.sorted_tables):
-        if table.name != "alembic_version":
-            connection.execute(table.delete())
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
 
 
 # --- app and client -----------------------------------------------------------------------
@@ -73,6 +74,9 @@ def settings(database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # a developer's .env must not change the tests
         database_url=database_url,
+        # 200 concurrent writers on a busy machine can queue past the default 5 s for SQLite's
+        # write lock: the tests wait longer rather than fail on the machine's load.
+        sqlite_busy_timeout_ms=60_000,
         debug=False,
         log_level="DEBUG",
         secret_key="test-secret-key-" + "x" * 64,  # long enough for HS512 too
@@ -82,6 +86,9 @@ def settings(database_url: str) -> Settings:
         argon2_memory_cost=8,
         argon2_parallelism=1,
         hash_threads=4,
+        hash_queue_size=1000,  # 50 racing registrations must queue, not get 503 on a busy machine
+        allowed_hosts=["test"],  # the test client's host (http://test)
+        login_rate_limit="1000/minute",  # every test logs in from one address
     )
 
 

@@ -1,11 +1,11 @@
-"""Settings: read from the environment, and refuse the example secret outside DEBUG."""
+"""Settings: read from the environment, and refuse a guessable secret outside DEBUG."""
 
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
-from app.core.config import DEFAULT_SECRET_KEY, Settings
+from app.core.config import MIN_SECRET_KEY_BYTES, PLACEHOLDER_SECRET_KEYS, Settings
 from app.main import create_app
 from tests.helpers import ROOT, lifespan_client
 
@@ -28,29 +28,66 @@ def test_settings_come_from_a_dotenv_file(tmp_path: Path) -> None:
     assert settings.log_level == "DEBUG"
 
 
-def test_the_example_env_file_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+def _example_settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name in Settings.model_fields:  # the environment would take precedence over the file
         monkeypatch.delenv(name.upper(), raising=False)
-    settings = Settings(_env_file=ROOT / ".env.example")
+    return Settings(_env_file=ROOT / ".env.example")
+
+
+def test_the_example_env_file_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = _example_settings(monkeypatch)
     assert settings.database_url == "sqlite+aiosqlite:///./vibecoding_async.db"
-    assert settings.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+
+
+async def test_the_example_env_file_is_safe_to_deploy_as_is(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Copied as is: no debug, and no start until a real secret is set.
+    example = _example_settings(monkeypatch).model_copy(
+        update={"database_url": f"sqlite+aiosqlite:///{tmp_path / 'example.db'}"}
+    )
+    assert example.debug is False
+    with pytest.raises(ValueError, match="SECRET_KEY is not set"):
+        async with lifespan_client(create_app(example)):
+            pass
 
 
 def test_the_secret_key_never_shows_in_a_repr(settings: Settings) -> None:
     assert settings.secret_key.get_secret_value() not in repr(settings)
 
 
-async def test_app_refuses_to_start_with_the_example_secret(settings: Settings) -> None:
-    unsafe = settings.model_copy(
-        update={"secret_key": SecretStr(DEFAULT_SECRET_KEY), "debug": False}
-    )
-    assert unsafe.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+UNSAFE_KEYS = {
+    "empty": "",
+    "short": "x",
+    "31 bytes": "k" * (MIN_SECRET_KEY_BYTES - 1),
+    **{f"placeholder {key}": key for key in sorted(PLACEHOLDER_SECRET_KEYS)},
+    "placeholder in capitals": "CHANGEME",
+}
+
+
+@pytest.mark.parametrize("key", list(UNSAFE_KEYS.values()), ids=list(UNSAFE_KEYS))
+async def test_app_refuses_to_start_with_a_guessable_secret(key: str, settings: Settings) -> None:
+    unsafe = settings.model_copy(update={"secret_key": SecretStr(key), "debug": False})
+    with pytest.raises(ValueError, match="SECRET_KEY") as raised:
         async with lifespan_client(create_app(unsafe)):
             pass
+    message = str(raised.value)
+    assert "\n" not in message and "anyone could forge tokens" in message
+    assert "secrets.token_urlsafe(32)" in message  # says how to make a good one
 
 
-async def test_debug_allows_the_example_secret(settings: Settings) -> None:
-    local = settings.model_copy(update={"secret_key": SecretStr(DEFAULT_SECRET_KEY), "debug": True})
-    async with lifespan_client(create_app(local)) as client:
+async def test_a_key_of_32_bytes_starts(settings: Settings) -> None:
+    fine = settings.model_copy(update={"secret_key": SecretStr("k" * MIN_SECRET_KEY_BYTES)})
+    async with lifespan_client(create_app(fine)) as client:
         assert (await client.get("/health")).status_code == 200
+
+
+async def test_debug_allows_a_short_or_placeholder_secret_but_not_none(settings: Settings) -> None:
+    for key in ("changeme", "x"):
+        local = settings.model_copy(update={"secret_key": SecretStr(key), "debug": True})
+        async with lifespan_client(create_app(local)) as client:
+            assert (await client.get("/health")).status_code == 200
+    empty = settings.model_copy(update={"secret_key": SecretStr(""), "debug": True})
+    with pytest.raises(ValueError, match="SECRET_KEY is not set"):
+        async with lifespan_client(create_app(empty)):
+            pass

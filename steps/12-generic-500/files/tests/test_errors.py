@@ -1,5 +1,6 @@
 """Error handling: generic 500 bodies, request ids, stack traces only in the log."""
 
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -50,7 +51,9 @@ async def test_the_log_gets_the_stack_trace_and_request_id(
     response = await client.get("/explode", headers={"X-Request-ID": "trace-me-123"})
     assert response.json()["request_id"] == "trace-me-123"
     [record] = [r for r in caplog.records if r.name == "app.errors"]
+    assert record.getMessage() == "request.unhandled_exception"
     assert record.request_id == "trace-me-123"  # type: ignore[attr-defined]
+    assert (record.method, record.path) == ("GET", "/explode")  # type: ignore[attr-defined]
     # The traceback is kept as (scrubbed) text: where it failed, and what failed.
     assert record.exc_text is not None
     assert "in explode" in record.exc_text
@@ -80,3 +83,20 @@ async def test_http_errors_keep_their_message_and_get_a_request_id(client: Async
     assert response.status_code == 404
     assert response.json() == {"detail": "Not Found"}
     assert "X-Request-ID" in response.headers
+
+
+async def test_a_500_without_a_request_id_gets_a_fresh_one() -> None:
+    # The handler stands outside the middleware: an error before the id is set still gets one.
+    from starlette.requests import Request
+
+    from app.core.errors import unhandled_exception_handler
+
+    request = Request({"type": "http", "method": "GET", "path": "/x", "headers": [], "state": {}})
+    response = await unhandled_exception_handler(request, RuntimeError("early"))
+    request_id = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+    assert response.status_code == 500
+    assert json.loads(response.body) == {
+        "detail": "Internal server error",
+        "request_id": request_id,
+    }

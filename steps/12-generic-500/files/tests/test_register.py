@@ -2,10 +2,13 @@
 
 import uuid
 
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
+from app.core.state import app_state
 from app.models.user import User
 
 
@@ -25,7 +28,7 @@ async def test_the_readme_request_registers_a_user(client: AsyncClient) -> None:
 async def test_the_password_is_stored_as_an_argon2_hash(app: FastAPI, client: AsyncClient) -> None:
     body = {"email": "hash@example.com", "password": "demo123", "confirm_password": "demo123"}
     await client.post("/users/register", json=body)
-    async with app.state.session_factory() as session:
+    async with app_state(app).session_factory() as session:
         user = (await session.execute(select(User))).scalar_one()
     assert user.hashed_password.startswith("$argon2id$")
     assert "demo123" not in user.hashed_password
@@ -84,3 +87,32 @@ async def test_missing_fields_get_422(client: AsyncClient) -> None:
     assert response.status_code == 422
     locs = {tuple(error["loc"]) for error in response.json()["detail"]}
     assert locs == {("body", "password"), ("body", "confirm_password")}
+
+
+async def test_a_password_longer_than_128_gets_422(client: AsyncClient) -> None:
+    long = "p" * 129
+    response = await client.post(
+        "/users/register",
+        json={"email": "long@example.com", "password": long, "confirm_password": long},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "password"]
+
+
+async def test_database_errors_hide_their_parameters_outside_debug(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # Defense in depth: an IntegrityError in the log must not carry the email or the hash.
+    body = {"email": "dup@example.com", "password": "demo123", "confirm_password": "demo123"}
+    await client.post("/users/register", json=body)
+    async with app_state(app).engine.connect() as connection:
+        with pytest.raises(IntegrityError) as raised:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (public_id, email, hashed_password, created_at) "
+                    "VALUES (:id, :email, 'secret-hash', CURRENT_TIMESTAMP)"
+                ),
+                {"id": uuid.uuid4().hex, "email": "dup@example.com"},
+            )
+    assert "dup@example.com" not in str(raised.value)
+    assert "hide_parameters=True" in str(raised.value)

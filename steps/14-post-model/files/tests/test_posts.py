@@ -10,6 +10,8 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.core.state import app_state
+
 
 async def test_posts_reference_users_by_integer_id(engine: AsyncEngine) -> None:
     def foreign_keys(connection: Connection) -> list[dict[str, Any]]:
@@ -26,7 +28,7 @@ async def test_the_database_enforces_the_author_foreign_key(
     app: FastAPI, client: AsyncClient
 ) -> None:
     # On SQLite this holds only because every connection sends PRAGMA foreign_keys=ON.
-    async with app.state.engine.connect() as connection:
+    async with app_state(app).engine.connect() as connection:
         with pytest.raises(IntegrityError):
             await connection.execute(
                 text(
@@ -35,3 +37,14 @@ async def test_the_database_enforces_the_author_foreign_key(
                 ),
                 {"public_id": uuid.uuid4().hex},
             )
+
+
+async def test_the_list_is_read_through_the_created_at_index(engine: AsyncEngine) -> None:
+    def indexes(connection: Connection) -> list[dict[str, Any]]:
+        return [dict(index) for index in inspect(connection).get_indexes("posts")]
+
+    async with engine.connect() as connection:
+        found = await connection.run_sync(indexes)
+    assert {"name": "ix_posts_created_at", "column_names": ["created_at"], "unique": False} in [
+        {key: index[key] for key in ("name", "column_names", "unique")} for index in found
+    ]

@@ -4,27 +4,34 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 
-from app.api import health, posts, users
+from app.api import demo, health, posts, users
 from app.core.config import Settings, get_settings
 from app.core.database import create_engine, create_session_factory
 from app.core.errors import register_exception_handlers
+from app.core.headers import SecurityHeadersMiddleware
 from app.core.logging import configure_logging
+from app.core.rate_limit import LoginRateLimiter
 from app.core.request_id import RequestIdMiddleware
 from app.core.security import PasswordHasher
+from app.core.state import AppState, app_state
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Create the engine and the hashing pool at startup; release both at shutdown."""
-    settings: Settings = app.state.settings
-    settings.check_production_safety()  # refuse to start with the example SECRET_KEY
+    state = app_state(app)
+    settings = state.settings
     configure_logging(settings.log_level)
+    settings.check_secret_key()  # refuse, in one line, a key anyone could guess
     engine = create_engine(settings)
     hasher = PasswordHasher(settings)
-    app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
-    app.state.hasher = hasher
+    state.engine = engine
+    state.session_factory = create_session_factory(engine)
+    state.hasher = hasher
+    state.login_limiter = LoginRateLimiter(settings.login_rate_limit)
     try:
         yield
     finally:
@@ -36,13 +43,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; tests pass their own settings."""
     settings = settings or get_settings()
     # Not FastAPI(debug=...): debug mode answers 500s with the traceback in the body.
-    app = FastAPI(title=settings.app_name, version=settings.version, lifespan=lifespan)
+    app = FastAPI(
+        title=settings.app_name,
+        version=settings.version,
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,  # larger bodies get 413, unread
+    )
+    app.state = AppState()
     app.state.settings = settings
+    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     register_exception_handlers(app)
     app.include_router(health.router)
     app.include_router(users.router)
     app.include_router(posts.router)
+    if settings.demo_endpoints:
+        app.include_router(demo.router)
     return app
 
 

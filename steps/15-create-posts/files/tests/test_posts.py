@@ -11,6 +11,7 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.core.state import app_state
 from tests.helpers import Account
 
 NewAccount = Callable[[], Awaitable[Account]]
@@ -32,7 +33,7 @@ async def test_create_returns_the_post_with_its_author(
     assert set(post) == {"id", "title", "content", "created_at", "author"}
     assert post["title"] == "Async"
     assert post["content"] == "is fun"
-    assert post["author"] == {"id": account.id, "email": account.email}
+    assert post["author"] == {"id": account.id}  # the author's email stays private
     assert uuid.UUID(post["id"]).version == 4
 
 
@@ -46,6 +47,7 @@ async def test_create_needs_a_token(client: AsyncClient) -> None:
     [
         {"title": "", "content": "c"},
         {"title": "t" * 201, "content": "c"},
+        {"title": "t", "content": "c" * 10_001},
         {"title": "t", "content": ""},
         {"title": "t"},
         {"content": "c"},
@@ -74,7 +76,7 @@ async def test_the_database_enforces_the_author_foreign_key(
     app: FastAPI, client: AsyncClient
 ) -> None:
     # On SQLite this holds only because every connection sends PRAGMA foreign_keys=ON.
-    async with app.state.engine.connect() as connection:
+    async with app_state(app).engine.connect() as connection:
         with pytest.raises(IntegrityError):
             await connection.execute(
                 text(
@@ -83,3 +85,14 @@ async def test_the_database_enforces_the_author_foreign_key(
                 ),
                 {"public_id": uuid.uuid4().hex},
             )
+
+
+async def test_the_list_is_read_through_the_created_at_index(engine: AsyncEngine) -> None:
+    def indexes(connection: Connection) -> list[dict[str, Any]]:
+        return [dict(index) for index in inspect(connection).get_indexes("posts")]
+
+    async with engine.connect() as connection:
+        found = await connection.run_sync(indexes)
+    assert {"name": "ix_posts_created_at", "column_names": ["created_at"], "unique": False} in [
+        {key: index[key] for key in ("name", "column_names", "unique")} for index in found
+    ]

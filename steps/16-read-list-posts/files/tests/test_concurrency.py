@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import func, select
 
+from app.core.state import app_state
 from app.models.post import Post
 from tests.helpers import PASSWORD, Account
 
@@ -41,7 +42,7 @@ async def test_200_concurrent_posts_are_all_created(
     )
     assert Counter(r.status_code for r in responses) == {201: 200}
     assert len({r.json()["id"] for r in responses}) == 200
-    async with app.state.session_factory() as session:
+    async with app_state(app).session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(Post)) == 200
 
 

@@ -1,11 +1,19 @@
-"""The engine: one session factory, and SQLite set up for concurrency on every connection."""
+"""The engine and sessions: SQLite set up for concurrency, one session per request."""
+
+import asyncio
+import logging
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
 
+from app.api.deps import CurrentUser, PostReaderDep
 from app.core.config import Settings
+from app.core.state import app_state
+from app.main import create_app
+from app.models.user import User
+from tests.helpers import lifespan_client
 
 
 @pytest.fixture
@@ -18,7 +26,7 @@ def sqlite_only(settings: Settings) -> None:
 async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(
     app: FastAPI, client: AsyncClient, settings: Settings
 ) -> None:
-    async with app.state.engine.connect() as connection:
+    async with app_state(app).engine.connect() as connection:
         assert (await connection.scalar(text("PRAGMA journal_mode"))) == "wal"
         assert (await connection.scalar(text("PRAGMA foreign_keys"))) == 1
         busy_timeout = await connection.scalar(text("PRAGMA busy_timeout"))
@@ -26,13 +34,73 @@ async def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(
 
 
 async def test_sessions_keep_attributes_after_commit(app: FastAPI, client: AsyncClient) -> None:
-    assert app.state.session_factory.kw["expire_on_commit"] is False
+    # After commit, reading an attribute must not go back to the database: in async code that
+    # implicit load cannot happen (MissingGreenlet), and building a response reads them all.
+    async with app_state(app).session_factory() as session:
+        user = User(email="kept@example.com", hashed_password="x")
+        session.add(user)
+        await session.commit()
+        assert user.email == "kept@example.com"
+        assert user.public_id is not None
 
 
-async def test_read_sessions_do_not_open_transactions(app: FastAPI, client: AsyncClient) -> None:
-    # GET routes that run one SELECT skip BEGIN/ROLLBACK (see autocommit_engine).
-    read_engine = app.state.read_engine
-    assert read_engine.get_execution_options()["isolation_level"] == "AUTOCOMMIT"
-    assert read_engine.sync_engine.pool is app.state.engine.sync_engine.pool  # one pool
-    async with app.state.session_factory(bind=read_engine) as session:
-        assert (await session.scalar(text("SELECT 1"))) == 1
+@pytest.fixture
+def sql_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """SQLAlchemy's own account of each connection's BEGIN, statements and ROLLBACK."""
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine.Engine")
+    return caplog
+
+
+def _transactions(log: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in log.records if r.getMessage().startswith(("BEGIN", "ROLLBACK"))]
+
+
+async def test_a_read_route_runs_its_select_outside_a_transaction(
+    client: AsyncClient, new_account: object, sql_log: pytest.LogCaptureFixture
+) -> None:
+    sql_log.clear()
+    assert (await client.get("/posts")).status_code == 200
+    # In autocommit the driver sends no BEGIN and no ROLLBACK: SQLAlchemy says so in its log.
+    transactions = _transactions(sql_log)
+    assert transactions, "no connection was used"
+    assert all("autocommit" in line for line in transactions), transactions
+
+
+async def test_a_write_route_runs_in_a_transaction(
+    client: AsyncClient, sql_log: pytest.LogCaptureFixture
+) -> None:
+    sql_log.clear()
+    body = {"email": "tx@example.com", "password": "demo123", "confirm_password": "demo123"}
+    assert (await client.post("/users/register", json=body)).status_code == 201
+    transactions = _transactions(sql_log)
+    assert transactions and not any("autocommit" in line for line in transactions)
+
+
+@pytest.fixture
+def one_slot(settings: Settings) -> Settings:
+    """One pooled connection, hence one session slot, and a short wait for it."""
+    return settings.model_copy(
+        update={"db_pool_size": 1, "db_max_overflow": 0, "db_pool_timeout": 1.0}
+    )
+
+
+async def test_a_route_that_combines_session_dependencies_uses_one_session(
+    one_slot: Settings, register: object
+) -> None:
+    # CurrentUser and PostReaderDep each ask for a session: they must get the same one, or
+    # with one slot the request would wait for itself.
+    app = create_app(one_slot)
+
+    @app.get("/mine")
+    async def mine(user: CurrentUser, posts: PostReaderDep) -> int:
+        return len(await posts.list(limit=10, offset=0, author_public_id=user.public_id))
+
+    async with lifespan_client(app) as client:
+        body = {"email": "both@example.com", "password": "demo123", "confirm_password": "demo123"}
+        await client.post("/users/register", json=body)
+        login = await client.post(
+            "/users/login", data={"username": "both@example.com", "password": "demo123"}
+        )
+        headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        responses = await asyncio.gather(*(client.get("/mine", headers=headers) for _ in range(8)))
+    assert [r.status_code for r in responses] == [200] * 8

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.core.state import app_state
 from tests.helpers import Account
 
 NewAccount = Callable[[], Awaitable[Account]]
@@ -32,7 +34,7 @@ async def test_create_returns_the_post_with_its_author(
     assert set(post) == {"id", "title", "content", "created_at", "author"}
     assert post["title"] == "Async"
     assert post["content"] == "is fun"
-    assert post["author"] == {"id": account.id, "email": account.email}
+    assert post["author"] == {"id": account.id}  # the author's email stays private
     assert uuid.UUID(post["id"]).version == 4
 
 
@@ -46,6 +48,7 @@ async def test_create_needs_a_token(client: AsyncClient) -> None:
     [
         {"title": "", "content": "c"},
         {"title": "t" * 201, "content": "c"},
+        {"title": "t", "content": "c" * 10_001},
         {"title": "t", "content": ""},
         {"title": "t"},
         {"content": "c"},
@@ -78,6 +81,20 @@ async def test_list_is_newest_first(client: AsyncClient, new_account: NewAccount
     response = await client.get("/posts")
     assert response.status_code == 200
     assert [p["id"] for p in response.json()] == [p["id"] for p in reversed(created)]
+
+
+async def test_list_orders_by_creation_time_not_by_id(
+    app: FastAPI, client: AsyncClient, new_account: NewAccount
+) -> None:
+    account = await new_account()
+    first, second = await _create(client, account), await _create(client, account)
+    async with app_state(app).engine.begin() as connection:  # the older id becomes the newer post
+        await connection.execute(
+            text("UPDATE posts SET created_at = :t WHERE public_id = :id"),
+            {"t": datetime(2999, 1, 1, tzinfo=UTC), "id": uuid.UUID(first["id"]).hex},
+        )
+    response = await client.get("/posts")
+    assert [p["id"] for p in response.json()] == [first["id"], second["id"]]
 
 
 async def test_list_paginates(client: AsyncClient, new_account: NewAccount) -> None:
@@ -126,7 +143,7 @@ def statements(app: FastAPI, client: AsyncClient) -> Iterator[list[str]]:
     def record(*args: Any) -> None:
         seen.append(args[2])
 
-    sync_engine = app.state.engine.sync_engine
+    sync_engine = app_state(app).engine.sync_engine
     event.listen(sync_engine, "before_cursor_execute", record)
     yield seen
     event.remove(sync_engine, "before_cursor_execute", record)
@@ -169,7 +186,7 @@ async def test_the_database_enforces_the_author_foreign_key(
     app: FastAPI, client: AsyncClient
 ) -> None:
     # On SQLite this holds only because every connection sends PRAGMA foreign_keys=ON.
-    async with app.state.engine.connect() as connection:
+    async with app_state(app).engine.connect() as connection:
         with pytest.raises(IntegrityError):
             await connection.execute(
                 text(
@@ -178,3 +195,36 @@ async def test_the_database_enforces_the_author_foreign_key(
                 ),
                 {"public_id": uuid.uuid4().hex},
             )
+
+
+async def test_deleting_a_user_deletes_their_posts(
+    app: FastAPI, client: AsyncClient, new_account: NewAccount
+) -> None:
+    author, other = await new_account(), await new_account()
+    mine = await _create(client, author)
+    theirs = await _create(client, other)
+    async with app_state(app).engine.begin() as connection:  # the database's own cascade
+        await connection.execute(text("DELETE FROM users WHERE email = :e"), {"e": author.email})
+    assert (await client.get(f"/posts/{mine['id']}")).status_code == 404
+    assert (await client.get(f"/posts/{theirs['id']}")).status_code == 200
+
+
+async def test_the_list_never_loads_emails_or_password_hashes(
+    client: AsyncClient, new_account: NewAccount, statements: list[str]
+) -> None:
+    await _create(client, await new_account())
+    statements.clear()
+    await client.get("/posts")
+    [select] = statements
+    assert "hashed_password" not in select and "email" not in select
+
+
+async def test_the_list_is_read_through_the_created_at_index(engine: AsyncEngine) -> None:
+    def indexes(connection: Connection) -> list[dict[str, Any]]:
+        return [dict(index) for index in inspect(connection).get_indexes("posts")]
+
+    async with engine.connect() as connection:
+        found = await connection.run_sync(indexes)
+    assert {"name": "ix_posts_created_at", "column_names": ["created_at"], "unique": False} in [
+        {key: index[key] for key in ("name", "column_names", "unique")} for index in found
+    ]

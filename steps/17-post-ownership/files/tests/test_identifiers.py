@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from sqlalchemy import select
 
+from app.core.state import app_state
 from app.models.post import Post
 from app.models.user import User
 from tests.helpers import PASSWORD, Account
@@ -85,7 +86,7 @@ async def test_ids_in_json_are_the_public_ids(
     post = (
         await client.post("/posts", json={"title": "t", "content": "c"}, headers=account.headers)
     ).json()
-    async with app.state.session_factory() as session:
+    async with app_state(app).session_factory() as session:
         user = (await session.execute(select(User))).scalar_one()
         row = (await session.execute(select(Post))).scalar_one()
     assert account.id == str(user.public_id)

@@ -1,7 +1,9 @@
 """Shared fixtures: a database built by the migrations, an app client with its lifespan running.
 
 The suite runs on a temporary SQLite file by default and on PostgreSQL when TEST_DATABASE_URL is
-set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test). Each test starts from empty tables.
+set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/vibecode_test). It empties every table of
+that database, so it refuses one whose name does not end in `_test`; it creates the database
+when it does not exist yet. Each test starts from empty tables.
 """
 
 import os
@@ -17,23 +19,33 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.helpers import PASSWORD, Account, lifespan_client, new_email, run_alembic
+from app.models import Base
+from tests.helpers import (
+    PASSWORD,
+    Account,
+    check_test_database,
+    create_database_if_missing,
+    lifespan_client,
+    new_email,
+    run_alembic,
+)
 
 # --- database -----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """TEST_DATABASE_URL, or a fresh SQLite file for this run."""
+    """TEST_DATABASE_URL (a test database, created if missing), or a fresh SQLite file."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        return check_test_database(url)
     return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
 @pytest.fixture(scope="session")
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database, whose schema is built by the migrations."""
+    await create_database_if_missing(database_url)
     engine = create_async_engine(database_url, poolclass=pool.NullPool)
     # Start from nothing: a previous, interrupted run may have left tables behind.
     async with engine.begin() as connection:
@@ -54,19 +66,13 @@ async def _empty_tables(engine: AsyncEngine) -> AsyncIterator[None]:
     """Delete every row after each test, so tests never see each other's data.
 
     Rows are deleted (not rolled back) because the app commits through its own connections,
-    and the race tests need real concurrent commits.
+    and the race tests need real concurrent commits. The tables are the models' (children
+    first); a test that changes the schema puts it back as the migrations build it.
     """
     yield
     async with engine.begin() as connection:
-        await connection.run_sync(_delete_rows)
-
-
-def _delete_rows(connection: Connection) -> None:
-    metadata = MetaData()
-    metadata.reflect(connection)
-    for table in reversed(metadata.sorted_tables):
-        if table.name != "alembic_version":
-            connection.execute(table.delete())
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
 
 
 # --- app and client -----------------------------------------------------------------------
@@ -78,6 +84,9 @@ def settings(database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # a developer's .env must not change the tests
         database_url=database_url,
+        # 200 concurrent writers on a busy machine can queue past the default 5 s for SQLite's
+        # write lock: the tests wait longer rather than fail on the machine's load.
+        sqlite_busy_timeout_ms=60_000,
         debug=False,
         log_level="DEBUG",
         secret_key="test-secret-key-" + "x" * 64,  # long enough for HS512 too
@@ -87,6 +96,9 @@ def settings(database_url: str) -> Settings:
         argon2_memory_cost=8,
         argon2_parallelism=1,
         hash_threads=4,
+        hash_queue_size=1000,  # 50 racing registrations must queue, not get 503 on a busy machine
+        allowed_hosts=["test"],  # the test client's host (http://test)
+        login_rate_limit="1000/minute",  # every test logs in from one address
         demo_endpoints=False,
     )
 

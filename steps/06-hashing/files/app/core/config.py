@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     # Threads that hash and verify passwords. Each holds `argon2_memory_cost` KiB while it
     # works, so this is also a memory bound. Default: every core but one, left to the loop.
     hash_threads: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1)
+    # Hashes that may wait for a thread; past that, requests that hash get 503 at once.
+    hash_queue_size: int = Field(default=32, ge=0)
 
 
 @lru_cache

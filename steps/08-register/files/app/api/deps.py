@@ -10,13 +10,23 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
 from app.core.security import PasswordHasher
+from app.core.state import app_state
 from app.services.user_service import UserService
+
+
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    return app_state(request.app).settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, closed after the response (services commit before it)."""
-    async with request.app.state.session_factory() as session:
+    async with app_state(request.app).session_factory() as session:
         yield session
 
 
@@ -25,8 +35,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 async def get_hasher(request: Request) -> PasswordHasher:
     """The app's password hasher (created in the lifespan)."""
-    hasher: PasswordHasher = request.app.state.hasher
-    return hasher
+    return app_state(request.app).hasher
 
 
 HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]

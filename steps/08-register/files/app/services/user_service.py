@@ -1,6 +1,8 @@
 """Registration, authentication and lookups of users."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -36,14 +38,16 @@ class UserService:
         )
         return result.scalar_one_or_none()
 
-    async def _release_connection(self) -> None:
-        """End the read transaction before a slow hash, so the connection goes back to the pool.
+    @asynccontextmanager
+    async def _without_connection(self) -> AsyncIterator[None]:
+        """End the read transaction for a slow hash, so the connection goes back to the pool.
 
-        Otherwise every login waiting for a hashing thread holds a pooled connection, and a
-        burst of logins starves every other request (even /health) of connections. Loaded
-        objects stay usable: the session does not expire them on commit.
+        Otherwise every login waiting for a hashing thread holds a pooled connection, and a burst
+        of logins starves every other request, even /health. Loaded objects stay usable: the
+        session does not expire them on commit.
         """
         await self.session.commit()
+        yield
 
     async def register(self, data: UserCreate) -> User:
         """Create a user; raise `EmailAlreadyRegisteredError` if the email is taken."""
@@ -51,8 +55,9 @@ class UserService:
         # The pre-check gives the common case a clear answer without paying for a hash...
         if await self.get_by_email(email) is not None:
             raise EmailAlreadyRegisteredError(email)
-        await self._release_connection()
-        user = User(email=email, hashed_password=await self.hasher.hash(data.password))
+        async with self._without_connection():
+            hashed_password = await self.hasher.hash(data.password)
+        user = User(email=email, hashed_password=hashed_password)
         self.session.add(user)
         try:
             await self.session.commit()

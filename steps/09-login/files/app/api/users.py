@@ -2,19 +2,24 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, HTTPException, status
 
 from app.api.deps import SettingsDep, UserServiceDep
+from app.api.responses import errors
 from app.core.security import create_access_token
 from app.models.user import User
-from app.schemas.user import Token, UserCreate, UserPublic
+from app.schemas.user import LoginForm, Token, UserCreate, UserPrivate
 from app.services.user_service import EmailAlreadyRegisteredError
 
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-@router.post("/register", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    response_model=UserPrivate,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(400),
+)
 async def register(data: UserCreate, users: UserServiceDep) -> User:
     """Create an account."""
     try:
@@ -23,9 +28,9 @@ async def register(data: UserCreate, users: UserServiceDep) -> User:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "Email already registered") from None
 
 
-@router.post("/login")
+@router.post("/login", responses=errors(401))
 async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[LoginForm, Form()],
     users: UserServiceDep,
     settings: SettingsDep,
 ) -> Token:

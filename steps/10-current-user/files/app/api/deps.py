@@ -14,14 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.security import PasswordHasher, decode_access_token
+from app.core.state import app_state
 from app.models.user import User
 from app.services.user_service import UserService
 
 
 async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
-    return settings
+    return app_state(request.app).settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -29,7 +29,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, closed after the response (services commit before it)."""
-    async with request.app.state.session_factory() as session:
+    async with app_state(request.app).session_factory() as session:
         yield session
 
 
@@ -38,8 +38,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 async def get_hasher(request: Request) -> PasswordHasher:
     """The app's password hasher (created in the lifespan)."""
-    hasher: PasswordHasher = request.app.state.hasher
-    return hasher
+    return app_state(request.app).hasher
 
 
 HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
@@ -51,6 +50,18 @@ async def get_user_service(session: SessionDep, hasher: HasherDep) -> UserServic
 
 
 UserServiceDep = Annotated[UserService, Depends(get_user_service)]
+
+
+async def limit_login_attempts(request: Request) -> None:
+    """429 with Retry-After once a client address has used up LOGIN_RATE_LIMIT."""
+    client = request.client.host if request.client else "unknown"
+    retry_after = await app_state(request.app).login_limiter.retry_after(client)
+    if retry_after is not None:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "Too many login attempts; try again later",
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 # tokenUrl makes the "Authorize" button of /docs log in through POST /users/login.

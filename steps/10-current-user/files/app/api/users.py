@@ -1,21 +1,25 @@
-"""User routes: register, log in, who am I, look up by public id."""
+"""User routes: register, log in, who am I."""
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, Form, HTTPException, status
 
-from app.api.deps import CurrentUser, SettingsDep, UserServiceDep
+from app.api.deps import CurrentUser, SettingsDep, UserServiceDep, limit_login_attempts
+from app.api.responses import errors
 from app.core.security import create_access_token
 from app.models.user import User
-from app.schemas.user import Token, UserCreate, UserPublic
+from app.schemas.user import LoginForm, Token, UserCreate, UserPrivate
 from app.services.user_service import EmailAlreadyRegisteredError
 
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-@router.post("/register", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    response_model=UserPrivate,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(400),
+)
 async def register(data: UserCreate, users: UserServiceDep) -> User:
     """Create an account."""
     try:
@@ -24,9 +28,11 @@ async def register(data: UserCreate, users: UserServiceDep) -> User:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "Email already registered") from None
 
 
-@router.post("/login")
+@router.post(
+    "/login", dependencies=[Depends(limit_login_attempts)], responses=errors(401, 413, 429)
+)
 async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[LoginForm, Form()],
     users: UserServiceDep,
     settings: SettingsDep,
 ) -> Token:
@@ -42,16 +48,7 @@ async def login(
     return Token(access_token=create_access_token(user.public_id, settings))
 
 
-@router.get("/me", response_model=UserPublic)
+@router.get("/me", response_model=UserPrivate, responses=errors(401))
 async def read_me(user: CurrentUser) -> User:
-    """The logged-in user."""
-    return user
-
-
-@router.get("/{public_id}", response_model=UserPublic)
-async def read_user(public_id: uuid.UUID, users: UserServiceDep) -> User:
-    """A user by public id."""
-    user = await users.get_by_public_id(public_id)
-    if user is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "User not found")
+    """The logged-in user, email included."""
     return user

@@ -2,16 +2,24 @@
 
 import asyncio
 import secrets
+import threading
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.core.config import Settings
+
+T = TypeVar("T")
+
+
+class HashingBusyError(Exception):
+    """Every hashing thread is busy and the queue is full: try again in a moment."""
 
 
 class PasswordHasher:
@@ -34,19 +42,30 @@ class PasswordHasher:
         self._executor = ThreadPoolExecutor(
             max_workers=settings.hash_threads, thread_name_prefix="password-hash"
         )
+        # Running plus waiting hashes. Bounded, so a burst of logins gets 503 at once instead of
+        # a queue (and a wait) that grows without limit; released by the thread when it is done.
+        self._capacity = threading.BoundedSemaphore(
+            settings.hash_threads + settings.hash_queue_size
+        )
         # Verified against when the email is unknown, so that both paths cost the same time
         # and response times do not reveal which emails are registered.
         self._dummy_hash = self._hash.hash(secrets.token_urlsafe(16))
 
+    async def _run(self, fn: Callable[..., T], *args: str) -> T:
+        """Run `fn` in the hashing pool; raise `HashingBusyError` when its queue is full."""
+        if not self._capacity.acquire(blocking=False):
+            raise HashingBusyError
+        future = self._executor.submit(fn, *args)
+        future.add_done_callback(lambda _: self._capacity.release())
+        return await asyncio.wrap_future(future)
+
     async def hash(self, password: str) -> str:
         """Hash a password in the hashing pool."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._hash.hash, password)
+        return await self._run(self._hash.hash, password)
 
-    async def verify(self, password: str, hashed: str) -> bool:
-        """Check a password against its hash in the hashing pool."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._hash.verify, password, hashed)
+    async def verify(self, password: str, hashed: str) -> tuple[bool, str | None]:
+        """Check a password; also return a new hash when `hashed` used weaker parameters."""
+        return await self._run(self._hash.verify_and_update, password, hashed)
 
     async def verify_dummy(self, password: str) -> None:
         """Spend the time of one verification, for unknown emails (timing side channel)."""

@@ -8,6 +8,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from app.core.headers import HEADERS
 from app.core.request_id import HEADER
 
 logger = logging.getLogger("app.errors")
@@ -24,8 +25,8 @@ async def unhandled_exception_handler(request: Request, exc: Exception) -> JSONR
     return JSONResponse(
         status_code=500,
         content={"detail": "Internal server error", "request_id": request_id},
-        # This handler runs outside the request-id middleware, so it sets the header itself.
-        headers={HEADER: request_id},
+        # This handler runs outside every middleware, so it sets their headers itself.
+        headers={HEADER: request_id, **HEADERS},
     )
 
 

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import PublicId, UtcDatetime
+from app.schemas.common import NO_NUL, PublicId, UtcDatetime
 
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Content = Annotated[str, Field(min_length=1, max_length=10_000)]
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+Content = Annotated[str, Field(min_length=1, max_length=10_000, pattern=NO_NUL)]
 
 
 class PostCreate(BaseModel):
@@ -18,12 +18,11 @@ class PostCreate(BaseModel):
 
 
 class AuthorPublic(BaseModel):
-    """The author shown inside a post; `id` is the user's public UUID."""
+    """The author shown inside a post: the user's public UUID (their email stays private)."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: PublicId
-    email: str  # validated on the way in; no need to re-validate on the way out
 
 
 class PostPublic(BaseModel):

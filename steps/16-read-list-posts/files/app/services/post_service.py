@@ -21,7 +21,9 @@ class PostNotFoundError(Exception):
 
 def _posts_with_author() -> Select[Post]:
     # One SELECT with a JOIN loads each post and its author together: no lazy load, no N+1.
-    return select(Post).join(Post.author).options(contains_eager(Post.author))
+    # Of the author, only the public id: never their email or password hash.
+    author = contains_eager(Post.author).load_only(User.public_id)
+    return select(Post).join(Post.author).options(author)
 
 
 # The hottest read, built once at import: per request only the parameter changes, so no time

@@ -3,11 +3,12 @@
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import PublicId, UtcDatetime
+from app.schemas.common import NO_NUL, PublicId, UtcDatetime
 
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Content = Annotated[str, Field(min_length=1, max_length=10_000)]
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]
+Content = Annotated[str, Field(min_length=1, max_length=10_000, pattern=NO_NUL)]
 
 
 class PostCreate(BaseModel):
@@ -20,8 +21,9 @@ class PostCreate(BaseModel):
 class PostUpdate(BaseModel):
     """A partial update: only the fields sent are changed."""
 
-    title: Title | None = None
-    content: Content | None = None
+    # None only stands for "not sent": the schema does not offer null, and no_nulls rejects it.
+    title: Title | SkipJsonSchema[None] = None
+    content: Content | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def no_nulls(self) -> Self:
@@ -33,12 +35,11 @@ class PostUpdate(BaseModel):
 
 
 class AuthorPublic(BaseModel):
-    """The author shown inside a post; `id` is the user's public UUID."""
+    """The author shown inside a post: the user's public UUID (their email stays private)."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: PublicId
-    email: str  # validated on the way in; no need to re-validate on the way out
 
 
 class PostPublic(BaseModel):

@@ -7,8 +7,11 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# The value shipped in `.env.example`: fine on a laptop, refused in production (see below).
-DEFAULT_SECRET_KEY = "your-super-secret-key-change-in-production-please"
+# Keys published in examples and tutorials: anyone can sign tokens with them.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {"changeme", "change-me", "secret", "your-super-secret-key-change-in-production-please"}
+)
+MIN_SECRET_KEY_BYTES = 32  # HS256 signs with a 256-bit key: a shorter one is guessable
 
 
 class Settings(BaseSettings):
@@ -22,26 +25,34 @@ class Settings(BaseSettings):
     log_level: Annotated[
         Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
     ] = "INFO"
+    # Requests whose body is larger get 413 before anything parses them.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=0)
+    # Host headers the app answers (others get 400); ["*"] turns the check off.
+    allowed_hosts: list[str] = ["localhost", "127.0.0.1", "[::1]"]
+    # Browser origins allowed to call the API (CORS); empty: no cross-origin browser calls.
+    cors_origins: list[str] = []
 
     database_url: str = "sqlite+aiosqlite:///./vibecoding_async.db"
-    # Connection pool, per worker process (an in-memory SQLite database has none). Its size is also
-    # how many requests use the database at once (session slots, see database.py). No overflow:
-    # overflow connections are closed as soon as they are returned, so under sustained load they
-    # are opened and closed per request, which costs far more CPU than waiting for a pooled one.
+    # Connection pool, per worker process: also how many requests use the database at once (see
+    # tuning.SessionSlots). No overflow: under load, overflow connections are reopened per request.
     db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=0, ge=0)
     db_pool_timeout: float = Field(default=30.0, gt=0)
     db_pool_recycle: int = Field(default=1800, ge=-1)
-    # Test each connection before use. Off by default: on asyncpg it costs three extra round
-    # trips per request (BEGIN, ping, ROLLBACK), and a connection dropped by a restart is
-    # detected and replaced anyway. Turn it on behind proxies that silently drop idle links.
+    # Test each connection before use: three extra round trips per request on asyncpg, worth it
+    # only behind proxies that silently drop idle links (a restart's drops are detected anyway).
     db_pool_pre_ping: bool = False
+    # PostgreSQL: seconds to connect and to run a statement; a hung database fails, not hangs.
+    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_statement_timeout: float = Field(default=30.0, gt=0)
     # How long a SQLite writer waits for the write lock before "database is locked".
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
 
-    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    secret_key: SecretStr = SecretStr("")
     algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     access_token_expire_minutes: int = Field(default=30, ge=1)
+    # Login attempts per client address (the `limits` library's notation); more get 429.
+    login_rate_limit: str = "10/minute"
 
     # Argon2id cost: 3 passes over 64 MiB (RFC 9106's second recommended profile, well above
     # OWASP's minimum), about 100-300 ms per call. Tests lower it through these settings.
@@ -53,19 +64,27 @@ class Settings(BaseSettings):
     # Threads that hash and verify passwords. Each holds `argon2_memory_cost` KiB while it
     # works, so this is also a memory bound. Default: every core but one, left to the loop.
     hash_threads: int = Field(default_factory=lambda: max(1, (os.cpu_count() or 2) - 1), ge=1)
+    # Hashes that may wait for a thread; past that, requests that hash get 503 at once.
+    hash_queue_size: int = Field(default=32, ge=0)
 
-    # Mount /demo/* (deliberately slow endpoints for the "why async" part of the talk).
+    # Mount /demo/* (endpoints that misbehave on purpose, for the talk).
     demo_endpoints: bool = False
 
-    def check_production_safety(self) -> None:
-        """Raise if the app would run in production with the well-known example secret."""
-        if not self.debug and self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY:
-            raise RuntimeError(
-                "SECRET_KEY is the example value from .env.example; anyone could forge tokens. "
-                "Set SECRET_KEY to a long random string "
-                '(python -c "import secrets; print(secrets.token_urlsafe(32))") '
-                "or set DEBUG=true for local development."
-            )
+    def check_secret_key(self) -> None:
+        """Raise ValueError, in one line, for a key anyone could guess (outside DEBUG)."""
+        key = self.secret_key.get_secret_value()
+        if not key:
+            problem = "is not set"
+        elif not self.debug and key.lower() in PLACEHOLDER_SECRET_KEYS:
+            problem = "is a published placeholder"
+        elif not self.debug and len(key.encode()) < MIN_SECRET_KEY_BYTES:
+            problem = f"is shorter than {MIN_SECRET_KEY_BYTES} bytes"
+        else:
+            return
+        raise ValueError(
+            f"SECRET_KEY {problem}: anyone could forge tokens. Set it to a random string "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
+        )
 
 
 @lru_cache

@@ -1,8 +1,4 @@
-"""Dependencies, named as types: `session: SessionDep`.
-
-They are all `async def`, even those that never await: FastAPI runs a plain `def` dependency
-in its thread pool, a thread hop per request for a function that only reads an attribute.
-"""
+"""Dependencies, named as types: `session: SessionDep`."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -12,13 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.core.security import PasswordHasher
-from app.services.user_service import UserService
+from app.core.state import app_state
 
 
 async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
-    return settings
+    return app_state(request.app).settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -26,7 +21,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, closed after the response (services commit before it)."""
-    async with request.app.state.session_factory() as session:
+    async with app_state(request.app).session_factory() as session:
         yield session
 
 
@@ -35,16 +30,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 async def get_hasher(request: Request) -> PasswordHasher:
     """The app's password hasher (created in the lifespan)."""
-    hasher: PasswordHasher = request.app.state.hasher
-    return hasher
+    return app_state(request.app).hasher
 
 
 HasherDep = Annotated[PasswordHasher, Depends(get_hasher)]
-
-
-async def get_user_service(session: SessionDep, hasher: HasherDep) -> UserService:
-    """A UserService bound to this request's session."""
-    return UserService(session, hasher)
-
-
-UserServiceDep = Annotated[UserService, Depends(get_user_service)]

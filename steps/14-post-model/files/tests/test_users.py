@@ -13,7 +13,8 @@ async def test_a_user_is_found_by_public_id(
     user = await register()
     response = await client.get(f"/users/{user['id']}")
     assert response.status_code == 200
-    assert response.json() == user
+    # Anyone may look a user up; only the user sees their email (at /users/me).
+    assert response.json() == {"id": user["id"], "created_at": user["created_at"]}
 
 
 async def test_an_unknown_public_id_is_404(client: AsyncClient) -> None:

@@ -1,0 +1,71 @@
+"""The hashing pool's queue is bounded: a burst gets 503 at once, not a growing wait."""
+
+import asyncio
+import threading
+
+import pytest
+
+from app.core.config import Settings
+from app.core.security import HashingBusyError, PasswordHasher
+
+
+class _BlockedHash:
+    """A hashing backend whose calls wait until released: the threads look busy."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started = threading.Semaphore(0)
+
+    def hash(self, password: str) -> str:
+        self.started.release()
+        self.release.wait(timeout=10)
+        return "hashed"
+
+    def verify_and_update(self, password: str, hashed: str) -> tuple[bool, None]:
+        self.hash(password)
+        return False, None
+
+
+async def test_the_hashing_queue_is_bounded(settings: Settings) -> None:
+    hasher = PasswordHasher(settings.model_copy(update={"hash_threads": 1, "hash_queue_size": 1}))
+    blocked = _BlockedHash()
+    hasher._hash = blocked  # type: ignore[assignment]
+    try:
+        running = asyncio.ensure_future(hasher.hash("a"))  # takes the one thread
+        waiting = asyncio.ensure_future(hasher.hash("b"))  # waits in the queue
+        await asyncio.to_thread(blocked.started.acquire)
+        with pytest.raises(HashingBusyError):
+            await hasher.hash("c")  # nowhere to wait: refused at once
+        blocked.release.set()
+        assert await asyncio.gather(running, waiting) == ["hashed", "hashed"]
+        assert await hasher.hash("d") == "hashed"  # room again
+    finally:
+        blocked.release.set()
+        hasher.close()
+
+
+async def test_hashing_and_verifying_run_off_the_event_loop(settings: Settings) -> None:
+    # The app's headline rule: Argon2 never runs on the loop's thread.
+    hasher = PasswordHasher(settings)
+    loop_thread = threading.current_thread()
+    seen: list[threading.Thread] = []
+    real = hasher._hash
+
+    class Recording:
+        def hash(self, password: str) -> str:
+            seen.append(threading.current_thread())
+            return real.hash(password)
+
+        def verify_and_update(self, password: str, hashed: str) -> tuple[bool, str | None]:
+            seen.append(threading.current_thread())
+            return real.verify_and_update(password, hashed)
+
+    hasher._hash = Recording()  # type: ignore[assignment]
+    try:
+        hashed = await hasher.hash("a password")
+        assert (await hasher.verify("a password", hashed))[0] is True
+    finally:
+        hasher.close()
+    assert len(seen) == 2
+    assert all(thread is not loop_thread for thread in seen)
+    assert all(thread.name.startswith("password-hash") for thread in seen)

@@ -1,0 +1,101 @@
+"""Registration, authentication and lookups of users."""
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.security import PasswordHasher
+from app.core.tuning import give_back_slot
+from app.models.user import User
+from app.schemas.user import UserCreate
+
+logger = logging.getLogger("app.users")
+
+
+class EmailAlreadyRegisteredError(Exception):
+    """The email belongs to an existing user."""
+
+
+def normalize_email(email: str) -> str:
+    """Compare and store emails lower-cased, so Ann@x.io and ann@x.io are one account."""
+    return email.strip().lower()
+
+
+class UserService:
+    """User operations on one session; the service commits, so data is saved before replying."""
+
+    def __init__(self, session: AsyncSession, hasher: PasswordHasher) -> None:
+        self.session = session
+        self.hasher = hasher
+
+    async def get_by_email(self, email: str) -> User | None:
+        """Return the user with this email, if any."""
+        result = await self.session.execute(
+            select(User).where(User.email == normalize_email(email))
+        )
+        return result.scalar_one_or_none()
+
+    async def get_by_public_id(self, public_id: uuid.UUID) -> User | None:
+        """Return the user with this public id, if any."""
+        result = await self.session.execute(select(User).where(User.public_id == public_id))
+        return result.scalar_one_or_none()
+
+    @asynccontextmanager
+    async def _without_connection(self) -> AsyncIterator[None]:
+        """End the read transaction for a slow hash, so the connection goes back to the pool.
+
+        Otherwise every login waiting for a hashing thread holds a pooled connection, and a burst
+        of logins starves every other request, even /health. Loaded objects stay usable: the
+        session does not expire them on commit.
+        The request's session slot goes to other requests too (see SessionSlots).
+        """
+        await self.session.commit()
+        give_back_slot(self.session)
+        yield
+
+    async def register(self, data: UserCreate) -> User:
+        """Create a user; raise `EmailAlreadyRegisteredError` if the email is taken."""
+        email = normalize_email(data.email)
+        # The pre-check gives the common case a clear answer without paying for a hash...
+        if await self.get_by_email(email) is not None:
+            raise EmailAlreadyRegisteredError(email)
+        async with self._without_connection():
+            hashed_password = await self.hasher.hash(data.password)
+        user = User(email=email, hashed_password=hashed_password)
+        self.session.add(user)
+        try:
+            await self.session.commit()
+        except IntegrityError as exc:
+            # ...but only the unique index is safe when two registrations race.
+            await self.session.rollback()
+            raise EmailAlreadyRegisteredError(email) from exc
+        logger.info(
+            "user.registered", extra={"user_id": user.id, "user_public_id": str(user.public_id)}
+        )
+        return user
+
+    async def authenticate(self, email: str, password: str) -> User | None:
+        """Return the user if the password is right, else None (one answer for every failure)."""
+        user = await self.get_by_email(email)
+        async with self._without_connection():
+            if user is None:
+                await self.hasher.verify_dummy(password)
+                valid, new_hash = False, None
+            else:
+                valid, new_hash = await self.hasher.verify(password, user.hashed_password)
+        if user is None:
+            logger.info("user.login_failed", extra={"reason": "unknown_email"})
+            return None
+        if not valid:
+            logger.info("user.login_failed", extra={"reason": "bad_password", "user_id": user.id})
+            return None
+        if new_hash is not None:  # hashed with weaker parameters than today's: upgrade it
+            user.hashed_password = new_hash
+            await self.session.commit()
+            logger.info("user.password_rehashed", extra={"user_id": user.id})
+        return user
