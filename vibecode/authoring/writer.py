@@ -40,6 +40,7 @@ class SaveReport:
     reference_written: list[str] = field(default_factory=list)
     reference_deleted: list[str] = field(default_factory=list)
     script: Path | None = None
+    track_scripts: list[Path] = field(default_factory=list)
 
 
 def course_digest(course: Course) -> str:
@@ -92,6 +93,10 @@ def save_course(
         written, deleted = write_reference_files(course, old[-1], versions[-1])
         report.reference_written, report.reference_deleted = written, deleted
     report.script = write_script(course.root, track=None)
+    for name in course.info.tracks:
+        track_script = write_script(course.root, track=name, only_if_present=True)
+        if track_script is not None:
+            report.track_scripts.append(track_script)
     return report
 
 
@@ -164,12 +169,14 @@ def write_reference_files(course: Course, old_last: Files, new_last: Files) -> t
     return written, deleted
 
 
-def write_script(root: Path, *, track: str | None) -> Path:
-    """Regenerate the course's SCRIPT.md from the course as it is on disk now."""
-    from vibecode.course.script import render_script
+def write_script(root: Path, *, track: str | None, only_if_present: bool = False) -> Path | None:
+    """Regenerate the course's SCRIPT.md (or a track's) from the course as it is on disk now."""
+    from vibecode.course.script import render_script, script_path
 
     course = load_course(root, track=track)
-    target = course.info.script_path(root)
+    target = script_path(course)
+    if only_if_present and not target.is_file():
+        return None
     atomic_write(target, render_script(course).encode("utf-8"))
     return target
 

@@ -118,11 +118,13 @@ def move(
 ) -> ApplyResult:
     """`next` (+1) and `prev` (-1): the step after or before the current one."""
     state, _ = _state_for_move(workspace)
-    number = state.step + delta
-    if number > course.last:
+    # The step shown after or before this one: in a track, skipped steps come along in one go.
+    following = course.following(state.step) if delta > 0 else None
+    if delta > 0 and following is None:
         raise VibecodeError(f"step {state.step} is the last step of the course")
-    if number < 0:
+    if delta < 0 and state.step <= 0:
         raise VibecodeError("the workspace is at step 0, the empty workspace, already")
+    number = following if following is not None else course.previous(state.step)
     name = "next" if delta > 0 else "prev"
     return goto(course, workspace, number, on_saved=on_saved, writer=writer, reason=name)
 
@@ -279,9 +281,9 @@ def _recorded(state: WorkspaceState) -> _Ownership:
 def _adopted(course: Course, workspace: Path) -> _Ownership:
     """Ownership without a state: a file is the tool's if it matches that path in some step."""
     versions: dict[str, set[str]] = {}
-    for step in course.steps:
-        for path, source in step.files().items():
-            versions.setdefault(path, set()).add(sha256(source.read_bytes()))
+    for number in range(1, course.size + 1):
+        for path, data in course.written(number).items():
+            versions.setdefault(path, set()).add(sha256(data))
     tracked = {path for path, known in versions.items() if file_hash(workspace / path) in known}
     return _Ownership(tracked, versions)
 
