@@ -209,7 +209,7 @@ def import_(
         highlight=False,
     )
     for number, digest in enumerate(done.digests, start=1):
-        out().print(f"  step {number:2d}  sha256 {digest}", highlight=False)
+        out().print(f"  step {number:2d}  sha256 {digest}", highlight=False, soft_wrap=True)
 
 
 @course_app.command("blame")
@@ -287,6 +287,7 @@ def _print_conflict(conflict: CarryConflict, workspace: Path) -> None:
         "`vibecode course save` (it goes on from there).\n"
         "To give up the edit: `vibecode course edit --abort`.",
         highlight=False,
+        soft_wrap=True,
     )
 
 

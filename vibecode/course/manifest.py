@@ -259,7 +259,7 @@ def load_course(
     With `track`, the course shows that track's steps and budgets (`course.toml`).
     """
     if not root.is_dir():
-        raise StepError(f"{root}: the course folder does not exist")
+        raise StepError(f"{root}: the steps folder does not exist (no course there)")
     info = read_course_file(root)
     weave_file = root / WEAVE_FILE
     try:
