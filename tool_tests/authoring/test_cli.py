@@ -27,7 +27,10 @@ def test_new_then_record_three_steps_then_edit_the_first(tmp_path: Path, workspa
     assert vibecode("goto", "1", *course).exit_code == 0
     main = workspace / "app" / "main.py"
     for number, route in enumerate(("one", "two", "three"), start=2):
-        main.write_text(main.read_text() + f"\n\n@app.get('/{route}')\nasync def {route}() -> int:\n    return {number}\n")
+        main.write_text(
+            main.read_text()
+            + f"\n\n@app.get('/{route}')\nasync def {route}() -> int:\n    return {number}\n"
+        )
         result = vibecode("course", "record", f"Add {route}", *course)
         assert result.exit_code == 0, result.output
         assert f"Recorded step {number} (add-{route})" in result.output
@@ -69,7 +72,11 @@ def test_a_conflicting_save_writes_nothing_and_resumes_after_the_author_settles_
     result = vibecode("course", "save", *course)
     assert result.exit_code == 0, result.output
     loaded = load_course(root)
-    assert [loaded.checkpoint(n)["a.py"] for n in (1, 2, 3)] == [b"a\nB\n", b"a\nB2\n", b"a\nB2\nc\n"]
+    assert [loaded.checkpoint(n)["a.py"] for n in (1, 2, 3)] == [
+        b"a\nB\n",
+        b"a\nB2\n",
+        b"a\nB2\nc\n",
+    ]
 
 
 def test_abort_leaves_the_course_as_it_was(tmp_path: Path, workspace: Path) -> None:

@@ -57,7 +57,7 @@ def test_the_script_of_a_track_says_so_and_times_its_budget(root: Path) -> None:
 
 
 def test_an_unknown_track_names_the_known_ones(root: Path) -> None:
-    with pytest.raises(StepError, match="no track 'long' .its tracks: short"):
+    with pytest.raises(StepError, match=r"no track 'long' \(its tracks: short"):
         load_course(root, track="long")
 
 

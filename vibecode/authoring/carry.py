@@ -41,8 +41,7 @@ class CarryConflict(VibecodeError):
         self.files = tuple(files)
         names = ", ".join(conflict.path for conflict in files)
         super().__init__(
-            f"step {step} ({title}) changes the same lines as your change to step {edited}: "
-            f"{names}"
+            f"step {step} ({title}) changes the same lines as your change to step {edited}: {names}"
         )
 
 
@@ -128,9 +127,9 @@ def merge_file(
         elif kind == "b":
             out += merger.b[region[1] : region[2]]
         else:
-            _, z1, z2, a1, a2, b1, b2 = region
-            side_a, side_b = merger.a[a1:a2], merger.b[b1:b2]
-            combined = combine_edits(merger.base[z1:z2], side_a, side_b)
+            z1, z2, a1, a2, b1, b2 = region[1:7]  # type: ignore[misc]  # conflict: 7 fields
+            side_a, side_b = list(merger.a[a1:a2]), list(merger.b[b1:b2])
+            combined = combine_edits(list(merger.base[z1:z2]), side_a, side_b)
             if combined is not None:
                 out += combined
                 continue
@@ -157,7 +156,9 @@ def _edits(base: list[bytes], side: list[bytes]) -> list[Edit]:
     import difflib
 
     matcher = difflib.SequenceMatcher(None, base, side, autojunk=False)
-    return [(i1, i2, side[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    return [
+        (i1, i2, side[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+    ]
 
 
 def _clash(one: Edit, two: Edit) -> bool:

@@ -123,7 +123,7 @@ def _show_conflict(
 ) -> None:
     """Put the conflicting step in the workspace: merged files, both sides marked where not."""
     k = conflict.step
-    before = carry(old[: k], conflict.edited, settled[conflict.edited], titles=[], resolved=settled)
+    before = carry(old[:k], conflict.edited, settled[conflict.edited], titles=[], resolved=settled)
     merged, _ = merge_checkpoints(old[k - 1], before[k - 1], old[k])
     for item in conflict.files:
         merged[item.path] = item.merged

@@ -52,10 +52,15 @@ def import_course(root: Path) -> Imported:
     if legacy.source is not None:
         raise VibecodeError(f"the course in {root} is already a line history ({WEAVE_FILE})")
     versions = [legacy.checkpoint(n) for n in range(legacy.size + 1)]
-    manifests = {step.directory.name: _without_derived(step.directory / "step.toml") for step in legacy.all_steps}
+    manifests = {
+        step.directory.name: _without_derived(step.directory / "step.toml")
+        for step in legacy.all_steps
+    }
     files_before = sum(len(step.files()) for step in legacy.all_steps)
     lines_before = sum(
-        data.count(b"\n") for step in legacy.all_steps for data in (p.read_bytes() for p in step.files().values())
+        data.count(b"\n")
+        for step in legacy.all_steps
+        for data in (p.read_bytes() for p in step.files().values())
     )
     text = dumps(encode_versions(versions))
     with tempfile.TemporaryDirectory(prefix="vibecode-import-") as scratch:

@@ -28,7 +28,7 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 ''',
     "tests/__init__.py": "",
-    "tests/test_health.py": '''from fastapi.testclient import TestClient
+    "tests/test_health.py": """from fastapi.testclient import TestClient
 
 from app.main import app
 
@@ -37,17 +37,17 @@ def test_health_answers_ok() -> None:
     response = TestClient(app).get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
-''',
+""",
     "pytest.ini": "[pytest]\ntestpaths = tests\n",
 }
 
-DEMO = '''
+DEMO = """
 [[demo]]
 name = "health"
 path = "/health"
 expect = 200
 note = "the app answers"
-'''
+"""
 
 
 def new_course(folder: Path, *, title: str) -> Path:
@@ -62,15 +62,15 @@ def new_course(folder: Path, *, title: str) -> Path:
         folder / COURSE_FILE,
         (
             f"title = {_quoted(title)}\n"
-            "# reference = \"..\"             # a folder the last step must equal (optional)\n"
-            "# reference_paths = [\"app\", \"tests\"]\n"
-            "script = \"SCRIPT.md\"\n"
+            '# reference = ".."             # a folder the last step must equal (optional)\n'
+            '# reference_paths = ["app", "tests"]\n'
+            'script = "SCRIPT.md"\n'
             "\n"
             "# A cut of the talk: some steps, each with its own budget in minutes.\n"
             "# [tracks.short]\n"
-            "# title = \"The 20-minute cut\"\n"
+            '# title = "The 20-minute cut"\n'
             f"# minutes = {{ {FIRST_SLUG} = 5 }}\n"
-        ).encode("utf-8"),
+        ).encode(),
     )
     files = {path: text.encode("utf-8") for path, text in STARTER.items()}
     step = folder / f"01-{FIRST_SLUG}"

@@ -72,7 +72,9 @@ def record_step(
         report = save_course(course, versions)
         goto(reload(), workspace, current, reason="course record --amend")
         changed = _changed(old[current], files)
-        return Recorded(number=current, slug=course.all_steps[current - 1].slug, changed=changed, report=report)
+        return Recorded(
+            number=current, slug=course.all_steps[current - 1].slug, changed=changed, report=report
+        )
     if not title:
         raise VibecodeError('a new step needs a title: `vibecode course record "Title"`')
     if files == old[current]:
@@ -91,7 +93,9 @@ def record_step(
     titles = [step.title for step in course.all_steps]
     titles.insert(current, title)
     versions = carry(placeholder, number, files, titles=titles)
-    report = save_course(course, versions, insert=NewStep(number=number, slug=slug, manifest=manifest))
+    report = save_course(
+        course, versions, insert=NewStep(number=number, slug=slug, manifest=manifest)
+    )
     goto(reload(), workspace, number, reason="course record")
     return Recorded(number=number, slug=slug, changed=changed, report=report)
 

@@ -144,7 +144,9 @@ def reference_view(course: Course, files: Files) -> dict[str, bytes]:
     }
 
 
-def write_reference_files(course: Course, old_last: Files, new_last: Files) -> tuple[list[str], list[str]]:
+def write_reference_files(
+    course: Course, old_last: Files, new_last: Files
+) -> tuple[list[str], list[str]]:
     """Make the reference equal the new last step: write what differs, remove what it dropped.
 
     Only files the old last step had are removed: anything else in the reference is the

@@ -55,7 +55,9 @@ def record(
     ] = False,
     goal: Annotated[str | None, typer.Option(help="One line: what the step achieves.")] = None,
     minutes: Annotated[int, typer.Option(min=1, help="The step's budget.")] = 5,
-    slug: Annotated[str | None, typer.Option(help="The folder name after NN- (from the title).")] = None,
+    slug: Annotated[
+        str | None, typer.Option(help="The folder name after NN- (from the title).")
+    ] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Turn what you changed in the workspace into a new step after its current one."""
@@ -216,9 +218,7 @@ def import_(
 def blame(
     path: Annotated[str, typer.Argument(help="A file of the course (a workspace path).")],
     *,
-    step: Annotated[
-        int | None, typer.Option(help="As at this step (default: the last).")
-    ] = None,
+    step: Annotated[int | None, typer.Option(help="As at this step (default: the last).")] = None,
 ) -> None:
     """Each line of a file with the step that introduced it."""
     from rich.markup import escape
@@ -254,9 +254,7 @@ def _print_report(report: SaveReport, *, edited: int) -> None:
     console = out()
     steps = report.steps_changed
     if steps:
-        console.print(
-            f"Steps changed: {', '.join(str(n) for n in steps)}.", highlight=False
-        )
+        console.print(f"Steps changed: {', '.join(str(n) for n in steps)}.", highlight=False)
     if report.reference_written or report.reference_deleted:
         console.print(
             f"Reference updated: {len(report.reference_written)} written, "

@@ -82,8 +82,12 @@ def selecting_course(command: Callable[..., R]) -> Callable[..., R]:
 
     hints = get_type_hints(command, include_extras=True)
     added = [
-        inspect.Parameter("course", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=CourseOption),
-        inspect.Parameter("track", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=TrackOption),
+        inspect.Parameter(
+            "course", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=CourseOption
+        ),
+        inspect.Parameter(
+            "track", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=TrackOption
+        ),
     ]
     parameters = [
         parameter.replace(annotation=hints.get(name, parameter.annotation))

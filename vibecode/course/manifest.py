@@ -339,7 +339,9 @@ def load_step(
             if key in fields.data:
                 fields.problem(key, "derived from course.weave: remove it from the manifest")
         if (directory / "files").exists():
-            fields.problem("files", f"{directory / 'files'}: the course's files are in course.weave")
+            fields.problem(
+                "files", f"{directory / 'files'}: the course's files are in course.weave"
+            )
         present = source.paths_at(number)
         tests = tuple(sorted(path for path in present if TEST_FILE.search(path)))
         delete = tuple(sorted(source.paths_at(number - 1) - present))

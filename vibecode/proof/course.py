@@ -20,9 +20,13 @@ def course_problems(course: Course) -> list[str]:
     if course.info.reference is not None:
         reference = reference_files(course)
         last = reference_view(course, versions[-1])
-        differing = sorted(p for p in reference.keys() | last.keys() if reference.get(p) != last.get(p))
+        differing = sorted(
+            p for p in reference.keys() | last.keys() if reference.get(p) != last.get(p)
+        )
         if differing:
-            shown = ", ".join(differing[:5]) + (f" and {len(differing) - 5} more" if len(differing) > 5 else "")
+            shown = ", ".join(differing[:5]) + (
+                f" and {len(differing) - 5} more" if len(differing) > 5 else ""
+            )
             problems.append(
                 f"the last step differs from the reference in {course.info.reference}: {shown} "
                 "(`vibecode course absorb` takes the reference's edits into the steps)"

@@ -33,9 +33,7 @@ class _Gate:
 
     def enter(self, exclusive: bool) -> None:
         with self._condition:
-            self._condition.wait_for(
-                lambda: self._active == 0 if exclusive else not self._alone
-            )
+            self._condition.wait_for(lambda: self._active == 0 if exclusive else not self._alone)
             self._active += 1
             self._alone = exclusive
 

@@ -70,7 +70,9 @@ def rehearse(
     from vibecode.proof.schedule import run_steps
 
     jobs = max(1, min(jobs, len(numbers)))
-    spaces = [workspace] + [workspace.with_name(f"{workspace.name}-{i + 1}") for i in range(1, jobs)]
+    spaces = [workspace] + [
+        workspace.with_name(f"{workspace.name}-{i + 1}") for i in range(1, jobs)
+    ]
     databases = [FreshDatabase(space, kind=database) for space in spaces]
 
     def work(number: int, worker: int) -> StepOutcome:
