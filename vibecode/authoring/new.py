@@ -80,6 +80,7 @@ def new_course(folder: Path, *, title: str) -> Path:
         goal="GET /health answers 200",
         minutes=5,
         changed=sorted(files),
+        demo_hint=False,
     )
     atomic_write(step / "step.toml", (manifest + DEMO).encode("utf-8"))
     atomic_write(folder / WEAVE_FILE, dumps(encode_versions([{}, files])))

@@ -189,23 +189,29 @@ def slugify(title: str) -> str:
     return "-".join(words[:SLUG_WORDS]) or "step"
 
 
-def step_manifest(*, title: str, goal: str, minutes: int, changed: Sequence[str]) -> str:
+def step_manifest(
+    *, title: str, goal: str, minutes: int, changed: Sequence[str], demo_hint: bool = True
+) -> str:
     """The `step.toml` of a recorded step: its prose, ready to be filled in."""
     shown = ", ".join(f"`{path}`" for path in changed[:6]) or "the files"
-    return (
+    text = (
         f"title = {_toml(title)}\n"
         f"goal = {_toml(goal)}\n"
         f"minutes = {minutes}\n"
         "talking_points = [\n"
         f"    {_toml('Point at: ' + shown + '.')},\n"
         "]\n"
-        "\n"
-        "# Demo requests `vibecode demo` fires, and `vibecode course check` proves:\n"
-        "# [[demo]]\n"
-        '# name = "health"\n'
-        '# path = "/health"\n'
-        "# expect = 200\n"
     )
+    if demo_hint:
+        text += (
+            "\n"
+            "# Demo requests `vibecode demo` fires, and `vibecode course check` proves:\n"
+            "# [[demo]]\n"
+            '# name = "health"\n'
+            '# path = "/health"\n'
+            "# expect = 200\n"
+        )
+    return text
 
 
 def _toml(value: str) -> str:
