@@ -9,7 +9,7 @@ import typer
 
 from vibecode.cli.options import Database, WorkspaceOption
 from vibecode.cli.output import err, out
-from vibecode.course.loader import load, select
+from vibecode.course.loader import load
 from vibecode.paths import resolve_workspace
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def record(
     out().print(
         f"{verb} step {done.number} ({done.slug}): {', '.join(done.changed)}", highlight=False
     )
-    _print_report(done.report, edited=done.number)
+    _print_report(done.report)
     if not amend:
         out().print(
             f"[dim]Its talking points and demos are in {_step_toml(done.number)}; the workspace "
@@ -131,7 +131,7 @@ def save(*, workspace: WorkspaceOption = None) -> None:
         _print_conflict(conflict, ws)
         raise typer.Exit(code=1) from None
     out().print(f"Saved step {saved.step}.", highlight=False)
-    _print_report(saved.report, edited=saved.step)
+    _print_report(saved.report)
 
 
 @course_app.command("absorb")
@@ -158,7 +158,7 @@ def absorb(
             f"{escape(where)} {move.kind} -> step {move.step} ({escape(title)})", highlight=False
         )
     if done.report is not None:
-        _print_report(done.report, edited=min(move.step for move in done.moves))
+        _print_report(done.report)
     else:
         out().print("[dim]Dry run: nothing was written.[/]")
 
@@ -250,7 +250,7 @@ def _step_toml(number: int) -> Path:
     return course.all_steps[number - 1].directory / "step.toml"
 
 
-def _print_report(report: SaveReport, *, edited: int) -> None:
+def _print_report(report: SaveReport) -> None:
     console = out()
     steps = report.steps_changed
     if steps:
@@ -261,8 +261,9 @@ def _print_report(report: SaveReport, *, edited: int) -> None:
             f"{len(report.reference_deleted)} removed.",
             highlight=False,
         )
-    if report.script is not None:
-        console.print(f"{report.script} regenerated.", highlight=False)
+    for script in [report.script, *report.track_scripts]:
+        if script is not None:
+            console.print(f"{script} regenerated.", highlight=False)
 
 
 def _print_conflict(conflict: CarryConflict, workspace: Path) -> None:
@@ -292,6 +293,3 @@ def _print_conflict(conflict: CarryConflict, workspace: Path) -> None:
 def register(app: typer.Typer) -> None:
     """Add this module's command group to the application."""
     app.add_typer(course_app, name="course")
-
-
-__all__ = ["register", "select"]

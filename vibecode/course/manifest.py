@@ -20,10 +20,13 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vibecode.course.course_file import CourseInfo, Track, read_course_file
 from vibecode.errors import StepError
+
+if TYPE_CHECKING:
+    from vibecode.course.source.weave import Weave
 
 STEP_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
@@ -132,10 +135,10 @@ class WeaveSource:
         self.data = data
         self.steps, self.spans = scan_spans(data)
         self._checkpoints: dict[int, dict[str, bytes]] = {}
-        self._weave: Any = None
+        self._weave: Weave | None = None
 
-    def weave(self) -> Any:
-        """The parsed history (`source.weave.Weave`)."""
+    def weave(self) -> Weave:
+        """The parsed history (parsed on first use: `vibecode steps` never needs it)."""
         if self._weave is None:
             from vibecode.course.source.weave import loads
 

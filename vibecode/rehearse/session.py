@@ -76,5 +76,6 @@ def run_rehearsal(
     if passed:
         shutil.rmtree(workspace.parent, ignore_errors=True)
     else:
-        console.print(f"[dim]The workspaces are kept for a look: {workspace.parent}[/]")
+        # The first worker's workspace; the others are beside it (workshop-2...).
+        console.print(f"[dim]The rehearsal workspace is kept for a look: {workspace}[/]")
     return passed
