@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 DEFAULT_WORKSPACE = "workshop"
 STATE_DIR = ".vibecode"
+RESERVED_TOP_LEVEL = frozenset({STATE_DIR, ".git"})
+"""Top-level names a course may never write: the tool's own folder and a git repository."""
 
 
 def project_root() -> Path:
@@ -31,3 +33,28 @@ def resolve_workspace(option: str | Path | None = None) -> Path:
 def state_dir(workspace: Path) -> Path:
     """The tool's own folder inside a workspace."""
     return workspace / STATE_DIR
+
+
+def workspace_path_problem(raw: object) -> str | None:
+    """Why `raw` is not a relative POSIX path inside a workspace, or None when it is one.
+
+    One rule for every path the tool takes from a file: step manifests, the state file,
+    saved sets.
+    """
+    if not isinstance(raw, str) or not raw:
+        return "not a path"
+    if "\x00" in raw or "\\" in raw:
+        return "holds a NUL byte or a backslash"
+    path = PurePosixPath(raw)
+    if path.is_absolute() or any(part in ("..", ".") for part in raw.split("/")):
+        return "leaves the workspace"
+    if "" in raw.split("/"):
+        return "has an empty part"
+    if path.parts[0] in RESERVED_TOP_LEVEL:
+        return f"is inside {path.parts[0]}/, which belongs to the tool"
+    return None
+
+
+def is_workspace_path(raw: object) -> bool:
+    """Whether `raw` is a relative POSIX path inside a workspace (see `workspace_path_problem`)."""
+    return workspace_path_problem(raw) is None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vibecode.atomic import atomic_write
 from vibecode.authoring.carry import CarryConflict, carry, has_markers, merge_checkpoints
 from vibecode.authoring.session import (
     EditSession,
@@ -26,7 +27,6 @@ from vibecode.authoring.writer import SaveReport, checkpoints, course_digest, sa
 from vibecode.course.manifest import Course
 from vibecode.errors import CheckFailed, VibecodeError
 from vibecode.workspace.apply import goto
-from vibecode.workspace.files import atomic_write
 
 Reload = Callable[[], Course]
 

@@ -16,11 +16,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from vibecode.atomic import atomic_write
 from vibecode.course.course_file import COURSE_FILE
 from vibecode.course.manifest import WEAVE_FILE, Course, load_course, read_manifest
 from vibecode.course.source.weave import dumps, encode_versions
 from vibecode.errors import VibecodeError
-from vibecode.workspace.files import atomic_write
 
 DERIVED_KEYS = ("tests", "delete")
 
@@ -107,7 +107,9 @@ def _without_derived(manifest: Path) -> str:
     data = read_manifest(manifest)
     top, split, tables = text.partition("\n[")
     for key in DERIVED_KEYS:
-        top = re.sub(rf"^{key}\s*=\s*\[.*?\]\s*\n", "", top + "\n", count=1, flags=re.S | re.M)[:-1]
+        top = re.sub(rf"^{key}\s*=\s*\[.*?\][ \t]*\n", "", top + "\n", count=1, flags=re.S | re.M)[
+            :-1
+        ]
     result = top + split + tables
     import tomllib
 

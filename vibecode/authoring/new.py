@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vibecode.atomic import atomic_write
 from vibecode.authoring.writer import step_manifest, write_script
 from vibecode.course.course_file import COURSE_FILE
 from vibecode.course.manifest import WEAVE_FILE
 from vibecode.course.source.weave import dumps, encode_versions
 from vibecode.errors import VibecodeError
-from vibecode.workspace.files import atomic_write
 
 FIRST_SLUG = "start"
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vibecode.atomic import atomic_write
 from vibecode.errors import VibecodeError
 from vibecode.paths import state_dir
-from vibecode.workspace.files import atomic_write
 
 SESSION_FILE = "course-edit.json"
 SNAPSHOTS = "course-edit"

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vibecode.atomic import atomic_write
 from vibecode.course.manifest import WEAVE_FILE, Course, load_course
 from vibecode.course.source.weave import dumps, encode_versions, loads
 from vibecode.errors import VibecodeError
-from vibecode.workspace.files import atomic_write
 
 Files = Mapping[str, bytes]
 SLUG_WORDS = 4

@@ -15,6 +15,10 @@ from vibecode.paths import resolve_workspace
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from vibecode.course.diffs import FileDiff
+    from vibecode.course.manifest import Course, Step
+    from vibecode.workspace.state import WorkspaceState
+
 
 def steps(workspace: WorkspaceOption = None) -> None:
     """The course as a table: number, title, minutes, and where the workspace is."""
@@ -23,7 +27,8 @@ def steps(workspace: WorkspaceOption = None) -> None:
 
     ws = resolve_workspace(workspace)
     course = load()
-    current = _current_step(ws)
+    state = _current_state(ws)
+    current = state.step if state is not None else None
     if not course.steps:
         out().print(f"The course in {escape(str(course.root))} has no steps yet.")
         return
@@ -33,12 +38,20 @@ def steps(workspace: WorkspaceOption = None) -> None:
     table.add_column("Min", justify="right")
     table.add_column("")
     for step in course.steps:
+        passed = state is not None and step.number in state.passed
         if current is None or step.number > current:
             where, style = "ahead", "dim"
         elif step.number == current:
-            where, style = "[bold yellow]> current[/]", "bold"
-        else:
+            where, style = (
+                "[bold yellow]> current[/]" + (" [green]passed[/]" if passed else ""),
+                "bold",
+            )
+        elif passed:
+            where, style = "[green]passed[/]", ""
+        elif state is not None and step.number in state.reached:
             where, style = "[green]done[/]", ""
+        else:
+            where, style = "[yellow]skipped[/]", ""
         number, minutes = str(step.number), str(step.minutes)
         table.add_row(number, escape(step.title), minutes, where, style=style)
     total = sum(step.minutes for step in course.steps)
@@ -53,12 +66,18 @@ def show(
         typer.Argument(min=1, help="The step (default: the workspace's current step)."),
     ] = None,
     workspace: WorkspaceOption = None,
+    file: Annotated[
+        str | None, typer.Option("--file", metavar="PATH", help="Only this file's change.")
+    ] = None,
+    patch: Annotated[
+        bool,
+        typer.Option("--patch", help="A plain unified diff to apply (`patch -p1`, `git apply`)."),
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long output (PAGER picks the pager).")
+    ] = False,
 ) -> None:
     """What step N changes against the step before, with its talking points."""
-    from rich.markup import escape
-    from rich.panel import Panel
-    from rich.syntax import Syntax
-
     from vibecode.course.diffs import step_diff
 
     ws = resolve_workspace(workspace)
@@ -68,40 +87,112 @@ def show(
     if not course.steps:
         raise VibecodeError(f"the course in {course.root} has no steps yet")
     step = course.step(number)
-    console = out()
-    details = [f"[dim]{escape(step.goal)}[/]", f"{step.minutes} minutes"]
-    if step.tests:
-        details.append("tests: " + ", ".join(escape(t) for t in step.tests))
-    console.print(
-        Panel(
-            "\n".join(details),
-            title=f"Step {step.number}/{course.last}: {escape(step.title)}",
-            title_align="left",
-        )
-    )
-    points = "\n".join(f"- {escape(point)}" for point in step.talking_points)
-    console.print(Panel(points, title="Talking points", title_align="left"))
     changes = step_diff(course, number)
+    if file is not None:
+        changes = [change for change in changes if change.path == file]
+        if not changes:
+            names = ", ".join(c.path for c in step_diff(course, number)) or "no file"
+            raise VibecodeError(
+                f"step {number} does not change {file}", hint=f"it changes: {names}"
+            )
+    console = out()
+    if patch or not console.is_terminal:
+        # Full lines, no colour, nothing cut: what a file or another program must receive.
+        text = "".join(change.unified(exact=patch) for change in changes)
+        if not patch and file is None:
+            text = _plain_header(course, step, changes) + text
+        _emit(text, plain=True, no_pager=no_pager)
+        return
+    _emit(
+        _rendered(course, step, changes, talking_points=file is None),
+        plain=False,
+        no_pager=no_pager,
+    )
+
+
+def _plain_header(course: Course, step: Step, changes: list[FileDiff]) -> str:
+    lines = [
+        f"Step {step.number}/{course.last}: {step.title}",
+        step.goal,
+        f"{step.minutes} minutes",
+    ]
+    if step.tests:
+        lines.append("tests: " + ", ".join(step.tests))
+    lines += ["", "Talking points:"]
+    lines += [f"- {point}" for point in step.talking_points]
+    lines.append("")
     for change in changes:
         added, removed = change.counts
+        lines.append(f"{change.status} {change.path} +{added} -{removed}")
+    if not changes:
+        lines.append("This step changes no files.")
+    return "\n".join(lines) + "\n\n"
+
+
+def _rendered(course: Course, step: Step, changes: list[FileDiff], *, talking_points: bool) -> str:
+    """The step on a terminal: panels, then each file's diff in syntax colours, as ANSI text."""
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    from vibecode.course.diff_render import render_diff
+
+    screen = out()
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=True, width=screen.width, emoji=False,
+        no_color=screen.no_color, color_system="truecolor" if screen.color_system else None,
+    )  # fmt: skip
+    if talking_points:
+        details = [f"[dim]{escape(step.goal)}[/]", f"{step.minutes} minutes"]
+        if step.tests:
+            details.append("tests: " + ", ".join(escape(t) for t in step.tests))
         console.print(
-            f"[bold]{change.status}[/] {escape(change.path)} [green]+{added}[/] [red]-{removed}[/]",
-            highlight=False,
+            Panel(
+                "\n".join(details),
+                title=f"Step {step.number}/{course.last}: {escape(step.title)}",
+                title_align="left",
+            )
         )
+        points = "\n".join(f"- {escape(point)}" for point in step.talking_points)
+        console.print(Panel(points, title="Talking points", title_align="left"))
     for change in changes:
-        console.print(Syntax(change.unified(), "diff", word_wrap=False, background_color="default"))
+        for row in render_diff(change, width=console.width):
+            console.print(row, no_wrap=True, crop=False)
     if not changes:
         console.print("This step changes no files.", highlight=False)
+    return buffer.getvalue()
+
+
+def _emit(text: str, *, plain: bool, no_pager: bool) -> None:
+    import sys
+
+    console = out()
+    if no_pager or not console.is_terminal:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from vibecode.cli.pager import page
+
+    page(text, lines=text.count("\n"), height=console.height)
 
 
 def _current_step(workspace: Path) -> int | None:
     """The workspace's step, or None without a readable workspace (said on stderr if broken)."""
+    state = _current_state(workspace)
+    return None if state is None else state.step
+
+
+def _current_state(workspace: Path) -> WorkspaceState | None:
+    """The workspace's state, or None without a readable one (said on stderr if broken)."""
     from vibecode.workspace.state import has_state, load_state
 
     if not has_state(workspace):
         return None
     try:
-        return load_state(workspace).step
+        return load_state(workspace)
     except VibecodeError as error:
         from rich.markup import escape
 

@@ -26,7 +26,9 @@ COMMAND_MODULES: dict[str, str] = {
     "goto": "workspace_cmds",
     "checkout": "workspace_cmds",
     "diff": "workspace_cmds",
-    "check": "workspace_cmds",
+    "check": "check_cmds",
+    "hint": "check_cmds",
+    "solution": "check_cmds",
     "reset": "workspace_cmds",
     "restore": "workspace_cmds",
     "script": "script_cmd",
@@ -48,7 +50,7 @@ COMMAND_MODULES: dict[str, str] = {
 # dashboard, bench...) keep it.
 QUICK_COMMANDS = frozenset(
     {"steps", "show", "status", "next", "prev", "goto", "checkout", "diff", "check", "reset"}
-    | {"restore", "script"}
+    | {"restore", "script", "hint", "solution"}
 )
 
 

@@ -1,4 +1,4 @@
-"""Commands: status, next, prev, goto, checkout, diff, check, reset, restore.
+"""Commands: status, next, prev, goto, checkout, diff, reset, restore.
 
 Each command parses its options and hands off to `vibecode.workspace`; the domain modules and Rich
 are imported inside the commands, so `vibecode --help` and `vibecode status` start fast.
@@ -15,18 +15,13 @@ import typer
 from vibecode.cli.options import WorkspaceOption
 from vibecode.cli.output import err, out
 from vibecode.course.loader import load
-from vibecode.errors import CheckFailed, VibecodeError
+from vibecode.errors import VibecodeError
 from vibecode.paths import resolve_workspace
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
     from vibecode.workspace.apply import ApplyResult
     from vibecode.workspace.saved import SavedFile
-
-INTERRUPTED = (
-    "interrupted: the workspace is between two steps; "
-    "the next vibecode command finishes the move (nothing is lost)"
-)
 
 
 def command_line(workspace: Path, *args: str) -> str:
@@ -88,8 +83,28 @@ def report_move(course: Course, workspace: Path, result: ApplyResult) -> None:
         counts.append(f"{len(result.unchanged)} unchanged")
     if result.saved:
         counts.append(f"{len(result.saved)} saved first")
+    if result.kept:
+        counts.append(f"{len(result.kept)} of yours kept")
+    if result.merged:
+        counts.append(f"{len(result.merged)} merged")
     arrow = f"step {result.from_step} -> {result.step}"
     console.print(f"{arrow}: {', '.join(counts)}", highlight=False)
+    for path in result.kept:
+        console.print(f"  [cyan]kept[/] {escape(path)} (yours)", highlight=False)
+    for path in result.merged:
+        console.print(
+            f"  [green]merged[/] {escape(path)}: your changes and step {result.step}'s",
+            highlight=False,
+        )
+    saved_sets = {saved.path: saved.set_id for saved in result.saved}
+    for path in result.conflicts:
+        compare = command_line(workspace, "restore", saved_sets.get(path, "latest"), path, "--diff")
+        err().print(
+            f"[red]conflict[/] {escape(path)}: your version saved, step {result.step}'s written; "
+            f"compare: [bold]{escape(compare)}[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _move(
@@ -99,12 +114,41 @@ def _move(
     """Run one apply (goto, next, prev, reset) with the shared output and Ctrl-C handling."""
     ws = resolve_workspace(workspace)
     course = load()
+    before = _step_on_disk(ws)
     try:
         result = apply(course, ws, lambda saved: print_saved(ws, saved))
     except KeyboardInterrupt:
-        err().print(f"[red]{INTERRUPTED}[/]", highlight=False, soft_wrap=True)
+        err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     report_move(course, ws, result)
+
+
+def _step_on_disk(workspace: Path) -> int | None:
+    from vibecode.workspace.state import load_state
+
+    try:
+        return load_state(workspace).step
+    except VibecodeError:
+        return None
+
+
+def interrupted_message(workspace: Path, before: int | None) -> str:
+    """What an interrupted move left, read from the state on disk: never a guess."""
+    from vibecode.workspace.state import load_state
+
+    try:
+        state = load_state(workspace)
+    except VibecodeError:
+        return "interrupted before the workspace was created: nothing changed"
+    if state.pending is not None:
+        return (
+            f"interrupted: the workspace is between step {state.step} and step "
+            f"{state.pending.step}; the next vibecode command finishes the move to step "
+            f"{state.pending.step} (nothing is lost)"
+        )
+    if state.step == before:
+        return f"interrupted before anything changed: the workspace is still at step {state.step}"
+    return f"interrupted after the move had finished: the workspace is at step {state.step}"
 
 
 def status(workspace: WorkspaceOption = None) -> None:
@@ -121,7 +165,8 @@ def status(workspace: WorkspaceOption = None) -> None:
     if state.pending is not None:
         repair_first(course, ws)
         state = load_state(ws)
-    changes = local_changes(ws, state)
+    written = course.checkpoint(state.step) if state.step <= course.last else {}
+    changes = local_changes(ws, state, written=written)
     console = out()
     console.print(f"[bold]Workspace[/] {escape(str(ws))}", highlight=False, soft_wrap=True)
     if state.step == 0:
@@ -133,23 +178,33 @@ def status(workspace: WorkspaceOption = None) -> None:
         )
     else:
         step = course.step(state.step)
+        passed = " [green](its tests passed)[/]" if state.step in state.passed else ""
         console.print(
-            f"[bold]Step[/] {step.number} of {course.last}: {escape(step.title)}"
+            f"[bold]Step[/] {step.number} of {course.last}: {escape(step.title)}{passed}"
             f"\n[dim]{escape(step.goal)}[/]",
             highlight=False,
         )
     if changes.clean:
         console.print("No changes since the tool wrote this step.", highlight=False)
     else:
-        table = Table(title="Changed since the tool wrote them", title_justify="left")
-        table.add_column("File")
-        table.add_column("What")
+        # The title is printed on its own: as a table title it wrapped over the narrow table.
+        console.print("[bold]Changed since the tool wrote them[/]", highlight=False)
+        table = Table()
+        table.add_column("File", overflow="fold")
+        table.add_column("What", overflow="fold")
         for path in changes.changed:
-            table.add_row(escape(path), "[yellow]changed[/]")
+            what = "[yellow]changed[/]"
+            if path in changes.line_endings:
+                what = "[yellow]line endings only[/] (CRLF/LF)"
+            elif path in state.kept:
+                what = f"[cyan]yours[/] (kept as step {state.kept[path]}'s code)"
+            table.add_row(escape(path), what)
         for path in changes.missing:
             table.add_row(escape(path), "[red]deleted[/]")
         for path in changes.new:
             table.add_row(escape(path), "[cyan]new[/] (the tool never wrote it)")
+        for path, why in changes.unreadable:
+            table.add_row(escape(path), f"[red]not read[/]: {escape(why)}")
         console.print(table)
     if state.step < course.last:
         upcoming = course.step(state.step + 1)
@@ -161,11 +216,76 @@ def status(workspace: WorkspaceOption = None) -> None:
         )
 
 
-def next_(workspace: WorkspaceOption = None) -> None:
-    """Go to the next step (your edits are saved first)."""
-    from vibecode.workspace.apply import move
+def next_(
+    workspace: WorkspaceOption = None,
+    keep_mine: Annotated[
+        bool,
+        typer.Option(
+            "--keep-mine", help="Keep your files even if they do not pass the step's tests."
+        ),
+    ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Run the step's tests against this database URL."),
+    ] = None,
+) -> None:
+    """Go to the next step; your own code is kept when it passes that step's tests."""
+    from rich.markup import escape
 
-    _move(workspace, lambda course, ws, on_saved: move(course, ws, 1, on_saved=on_saved))
+    from vibecode.workspace.follow import advance
+
+    ws = resolve_workspace(workspace)
+    course = load()
+    repair_first(course, ws)
+    before = _step_on_disk(ws)
+    try:
+        result = advance(
+            course,
+            ws,
+            keep_mine=keep_mine,
+            database_url=database_url,
+            on_saved=lambda saved: print_saved(ws, saved),
+            on_checking=lambda found: err().print(
+                f"[dim]you wrote {len(found.theirs)} of step {found.step}'s files: running its "
+                "tests on your code...[/]",
+                highlight=False,
+            ),
+        )
+    except KeyboardInterrupt:
+        err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+    if result.theirs and not result.kept:
+        from vibecode.cli.check_cmds import print_report
+
+        if result.report is not None and not result.report.no_tests:
+            print_report(course, ws, result.report, label="your code", to=err())
+        why = (
+            f"step {result.apply.step} has no tests to check your code"
+            if result.report is None or result.report.no_tests
+            else f"your code does not pass step {result.apply.step}'s tests yet"
+        )
+        err().print(
+            f"[yellow]{why}[/]: your files were saved and the step's written (the commands "
+            f"above bring them back); {escape(command_line(ws, 'next', '--keep-mine'))} keeps "
+            "them instead",
+            highlight=False,
+            soft_wrap=True,
+        )
+    elif result.kept:
+        how = (
+            "--keep-mine"
+            if keep_mine
+            else "a passing `check --next` on these files"
+            if result.reused
+            else "they pass its tests"
+        )
+        err().print(
+            f"[green]your code is step {result.apply.step}'s now[/] ({how}): "
+            f"{len(result.theirs)} of your files kept, only what you did not write was written",
+            highlight=False,
+            soft_wrap=True,
+        )
+    report_move(course, ws, result.apply)
 
 
 def prev(workspace: WorkspaceOption = None) -> None:
@@ -178,11 +298,18 @@ def prev(workspace: WorkspaceOption = None) -> None:
 def goto(
     number: Annotated[int, typer.Argument(min=0, help="The step number (0: the empty workspace).")],
     workspace: WorkspaceOption = None,
+    merge: Annotated[
+        bool,
+        typer.Option("--merge", help="Carry your changes across with a three-way merge per file."),
+    ] = False,
 ) -> None:
     """Go to step N in one go, forward or backward; creates the workspace if needed."""
     from vibecode.workspace.apply import goto as apply_goto
 
-    _move(workspace, lambda course, ws, on_saved: apply_goto(course, ws, number, on_saved=on_saved))
+    _move(
+        workspace,
+        lambda course, ws, on_saved: apply_goto(course, ws, number, on_saved=on_saved, merge=merge),
+    )
 
 
 def diff(
@@ -191,7 +318,6 @@ def diff(
 ) -> None:
     """Your workspace against the current step's checkpoint: what you changed, what is missing."""
     from rich.markup import escape
-    from rich.syntax import Syntax
 
     from vibecode.workspace.diff import workspace_diff
     from vibecode.workspace.state import load_state
@@ -218,9 +344,16 @@ def diff(
         console.print(f"  [cyan]new[/]     {escape(path)} (not in the step)", highlight=False)
     if stat:
         return
-    for change in result.changed:
-        text = change.unified(old_prefix=f"step-{step}/", new_prefix="workspace/")
-        console.print(Syntax(text, "diff", word_wrap=False, background_color="default"))
+    if console.is_terminal:
+        from vibecode.course.diff_render import render_diff
+
+        for change in result.changed:
+            for row in render_diff(change, width=console.width):
+                console.print(row, no_wrap=True, crop=False)
+    else:  # piped: the plain diff, full lines
+        for change in result.changed:
+            text = change.unified(old_prefix=f"step-{step}/", new_prefix="workspace/")
+            console.print(text, end="", markup=False, highlight=False, soft_wrap=True)
     if result.missing:
         back = command_line(ws, "reset")
         console.print(
@@ -230,72 +363,25 @@ def diff(
         )
 
 
-def check(
-    workspace: WorkspaceOption = None,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Show pytest's own output.")
-    ] = False,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Run the tests against this database URL."),
-    ] = None,
-) -> None:
-    """Run the current step's tests against your workspace: are you done?"""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from vibecode.workspace.checks import run_step_tests
-    from vibecode.workspace.state import load_state
-
-    ws = resolve_workspace(workspace)
-    course = load()
-    repair_first(course, ws)
-    number = load_state(ws).step
-    with err().status(f"running step {number}'s tests..."):
-        report = run_step_tests(course, ws, number, database_url=database_url)
-    console = out()
-    if report.no_tests:
-        console.print(f"Step {number} declares no tests: nothing to check.", highlight=False)
-        return
-    if verbose:
-        console.print(escape(report.output), highlight=False)
-    counts = [f"{report.passed} passed"]
-    for label, value in (
-        ("failed", report.failed),
-        ("errors", report.errors),
-        ("skipped", report.skipped),
-    ):
-        if value:
-            counts.append(f"{value} {label}")
-    summary = f"{', '.join(counts)} in {report.seconds:.1f}s"
-    if report.ok:
-        console.print(f"[bold green]PASS[/] step {number}: {summary}", highlight=False)
-        return
-    console.print(f"[bold red]FAIL[/] step {number}: {summary}", highlight=False)
-    if report.failures:
-        table = Table("Test", "Problem")
-        for node, message in report.failures:
-            table.add_row(escape(node), escape(message))
-        console.print(table)
-    if not verbose:
-        more = command_line(ws, "check", "--verbose")
-        err().print(f"[dim]details: {escape(more)}[/]", highlight=False, soft_wrap=True)
-    raise CheckFailed(f"step {number}'s tests do not pass yet")
-
-
 def reset(
     workspace: WorkspaceOption = None,
     step: Annotated[
         int | None,
         typer.Option("--step", min=0, help="Reset to this step (also rebuilds a broken state)."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Adopt a folder that holds files the course does not know."),
+    ] = False,
 ) -> None:
     """Back to the current step's checkpoint (or --step N's); your edits are saved first."""
     from vibecode.workspace.apply import reset as apply_reset
 
     _move(
         workspace,
-        lambda course, ws, on_saved: apply_reset(course, ws, step=step, on_saved=on_saved),
+        lambda course, ws, on_saved: apply_reset(
+            course, ws, step=step, force=force, on_saved=on_saved
+        ),
     )
 
 
@@ -309,6 +395,10 @@ def restore(
         typer.Argument(metavar="PATH", help="Only these files of the set."),
     ] = None,
     workspace: WorkspaceOption = None,
+    compare: Annotated[
+        bool,
+        typer.Option("--diff", help="Show what restoring would change; write nothing."),
+    ] = False,
 ) -> None:
     """List the saved sets, or bring one back (saving what it replaces in turn)."""
     from rich.markup import escape
@@ -337,6 +427,9 @@ def restore(
             soft_wrap=True,
         )
         return
+    if compare:
+        _compare_saved(ws, ident, paths or [])
+        return
     course = load()
     repair_first(course, ws)
     state = load_state(ws)
@@ -349,6 +442,29 @@ def restore(
         out().print(f"{escape(path)} already matches the saved copy", highlight=False)
 
 
+def _compare_saved(workspace: Path, ident: str, paths: list[str]) -> None:
+    """The diff from each workspace file to its saved copy: what `restore` would change."""
+    from vibecode.course.diffs import FileDiff
+    from vibecode.workspace import saved as saved_sets
+    from vibecode.workspace.files import read_in
+
+    chosen = paths or [f.path for f in saved_sets.find_saved(workspace, ident).files]
+    for path in chosen:
+        saved_set, copy = saved_sets.saved_copy(workspace, ident, path)
+        current = read_in(workspace, path)
+        if current == copy:
+            out().print(f"{path} already matches the saved copy in {saved_set.id}", highlight=False)
+            continue
+        change = FileDiff(path, "added" if current is None else "changed", current, copy)
+        out().print(
+            change.unified(old_prefix="workspace/", new_prefix=f"{saved_set.id}/"),
+            end="",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the application."""
     app.command("status")(status)
@@ -357,6 +473,5 @@ def register(app: typer.Typer) -> None:
     app.command("goto")(goto)
     app.command("checkout", help="Alias of `goto`: go to step N.")(goto)
     app.command("diff")(diff)
-    app.command("check")(check)
     app.command("reset")(reset)
     app.command("restore")(restore)

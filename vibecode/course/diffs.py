@@ -21,13 +21,47 @@ class FileDiff:
     old: bytes | None
     new: bytes | None
 
-    def unified(self, *, old_prefix: str = "a/", new_prefix: str = "b/") -> str:
-        """This file's change as a unified diff, git style (`--- a/path`, `+++ b/path`)."""
+    @property
+    def line_endings_only(self) -> bool:
+        """Both sides hold the same lines; only their endings (CRLF, LF) differ."""
+        if self.old is None or self.new is None or self.old == self.new:
+            return False
+        return _lf(self.old) == _lf(self.new)
+
+    @property
+    def encoding_note(self) -> str:
+        """Why a side is shown in another encoding than UTF-8 (empty when both are UTF-8)."""
+        for side in (self.old, self.new):
+            if side is not None and text_of(side) is not None and not _is_utf8(side):
+                return "not UTF-8: shown as Latin-1"
+        return ""
+
+    def unified(
+        self, *, old_prefix: str = "a/", new_prefix: str = "b/", exact: bool = False
+    ) -> str:
+        """This file's change as a unified diff, git style (`--- a/path`, `+++ b/path`).
+
+        A change of line endings alone is said in one line, unless `exact` (a patch to apply).
+        Text that is not UTF-8 but holds no NUL byte is shown as Latin-1, not as binary.
+        """
         old_name = f"{old_prefix}{self.path}" if self.old is not None else "/dev/null"
         new_name = f"{new_prefix}{self.path}" if self.new is not None else "/dev/null"
-        old_text, new_text = _text(self.old), _text(self.new)
+        old_text, new_text = text_of(self.old), text_of(self.new)
+        # A patch to apply says, git style, which files come and go (an empty one has no hunk).
+        git = ""
+        if exact:
+            git = f"diff --git {old_prefix}{self.path} {new_prefix}{self.path}\n"
+            if self.old is None:
+                git += "new file mode 100644\n"
+            elif self.new is None:
+                git += "deleted file mode 100644\n"
         if old_text is None or new_text is None:
-            return f"Binary files {old_name} and {new_name} differ\n"
+            return f"{git}Binary files {old_name} and {new_name} differ\n"
+        if self.line_endings_only and not exact:
+            return (
+                f"--- {old_name}\n+++ {new_name}\n"
+                f"Only the line endings differ: {_endings(self.old)} -> {_endings(self.new)}\n"
+            )
         lines = difflib.unified_diff(
             old_text.splitlines(keepends=True),
             new_text.splitlines(keepends=True),
@@ -39,12 +73,16 @@ class FileDiff:
             for line in lines
         )
         # difflib says nothing about an empty file coming or going; git prints the headers.
-        return text or f"--- {old_name}\n+++ {new_name}\n"
+        if not text:
+            return git if git else f"--- {old_name}\n+++ {new_name}\n"
+        return git + text
 
     @property
     def counts(self) -> tuple[int, int]:
         """Lines added and removed (0, 0 for binary files)."""
         added = removed = 0
+        if self.line_endings_only:
+            return 0, 0
         for line in self.unified().splitlines()[2:]:
             if line.startswith("+"):
                 added += 1
@@ -71,15 +109,39 @@ def step_diff(course: Course, number: int) -> list[FileDiff]:
     return diff_files(course.checkpoint(course.previous(number)), course.checkpoint(number))
 
 
-def unified(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> str:
+def unified(old: Mapping[str, bytes], new: Mapping[str, bytes], *, exact: bool = False) -> str:
     """One unified diff of every file that differs between two sets of files."""
-    return "".join(diff.unified() for diff in diff_files(old, new))
+    return "".join(diff.unified(exact=exact) for diff in diff_files(old, new))
 
 
-def _text(data: bytes | None) -> str | None:
+def text_of(data: bytes | None) -> str | None:
+    """The text of a side: UTF-8, else Latin-1 when it looks like text (no NUL byte), else None."""
     if data is None:
         return ""
+    if b"\0" in data[:8192]:  # git's test for binary content
+        return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        return data.decode("latin-1")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _lf(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _endings(data: bytes | None) -> str:
+    data = data or b""
+    crlf = data.count(b"\r\n")
+    lf = data.count(b"\n") - crlf
+    if crlf and lf:
+        return "mixed CRLF and LF"
+    return "CRLF" if crlf else "LF"

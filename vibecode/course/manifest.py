@@ -8,9 +8,9 @@ tests and the files it deletes are derived from that history.
 The older layout, still read (and converted by `vibecode course import`): no `course.weave`, each
 step's full files in `NN-slug/files/`, its `tests` and `delete` listed in its manifest.
 
-The records are `NamedTuple`s, not frozen dataclasses: this module is on the start-up path of
-`vibecode steps` and `status`, and creating a NamedTuple class costs a tenth of a frozen
-dataclass (about 0.07 ms against 0.6 ms each here). Treat them as records, not as tuples.
+The records are frozen dataclasses. This module is on the start-up path of `vibecode steps` and
+`status`; creating the five classes costs about 2 ms there (`benchmarks/cli_startup.py` keeps
+those commands within 1.3x of a bare Typer script).
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path, PurePosixPath
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vibecode.course.course_file import CourseInfo, Track, read_course_file
 from vibecode.errors import StepError
+from vibecode.paths import RESERVED_TOP_LEVEL, workspace_path_problem
 
 if TYPE_CHECKING:
     from vibecode.course.source.weave import Weave
@@ -31,14 +32,13 @@ if TYPE_CHECKING:
 STEP_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DATABASES = frozenset({"sqlite", "postgres"})
-RESERVED_TOP_LEVEL = frozenset({".vibecode", ".git"})
 WEAVE_FILE = "course.weave"
 TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
 """The files pytest collects by default: a step's tests are every one its checkpoint holds."""
-_NO_STRINGS: Mapping[str, str] = MappingProxyType({})
 
 
-class RequestSpec(NamedTuple):
+@dataclass(frozen=True)
+class RequestSpec:
     """One HTTP request a step declares: a demo request or a benchmark's setup request.
 
     Strings in `path`, `headers`, `json` and `form` may use `${name}` placeholders, filled from
@@ -49,28 +49,30 @@ class RequestSpec(NamedTuple):
     name: str
     method: str
     path: str
-    headers: Mapping[str, str] = _NO_STRINGS
+    headers: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     form: Mapping[str, str] | None = None
     expect: tuple[int, ...] = (200,)
-    capture: Mapping[str, str] = _NO_STRINGS
+    capture: Mapping[str, str] = field(default_factory=dict)
     """Variable name -> dotted path into the JSON response body (`access_token`, `author.id`)."""
     note: str = ""
 
 
-class BenchTarget(NamedTuple):
+@dataclass(frozen=True)
+class BenchTarget:
     """One side of a side-by-side benchmark."""
 
     label: str
     method: str
     path: str
-    headers: Mapping[str, str] = _NO_STRINGS
+    headers: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     db: str | None = None
     """When set, this side runs on its own server with this database (`sqlite` or `postgres`)."""
 
 
-class BenchScenario(NamedTuple):
+@dataclass(frozen=True)
+class BenchScenario:
     """A benchmark scenario: the same load against two targets, shown side by side."""
 
     name: str
@@ -86,7 +88,8 @@ class BenchScenario(NamedTuple):
     note: str = ""
 
 
-class Step(NamedTuple):
+@dataclass(frozen=True)
+class Step:
     """One numbered step of the course."""
 
     number: int
@@ -100,6 +103,8 @@ class Step(NamedTuple):
     delete: tuple[str, ...]
     demos: tuple[RequestSpec, ...]
     benches: tuple[BenchScenario, ...]
+    hints: tuple[str, ...] = ()
+    """Hints for an attendee stuck on this step, shown one at a time by `vibecode hint`."""
 
     @property
     def files_dir(self) -> Path:
@@ -158,7 +163,8 @@ class WeaveSource:
         return {path for path, spans in self.spans.items() if exists_at(spans, number)}
 
 
-class Course(NamedTuple):
+@dataclass(frozen=True)
+class Course:
     """The ordered steps; step 0 is the empty workspace before the first step.
 
     `steps` are the steps shown: all of them, or a track's (`load_course(track=...)`), each with
@@ -169,7 +175,7 @@ class Course(NamedTuple):
     steps: tuple[Step, ...]
     all_steps: tuple[Step, ...] = ()
     source: WeaveSource | None = None
-    info: CourseInfo = CourseInfo()
+    info: CourseInfo = field(default_factory=CourseInfo)
     track: Track | None = None
 
     @property
@@ -320,7 +326,7 @@ def _track_steps(
     if missing:
         raise StepError(f"{root / 'course.toml'}: tracks.{name}: no step named {missing[0]!r}")
     return tuple(
-        step._replace(minutes=track.minutes[step.slug])
+        replace(step, minutes=track.minutes[step.slug])
         for step in steps
         if step.slug in track.minutes
     )
@@ -371,6 +377,7 @@ def load_step(
             _scenario(_Fields(manifest, item, f"bench[{i}]"))
             for i, item in enumerate(fields.tables("bench"))
         ),
+        hints=fields.strings("hints", default=()),
     )
     fields.done()
     if source is None:
@@ -452,16 +459,9 @@ def _scenario(fields: _Fields) -> BenchScenario:
 
 
 def _workspace_path(origin: Path, raw: str, key: str) -> str:
-    path = PurePosixPath(raw)
-    if (
-        not raw
-        or path.is_absolute()
-        or "\\" in raw
-        or any(part in ("..", "") for part in path.parts)
-        or path.parts[0] in RESERVED_TOP_LEVEL
-    ):
+    if workspace_path_problem(raw) is not None:
         raise StepError(f"{origin}: {key}: {raw!r} is not a path inside the workspace")
-    return path.as_posix()
+    return raw
 
 
 def _unique(manifest: Path, key: str, names: list[str]) -> None:

@@ -20,8 +20,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from vibecode.atomic import atomic_write
 from vibecode.course.manifest import read_manifest
-from vibecode.workspace.files import atomic_write
 
 FORMAT = 1
 RACY_NS = 2_000_000_000

@@ -33,9 +33,24 @@ The course builds an async FastAPI + SQLAlchemy 2.0 app from an empty folder, on
 Every step below says what to type, what to say, what the audience should see and how to recover
 when something breaks on stage. Commands run from the folder that holds your `workshop/`.
 
-Attendees follow along in their own workspace: `vibecode next` (or type the diff that
-`vibecode show` prints), `vibecode check` to see their step's tests pass, `vibecode diff` to compare
-with the checkpoint; their own edits are never lost (`vibecode restore`).
+## How attendees follow along
+
+Each attendee works in a workspace of their own (`vibecode goto 1` creates `./workshop`):
+
+- **Type along.** At step N, type step N+1's code as you show it (`vibecode show N+1` prints it
+  in full, `vibecode show N+1 --patch | patch -p1` applies it). `vibecode check --next` runs
+  step N+1's tests on what they typed, its own new tests first; `vibecode check --watch --next`
+  does it on every save. Failures name the test, the assertion, the file and the line, and
+  the step's matching "If it breaks" point.
+- **Move on.** `vibecode next`: when their code passes the step's tests it stays (recorded as
+  theirs) and only what they did not write is written; otherwise it is saved and the step's
+  code written (`vibecode next --keep-mine` keeps it anyway).
+- **Stuck.** `vibecode hint` gives the step's hints one at a time; `vibecode solution PATH`
+  shows the step's version of a file (`--write` puts it beside theirs, never over it).
+- **Fallen behind.** `vibecode goto N --merge` jumps to step N carrying their changes along
+  (a three-way merge per file; a conflict saves their version and says how to compare).
+- Nothing is lost: every file the tool replaces is saved first (`vibecode restore`), and
+  `vibecode steps` shows which steps they passed, reached or skipped.
 """
 
 PREFLIGHT = """\

@@ -1,20 +1,25 @@
 """`vibecode check`: run a step's tests against the workspace, in a subprocess, and sum them up.
 
 The workspace's code never runs in the tool's process: pytest runs with `cwd` and `PYTHONPATH`
-set to the workspace, so `import app` finds the workspace's own package.
+set to the workspace, so `import app` finds the workspace's own package. The plugin
+`vibecode.workspace.pytest_report` reports each outcome as JSON (with the user's file and line
+for every error), runs the step's own new tests first, and always compiles the workspace's code
+from source. `check --next` runs the next step's tests on a copy of what `vibecode next` would
+make of the workspace (`files=`), leaving the workspace itself alone.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vibecode.course.manifest import Course
 from vibecode.errors import VibecodeError
@@ -24,6 +29,30 @@ PYTEST_CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 TOOL_PLUGINS = ("hypothesispytest", "textual-snapshot", "syrupy")
 """Plugins of the tool's own tests (its dev extras): a workspace's tests never use them, and
 importing them took pytest's start-up from 0.9 s to 3 s on a two-core machine."""
+TEST_TIMEOUT = 30.0
+"""Seconds one test may take before pytest-timeout fails it (a hang must not spin forever)."""
+PLUGIN = "vibecode.workspace.pytest_report"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A line of the user's code: where an error came from."""
+
+    path: str
+    line: int
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failing or erroring test (or a test file or conftest that cannot be imported)."""
+
+    nodeid: str
+    kind: str
+    """The exception's type (`AssertionError`, `SyntaxError`...), or `failed`/`error`."""
+    message: str
+    """A few lines: the assertion with pytest's explanation, or the exception."""
+    where: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,17 +67,31 @@ class TestReport:
     failed: int = 0
     errors: int = 0
     skipped: int = 0
-    failures: tuple[tuple[str, str], ...] = ()
-    """(test id, short message) for each failing or erroring test."""
+    problems: tuple[Problem, ...] = ()
     seconds: float = 0.0
     output: str = ""
     """pytest's own output (stdout and stderr)."""
     returncode: int = 0
+    collected: int = 0
+    stopped: bool = False
+    """The run stopped at its first failure (the tests after it did not run)."""
+
+    @property
+    def failures(self) -> tuple[tuple[str, str], ...]:
+        """(test id, first line of the problem) for each failing or erroring test."""
+        return tuple(
+            (p.nodeid, p.message.splitlines()[0] if p.message else p.kind) for p in self.problems
+        )
 
     @property
     def no_tests(self) -> bool:
         """The step declares no tests: there is nothing to check."""
         return not self.tests
+
+    @property
+    def not_run(self) -> int:
+        """Collected tests that did not run because the run stopped early."""
+        return max(0, self.collected - self.passed - self.failed - self.errors - self.skipped)
 
     @property
     def ok(self) -> bool:
@@ -63,38 +106,161 @@ def run_step_tests(
     *,
     database_url: str | None = None,
     runner: Runner | None = None,
+    stop_first: bool = False,
+    files: Mapping[str, bytes] | None = None,
+    timeout: float = TEST_TIMEOUT,
+    only_own: bool = False,
 ) -> TestReport:
-    """Run step `number`'s tests in the workspace with `sys.executable -m pytest`."""
+    """Run step `number`'s tests with `sys.executable -m pytest`, its own new tests first.
+
+    `stop_first` stops at the first failure; `only_own` runs the step's own new tests alone
+    (all of them when it has none). With `files`, the tests run in a temporary folder holding
+    exactly these files instead of the workspace.
+    """
     tests = course.step(number).tests if number > 0 else ()
     if not tests:
         return TestReport(step=number, tests=())
     if not workspace.is_dir():
         raise VibecodeError(f"there is no workspace at {workspace}", hint="`vibecode goto N`")
+    with tempfile.TemporaryDirectory(prefix="vibecode-check-") as scratch:
+        root = workspace
+        if files is not None:
+            root = Path(scratch, "workspace")
+            _materialize(root, files)
+        report = Path(scratch) / "report.jsonl"
+        command, env = pytest_command(
+            course, root, number, report=report, scratch=Path(scratch),
+            database_url=database_url, stop_first=stop_first, timeout=timeout, only_own=only_own,
+        )  # fmt: skip
+        started = time.monotonic()
+        done = (runner or run_subprocess)(command, root, env)
+        seconds = time.monotonic() - started
+        return read_report(
+            number, tuple(tests), report, done.stdout or "", done.returncode, seconds
+        )
+
+
+def pytest_command(
+    course: Course,
+    root: Path,
+    number: int,
+    *,
+    report: Path,
+    scratch: Path,
+    database_url: str | None,
+    stop_first: bool,
+    timeout: float,
+    only_own: bool = False,
+) -> tuple[list[str], dict[str, str]]:
+    """The pytest command line and environment for step `number`'s tests in `root`."""
+    own = sorted(own_tests(course, number))
+    targets = own if only_own and own else list(course.step(number).tests)
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(workspace)
+    env["PYTHONPATH"] = str(root)
+    env["VIBECODE_ROOT"] = str(root)
+    env["VIBECODE_REPORT"] = str(report)
+    env["VIBECODE_FIRST"] = json.dumps(own)
     if database_url:
         env["DATABASE_URL"] = env["TEST_DATABASE_URL"] = database_url
-    with tempfile.TemporaryDirectory(prefix="vibecode-check-") as scratch:
-        report = Path(scratch) / "junit.xml"
-        command = [
-            sys.executable, "-m", "pytest", *tests, "-q", f"--junitxml={report}",
-            "-p", "no:cacheprovider", f"--rootdir={workspace}",
-            *(f"-pno:{plugin}" for plugin in TOOL_PLUGINS),
-        ]  # fmt: skip
-        if not any((workspace / name).is_file() for name in PYTEST_CONFIGS):
-            # Without a config of its own, pytest would take one from a folder above the workspace.
-            config = Path(scratch) / "pytest.ini"
-            config.write_text("[pytest]\n", encoding="utf-8")
-            command.append(f"--config-file={config}")
-        started = time.monotonic()
-        done = (runner or _run)(command, workspace, env)
-        seconds = time.monotonic() - started
-        return _report(number, tuple(tests), workspace, report, done, seconds)
+    command = [
+        sys.executable, "-m", "pytest", *targets, "-q",
+        "-p", "no:cacheprovider", "-p", PLUGIN,
+        # Relative: pytest expands `$NAME` in --rootdir, and a workspace path may hold a `$`.
+        "--rootdir=.", f"--timeout={timeout:g}",
+        *(f"-pno:{plugin}" for plugin in TOOL_PLUGINS),
+    ]  # fmt: skip
+    if stop_first:
+        command.append("-x")
+    if not any((root / name).is_file() for name in PYTEST_CONFIGS):
+        # Without a config of its own, pytest would take one from a folder above the workspace.
+        config = scratch / "pytest.ini"
+        config.write_text("[pytest]\n", encoding="utf-8")
+        command.append(f"--config-file={config}")
+    return command, env
 
 
-def _run(
+def own_tests(course: Course, number: int) -> set[str]:
+    """The tests step `number` adds or changes: whole new test files, else new test functions.
+
+    Node ids (`tests/test_x.py::test_y`, `tests/test_x.py::TestC::test_y`) or file paths.
+    """
+    import ast
+
+    if number < 1:
+        return set()
+    before, after = course.checkpoint(number - 1), course.checkpoint(number)
+    found: set[str] = set()
+    for target in course.step(number).tests:
+        path = target.split("::", 1)[0]
+        if path not in after:
+            continue
+        if path not in before:
+            found.add(path)
+            continue
+        try:
+            old, new = _test_sources(ast, before[path]), _test_sources(ast, after[path])
+        except (SyntaxError, ValueError):
+            continue
+        found |= {f"{path}::{name}" for name, source in new.items() if old.get(name) != source}
+    return found
+
+
+def _test_sources(ast: Any, data: bytes) -> dict[str, str]:
+    """Test name (`test_x`, `TestC::test_x`) -> its source, for one test module."""
+    text = data.decode("utf-8")
+    tree = ast.parse(text)
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
+            found[node.name] = ast.get_source_segment(text, node) or ""
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            for item in node.body:
+                if isinstance(
+                    item, ast.FunctionDef | ast.AsyncFunctionDef
+                ) and item.name.startswith("test"):
+                    found[f"{node.name}::{item.name}"] = ast.get_source_segment(text, item) or ""
+    return found
+
+
+def fingerprint(files: Mapping[str, bytes]) -> str:
+    """One hash for a set of files (paths and contents): what a passing check passed on."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(files[path]).digest())
+    return digest.hexdigest()
+
+
+def workspace_files(workspace: Path) -> dict[str, bytes]:
+    """The workspace's managed files with their content (regular files only)."""
+    from vibecode.workspace.files import UnsafePath, read_file, scan
+
+    found: dict[str, bytes] = {}
+    for path, file in scan(workspace).items():
+        try:
+            data = read_file(file)
+        except (UnsafePath, OSError):
+            continue
+        if data is not None:
+            found[path] = data
+    return found
+
+
+def _materialize(root: Path, files: Mapping[str, bytes]) -> None:
+    for path, data in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def run_subprocess(
     command: Sequence[str], cwd: Path, env: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
+    """The plain `Runner`: one pytest subprocess, its output captured."""
     return subprocess.run(
         command,
         cwd=cwd,
@@ -107,63 +273,85 @@ def _run(
     )
 
 
-def _report(
+def read_report(
     number: int,
     tests: tuple[str, ...],
-    workspace: Path,
-    junit: Path,
-    done: subprocess.CompletedProcess[str],
+    report: Path,
+    output: str,
+    returncode: int,
     seconds: float,
 ) -> TestReport:
-    output = done.stdout or ""
-    try:
-        root = ElementTree.parse(junit).getroot()
-    except (OSError, ElementTree.ParseError):
+    """A `TestReport` from the plugin's JSON lines (and pytest's output, when it wrote none)."""
+    counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
+    problems: list[Problem] = []
+    collected, stopped, finished = 0, False, False
+    for event in _events(report):
+        kind = event.get("event")
+        if kind == "test":
+            outcome = str(event.get("outcome"))
+            counts[outcome if outcome in counts else "error"] += 1
+            if outcome in ("failed", "error"):
+                problems.append(_problem(event))
+        elif kind == "error":
+            counts["error"] += 1
+            problems.append(_problem(event))
+        elif kind == "collected":
+            collected = _int(event.get("count"))
+        elif kind == "finish":
+            finished = True
+            stopped = bool(event.get("stopped")) and returncode != 0
+    if (returncode not in (0, 1) or not finished) and not problems:
+        # No tests collected, a usage error, an internal error: no event says so.
         lines = [line for line in output.splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"pytest exited with code {done.returncode}"
-        return TestReport(
-            number, tests, errors=1, failures=(("pytest", reason),), seconds=seconds,
-            output=output, returncode=done.returncode or 1,
-        )  # fmt: skip
-    passed = failed = errors = skipped = 0
-    failures: list[tuple[str, str]] = []
-    for case in root.iter("testcase"):
-        failure, error = case.find("failure"), case.find("error")
-        if failure is not None or error is not None:
-            problem = failure if failure is not None else error
-            assert problem is not None
-            if failure is not None:
-                failed += 1
-            else:
-                errors += 1
-            failures.append((_node_id(workspace, case), _short(problem)))
-        elif case.find("skipped") is not None:
-            skipped += 1
-        else:
-            passed += 1
-    if done.returncode not in (0, 1) and not failures:
-        # No tests collected, a usage error, an internal error: no testcase says so.
-        lines = [line for line in output.splitlines() if line.strip()]
-        failures.append(("pytest", lines[-1] if lines else f"exit code {done.returncode}"))
+        problems.append(
+            Problem("pytest", "error", lines[-1] if lines else f"exit code {returncode}")
+        )
+        counts["error"] = max(counts["error"], 1)
     return TestReport(
-        number, tests, passed, failed, errors, skipped, tuple(failures), seconds, output,
-        done.returncode,
-    )  # fmt: skip
+        step=number,
+        tests=tests,
+        passed=counts["passed"],
+        failed=counts["failed"],
+        errors=counts["error"],
+        skipped=counts["skipped"],
+        problems=tuple(problems),
+        seconds=seconds,
+        output=output,
+        returncode=returncode or (1 if problems else 0),
+        collected=collected,
+        stopped=stopped,
+    )
 
 
-def _node_id(workspace: Path, case: ElementTree.Element) -> str:
-    """`tests/test_x.py::TestY::test_z` from JUnit's `tests.test_x.TestY` and `test_z`."""
-    classname, name = case.get("classname", ""), case.get("name", "")
-    # A collection error has no classname; its name is the module's dotted path.
-    parts, tail = (classname.split("."), [name]) if classname else (name.split("."), [])
-    for cut in range(len(parts), 0, -1):
-        module = "/".join(parts[:cut]) + ".py"
-        if (workspace / module).is_file():
-            return "::".join([module, *parts[cut:], *tail])
-    return "::".join(filter(None, [classname, name]))
+def _events(report: Path) -> list[dict[str, Any]]:
+    try:
+        lines = report.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    events = []
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
 
 
-def _short(problem: ElementTree.Element) -> str:
-    message = (problem.get("message") or problem.text or "").strip()
-    first = message.splitlines()[0] if message else "failed"
-    return first if len(first) <= 200 else first[:197] + "..."
+def _problem(event: Mapping[str, Any]) -> Problem:
+    where = tuple(
+        Location(str(item.get("path", "?")), _int(item.get("line")), str(item.get("code") or ""))
+        for item in event.get("where") or ()
+        if isinstance(item, dict)
+    )
+    return Problem(
+        nodeid=str(event.get("nodeid") or "pytest"),
+        kind=str(event.get("kind") or event.get("outcome") or "error"),
+        message=str(event.get("message") or ""),
+        where=where,
+    )
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibecode.workspace.files import file_hash, scan
+from vibecode.workspace.files import UnsafePath, read_file, scan, sha256, unsafe_reason
 
 if TYPE_CHECKING:
     from vibecode.course.diffs import FileDiff
@@ -22,11 +23,15 @@ class LocalChanges:
     missing: tuple[str, ...]
     new: tuple[str, ...]
     """Files the tool never wrote (the ignore rules apply)."""
+    line_endings: tuple[str, ...] = ()
+    """Changed files whose only change is their line endings (CRLF against LF)."""
+    unreadable: tuple[tuple[str, str], ...] = ()
+    """(path, why) for tracked paths that are links or special files: never read."""
 
     @property
     def clean(self) -> bool:
         """Nothing differs."""
-        return not (self.changed or self.missing or self.new)
+        return not (self.changed or self.missing or self.new or self.unreadable)
 
 
 @dataclass(frozen=True)
@@ -52,22 +57,57 @@ class WorkspaceDiff:
         return tuple(d.path for d in self.files if d.status == "added")
 
 
-def local_changes(workspace: Path, state: WorkspaceState) -> LocalChanges:
-    """What the user changed since the tool wrote the files the state records."""
-    changed, missing = [], []
+def same_but_line_endings(old: bytes, new: bytes) -> bool:
+    """Two contents that differ only in their line endings (CRLF, CR, LF)."""
+    return old != new and _lf(old) == _lf(new)
+
+
+def _lf(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def local_changes(
+    workspace: Path, state: WorkspaceState, *, written: Mapping[str, bytes] | None = None
+) -> LocalChanges:
+    """What the user changed since the tool wrote the files the state records.
+
+    With `written` (the checkpoint the state was written from), changes that only turn line
+    endings around are told apart.
+    """
+    changed, missing, line_endings, unreadable = [], [], [], []
     for path, digest in sorted(state.files.items()):
-        current = file_hash(workspace / path)
+        reason = unsafe_reason(workspace, path)
+        if reason is not None:
+            unreadable.append((path, reason))
+            continue
+        try:
+            current = read_file(workspace / path)
+        except (UnsafePath, OSError) as error:
+            unreadable.append((path, str(error)))
+            continue
         if current is None:
             missing.append(path)
-        elif current != digest:
+        elif sha256(current) != digest:
             changed.append(path)
+            before = (written or {}).get(path)
+            if before is not None and same_but_line_endings(before, current):
+                line_endings.append(path)
     new = [path for path in scan(workspace) if path not in state.files]
-    return LocalChanges(tuple(changed), tuple(missing), tuple(new))
+    return LocalChanges(
+        tuple(changed), tuple(missing), tuple(new), tuple(line_endings), tuple(unreadable)
+    )
 
 
 def workspace_diff(course: Course, workspace: Path, step: int) -> WorkspaceDiff:
-    """The workspace's files against step `step`'s checkpoint."""
+    """The workspace's files against step `step`'s checkpoint (regular files only)."""
     from vibecode.course.diffs import diff_files  # difflib: only `diff` needs it
 
-    on_disk = {path: file.read_bytes() for path, file in scan(workspace).items()}
+    on_disk: dict[str, bytes] = {}
+    for path, file in scan(workspace).items():
+        try:
+            data = read_file(file)
+        except (UnsafePath, OSError):
+            continue
+        if data is not None:
+            on_disk[path] = data
     return WorkspaceDiff(step, tuple(diff_files(course.checkpoint(step), on_disk)))

@@ -1,22 +1,34 @@
-"""Files in a workspace: atomic writes, hashes, and which paths the tool ignores."""
+"""Files in a workspace: hashes, which paths the tool ignores, and the rule that it only ever
+reads, writes and deletes regular files reached without going through a link."""
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from vibecode.atomic import TEMPORARY_SUFFIX
+from vibecode.errors import VibecodeError
 from vibecode.paths import STATE_DIR
 
-IGNORED_DIRS = frozenset({STATE_DIR, "__pycache__", ".pytest_cache"})
-"""Folders the tool never looks into: its own state, and what running the app leaves behind."""
-TEMPORARY_SUFFIX = ".vibecode-tmp"
-IGNORED_NAMES = ("*.pyc", "*.db*", ".env", f".*{TEMPORARY_SUFFIX}")
+IGNORED_DIRS = frozenset(
+    {STATE_DIR, "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis"}
+    | {".git", ".hg", ".svn", ".venv", "venv", "node_modules", ".tox", ".nox", ".idea"}
+    | {".vscode"}
+)
+"""Folders the tool never looks into: its own state, what running the app and its tools leave
+behind, version control, virtual environments and editors' folders."""
+IGNORED_NAMES = ("*.pyc", "*.db*", ".env", f".*{TEMPORARY_SUFFIX}", ".DS_Store")
 """File names the tool never reads, saves or reports: bytecode, SQLite databases, local secrets,
 and its own temporary files (left behind only if the process is killed mid-write)."""
+
+
+class UnsafePath(VibecodeError):
+    """A path the tool will not read, write or delete: a link on the way, or not a regular file."""
 
 
 def sha256(data: bytes) -> str:
@@ -24,12 +36,112 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_hash(path: Path) -> str | None:
-    """The hex SHA-256 of a regular file, or None when there is no file there."""
+def read_file(path: Path) -> bytes | None:
+    """The bytes of a regular file, None when no file is there; `UnsafePath` for anything else.
+
+    The file is opened without following a link and without blocking (a FIFO would wait for a
+    writer forever), and read only when it is a regular file (a link to /dev/zero never ends).
+    """
     try:
-        return sha256(path.read_bytes())
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafePath(
+                f"{path} is a link: the tool never reads through links",
+                hint="move the link away and run the command again",
+            ) from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            return None  # a folder is no file: the callers that care say so themselves
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafePath(
+                f"{path} is {_kind(info.st_mode)}, not a regular file: the tool never reads it",
+                hint="move it away and run the command again",
+            )
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def file_hash(path: Path) -> str | None:
+    """The hex SHA-256 of a regular file, None when there is no file there (see `read_file`)."""
+    data = read_file(path)
+    return None if data is None else sha256(data)
+
+
+def read_in(workspace: Path, relative: str) -> bytes | None:
+    """`read_file` for a workspace path, refusing one that goes through a link on the way."""
+    reason = unsafe_reason(workspace, relative)
+    if reason is not None:
+        raise UnsafePath(f"{workspace}: {reason}", hint="move it away and run the command again")
+    return read_file(workspace / relative)
+
+
+def unsafe_reason(workspace: Path, relative: str) -> str | None:
+    """Why the tool must not go to `relative`: a link on the way or at the end, a special file.
+
+    None when the path is a regular file, a folder, or absent, reached through real folders.
+    """
+    parts = relative.split("/")
+    current = workspace
+    for index, part in enumerate(parts):
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        shown = "/".join(parts[: index + 1])
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                where = os.readlink(current)
+            except OSError:
+                where = "?"
+            return f"{shown} is a link (to {where}): the tool never goes through links"
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            return f"{shown} is {_kind(info.st_mode)}, not a regular file"
+    return None
+
+
+def refuse_unsafe(workspace: Path, relatives: Iterable[str]) -> None:
+    """Raise `UnsafePath` for the first of these paths the tool must not touch."""
+    for relative in sorted(relatives):
+        reason = unsafe_reason(workspace, relative)
+        if reason is not None:
+            raise UnsafePath(
+                f"{workspace}: {reason}",
+                hint="move it away, or replace the link with a real folder, and run again",
+            )
+
+
+def refuse_linked_state(workspace: Path) -> None:
+    """The tool's own folder must be a real folder inside the workspace, not a link out of it."""
+    state = workspace / STATE_DIR
+    if state.is_symlink():
+        raise UnsafePath(
+            f"{state} is a link: the tool keeps its state only in a real folder",
+            hint=f"remove the link with `rm {state}` and run the command again",
+        )
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISLNK(mode):
+        return "a link"
+    return "a special file"
 
 
 def is_ignored(relative: str) -> bool:
@@ -41,7 +153,10 @@ def is_ignored(relative: str) -> bool:
 
 
 def scan(workspace: Path) -> dict[str, Path]:
-    """Every file in the workspace that the tool manages: workspace path -> file on disk."""
+    """Every regular file the tool manages in the workspace: workspace path -> file on disk.
+
+    Links (to files or folders) and special files are never followed nor listed.
+    """
     found: dict[str, Path] = {}
     if not workspace.is_dir():
         return found
@@ -50,97 +165,15 @@ def scan(workspace: Path) -> dict[str, Path]:
         base = Path(folder)
         for name in names:
             path = base / name
-            if path.is_symlink() or not path.is_file():
+            try:
+                if not stat.S_ISREG(os.lstat(path).st_mode):
+                    continue
+            except OSError:
                 continue
             relative = path.relative_to(workspace).as_posix()
             if not is_ignored(relative):
                 found[relative] = path
     return dict(sorted(found.items()))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new one, never a mix.
-
-    The bytes go to a temporary file in the same folder, which is flushed to disk and then
-    renamed over the target (a rename within one file system is atomic).
-    """
-    import tempfile  # here, not at the top: `status` and `steps` never write
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
-    )
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600 files; workspace files are ordinary source files.
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_many(items: Sequence[tuple[Path, bytes]]) -> None:
-    """Write several files, each atomically: all are staged and flushed first, then renamed.
-
-    The flushes run in parallel: the file system commits them together (49 files took 15-20 ms
-    instead of 35-160 ms one after the other on this project's two-core machine). An
-    interruption before the renames leaves every target as it was; during them, some targets
-    have their new content and the others their old one, never a mix within a file.
-    """
-    import tempfile
-
-    staged: list[tuple[str, Path]] = []
-    descriptors: list[int] = []
-    try:
-        for path, data in items:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(
-                dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX
-            )
-            descriptors.append(fd)
-            staged.append((temporary, path))
-            with memoryview(data) as view:
-                while view:
-                    view = view[os.write(fd, view) :]
-            os.fchmod(fd, 0o644)
-        if len(descriptors) > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=min(16, len(descriptors))) as pool:
-                list(pool.map(os.fsync, descriptors))
-        elif descriptors:
-            os.fsync(descriptors[0])
-        while descriptors:
-            os.close(descriptors.pop())
-        while staged:
-            temporary, path = staged[0]
-            os.replace(temporary, path)
-            staged.pop(0)
-    except BaseException:
-        for fd in descriptors:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a folder's entries (the renames into it) to disk, where the platform allows it."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def remove_empty_parents(workspace: Path, relatives: Iterable[str]) -> None:
@@ -154,33 +187,33 @@ def remove_empty_parents(workspace: Path, relatives: Iterable[str]) -> None:
 
 
 def _remove_if_empty(folder: Path) -> bool:
-    """Remove a folder holding nothing, or only bytecode caches (derived, never anyone's work)."""
+    """Remove a folder holding nothing, or only bytecode caches (derived, never anyone's work).
+
+    A `__pycache__` folder counts as a cache only while it holds nothing but `.pyc` files: a
+    file of the user's in it keeps the folder, and its parents, where they are.
+    """
     try:
         entries = list(folder.iterdir())
+        caches = [entry for entry in entries if _is_bytecode_cache(entry)]
     except OSError:
         return False
-    if not all(e.name == "__pycache__" and e.is_dir() and not e.is_symlink() for e in entries):
+    if len(caches) != len(entries):
         return False
-    import shutil
-
     try:
-        for entry in entries:
-            shutil.rmtree(entry)
+        for cache in caches:
+            for compiled in cache.iterdir():
+                compiled.unlink()
+            cache.rmdir()
         folder.rmdir()
     except OSError:
         return False
     return True
 
 
-def is_workspace_path(raw: object) -> bool:
-    """Whether a string is a relative path inside a workspace (the rule step manifests follow)."""
-    # One rule for every path the tool reads from disk: steps, the state file, saved sets.
-    from vibecode.course.manifest import _workspace_path
-    from vibecode.errors import StepError
-
-    if not isinstance(raw, str):
+def _is_bytecode_cache(entry: Path) -> bool:
+    if entry.name != "__pycache__" or entry.is_symlink() or not entry.is_dir():
         return False
-    try:
-        return _workspace_path(Path(), raw, "") == raw
-    except StepError:
-        return False
+    return all(
+        item.suffix == ".pyc" and not item.is_symlink() and item.is_file()
+        for item in entry.iterdir()
+    )

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from vibecode.atomic import atomic_write, atomic_write_many
+from vibecode.paths import is_workspace_path
 from vibecode.workspace.files import (
-    atomic_write,
-    atomic_write_many,
     file_hash,
     is_ignored,
-    is_workspace_path,
     remove_empty_parents,
     scan,
     sha256,

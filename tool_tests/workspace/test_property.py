@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from engine_kit import SMALL_COURSE, saved_contents, snapshot, write_course
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from workspace_kit import SMALL_COURSE, saved_contents, snapshot, write_course
 
 from vibecode.course.manifest import Course, load_course
 from vibecode.errors import VibecodeError

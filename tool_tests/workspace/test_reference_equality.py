@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_kit import assert_routes_agree
+from workspace_kit import assert_routes_agree
 
 from vibecode.course.manifest import load_course
 from vibecode.paths import project_root

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from engine_kit import InterruptAfter, assert_routes_agree, saved_contents, snapshot
+from workspace_kit import InterruptAfter, assert_routes_agree, saved_contents, snapshot
 
 from vibecode.course.manifest import Course
 from vibecode.errors import StepError, VibecodeError
@@ -147,7 +148,7 @@ def test_a_folder_with_files_but_no_state_is_not_taken_over(
     (workspace / "app.py").write_text("mine")
     with pytest.raises(VibecodeError, match="has no vibecode state") as caught:
         apply.goto(course, workspace, 1)
-    assert "vibecode reset --step N" in str(caught.value)
+    assert re.search(r"vibecode reset --step \d+", str(caught.value))
     assert [p.name for p in workspace.iterdir()] == ["app.py"]
 
 
@@ -173,9 +174,16 @@ def test_reset_step_is_the_way_out_of_a_broken_state(
         state_path(workspace).unlink()
     else:
         state_path(workspace).write_text("{ not json")
-    with pytest.raises(VibecodeError, match="vibecode reset --step N"):
+    with pytest.raises(VibecodeError) as caught:
         apply.goto(course, workspace, 4)
-    result = apply.reset(course, workspace, step=4)
+    # The hint names the step the files match best, and what the command will do.
+    if damage == "missing":  # app/main.py and notes.md are not the course's: --force needed
+        assert "`vibecode reset --step 3 --force` adopts it anyway" in str(caught.value)
+        with pytest.raises(VibecodeError, match="2 files that are not the course's"):
+            apply.reset(course, workspace, step=4)
+    else:
+        assert "`vibecode reset --step 3` rebuilds the state" in str(caught.value)
+    result = apply.reset(course, workspace, step=4, force=damage == "missing")
     # Course content is recognised as the tool's (no copy), the edit is saved, notes untouched.
     assert [(f.path, f.why) for f in result.saved] == [("app/main.py", "yours")]
     assert snapshot(workspace) == {**course.checkpoint(4), "notes.md": b"mine"}

@@ -1,17 +1,11 @@
-"""Fixtures for the steps engine's tests; the helpers themselves live in `engine_kit`."""
+"""Fixtures for the workspace engine's tests; the helpers themselves live in `workspace_kit`."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-# The test modules import `engine_kit` (with --import-mode=importlib, pytest adds no test folder
-# to sys.path).
-sys.path.insert(0, str(Path(__file__).parent))
-
-from engine_kit import SMALL_COURSE, Cli, write_course
+from workspace_kit import SMALL_COURSE, Cli, write_course
 
 from vibecode.course.manifest import Course, load_course
 

@@ -1,4 +1,4 @@
-"""Helpers for the engine's tests: fixture courses, workspace snapshots, CLI runners."""
+"""Helpers for the workspace tests: fixture courses, workspace snapshots, CLI runners."""
 
 from __future__ import annotations
 

@@ -90,11 +90,18 @@ def test_the_subprocess_command_and_environment(course: Course, workspace: Path)
     assert command[:4] == [sys.executable, "-m", "pytest", "tests/test_calc.py"]
     assert "-q" in command
     assert command[command.index("-p") + 1] == "no:cacheprovider"
-    assert any(arg.startswith("--junitxml=") for arg in command)
+    assert command[command.index("-p", command.index("-p") + 1) + 1] == (
+        "vibecode.workspace.pytest_report"
+    )
+    assert "--rootdir=." in command  # never the path: pytest expands a `$` in it
+    assert "--timeout=30" in command
+    assert "-x" not in command
     assert seen["cwd"] == workspace
     env = seen["env"]
     assert isinstance(env, dict)
     assert env["PYTHONPATH"] == str(workspace)
     assert env["DATABASE_URL"] == env["TEST_DATABASE_URL"] == "sqlite+aiosqlite:///x.db"
-    # No JUnit file was written by the fake: reported as an error, not as a pass.
+    assert env["VIBECODE_ROOT"] == str(workspace)
+    assert env["VIBECODE_REPORT"].endswith("report.jsonl")
+    # The fake wrote no report: an error, not a pass.
     assert not report.ok

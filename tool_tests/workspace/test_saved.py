@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from engine_kit import saved_contents
+from workspace_kit import saved_contents
 
 from vibecode.errors import VibecodeError
 from vibecode.workspace import saved
@@ -41,7 +41,7 @@ def test_a_set_cut_short_before_its_manifest_is_still_listed(workspace: Path) ->
     (listed,) = saved.list_saved(workspace)
     assert [(f.path, f.sha256) for f in listed.files] == [("a.py", sha256(b"A"))]
     assert listed.step == 2
-    assert "cut short" in listed.reason
+    assert "no valid manifest" in listed.reason
 
 
 def test_restore_saves_what_it_replaces(workspace: Path) -> None:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_kit import SMALL_COURSE, StepSpec, write_course
+from workspace_kit import SMALL_COURSE, StepSpec, write_course
 
 from vibecode.course.manifest import load_course
 from vibecode.course.manifest_cache import ManifestCache, cache_file_for
