@@ -73,3 +73,18 @@ def test_the_cli_follows_the_track_option(root: Path) -> None:
     assert "Step 1" in result.output and "Step 3" in result.output
     assert "Step 2" not in result.output and "Step 4" not in result.output
     assert " 6 " in result.output  # the track's total
+
+
+def test_the_built_in_course_scripts_of_its_tracks_are_up_to_date() -> None:
+    """SCRIPT-conference.md, like SCRIPT.md, is what the course renders (`vibecode script`)."""
+    from vibecode.paths import steps_root
+
+    tracks = load_course(steps_root()).info.tracks
+    assert "conference" in tracks
+    for name in tracks:
+        course = load_course(steps_root(), track=name)
+        assert sum(step.minutes for step in course.steps) <= 40 or name != "conference"
+        target = script_path(course)
+        assert target.read_text(encoding="utf-8") == render_script(course), (
+            f"{target.name} is stale: run `vibecode script --track {name}`"
+        )
