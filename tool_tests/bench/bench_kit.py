@@ -30,6 +30,8 @@ class Seen:
     authorized: int = 0
     peers: set[int] = field(default_factory=set)
     """Client ports seen: one per connection the client opened."""
+    health_at: list[float] = field(default_factory=list)
+    """When each /health request arrived (`time.perf_counter()`)."""
 
 
 def build_app(seen: Seen) -> web.Application:
@@ -40,6 +42,10 @@ def build_app(seen: Seen) -> web.Application:
         peer = request.transport.get_extra_info("peername") if request.transport else None
         if peer:
             seen.peers.add(peer[1])
+        return web.Response(text="ok")
+
+    async def health(request: web.Request) -> web.Response:
+        seen.health_at.append(time.perf_counter())
         return web.Response(text="ok")
 
     async def close(request: web.Request) -> web.Response:
@@ -99,7 +105,7 @@ def build_app(seen: Seen) -> web.Application:
 
     app = web.Application()
     app.router.add_get("/ok", ok)
-    app.router.add_get("/health", ok)
+    app.router.add_get("/health", health)
     app.router.add_get("/close", close)
     app.router.add_get("/chunked", chunked)
     app.router.add_get("/delay", delay)

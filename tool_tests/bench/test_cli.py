@@ -196,6 +196,19 @@ def test_compare_shows_both_sides_with_ratios(server: FakeServer, workspace: Pat
         ],
     )
     assert result.exit_code == 0, result.stderr
-    assert "ratio" in result.stdout
-    assert "A answered" in result.stdout
-    assert "more requests per second" in result.stdout
+    assert "which is better" in result.stdout
+    assert "A, " in result.stdout and "x more" in result.stdout
+    assert "\u201cA\u201d answered" in result.stdout
+    assert "more requests per second than \u201cB\u201d" in result.stdout
+
+
+def test_compare_with_a_failing_side_names_the_problem_and_exits_1(
+    server: FakeServer, workspace: Path
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["bench", "--compare", f"{server.url}/ok", f"{server.url}/status/503", "-d", "0.3"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "\u2718 problem: B: answered" in result.stdout and "x 503" in result.stdout

@@ -26,8 +26,8 @@ def test_fixed_delays_give_the_expected_percentiles(server: FakeServer, client: 
     # Lower bounds are exact (a delay cannot be shorter); upper bounds leave room for a
     # machine shared with other work.
     assert 10 <= latency["p50"] < 50
-    assert 100 <= latency["p99"] < 250
-    assert 100 <= latency["max"] < 300
+    assert 100 <= latency["p99"] < 500
+    assert 100 <= latency["max"] < 1000  # one stall of a loaded machine (318 ms seen at load 12)
 
 
 def test_a_request_count_is_exact_and_every_request_is_accounted_for(server: FakeServer) -> None:

@@ -109,6 +109,10 @@ path = "/demo/async-sleep?ms=5"
 [bench.b]
 label = "async again"
 path = "/demo/async-sleep?ms=1"
+[[bench.claim]]
+metric = "rps"
+better = "b"
+by_at_least = {claimed_ratio}
 """
 
 
@@ -126,7 +130,7 @@ def make_app(workspace: Path, source: str = APP_WITH_ITEMS) -> Path:
     return workspace
 
 
-def make_course(root: Path, *, read_expect: int = 200) -> Path:
+def make_course(root: Path, *, read_expect: int = 200, claimed_ratio: float = 1.0) -> Path:
     """A two-step course: step 1 has no /health, step 2 adds it, items, a test and a bench."""
     write(
         root,
@@ -134,7 +138,9 @@ def make_course(root: Path, *, read_expect: int = 200) -> Path:
             "01-hello/step.toml": STEP_ONE_TOML,
             "01-hello/files/app/__init__.py": "",
             "01-hello/files/app/main.py": APP_WITHOUT_HEALTH,
-            "02-items/step.toml": STEP_TWO_TOML.format(read_expect=read_expect),
+            "02-items/step.toml": STEP_TWO_TOML.format(
+                read_expect=read_expect, claimed_ratio=claimed_ratio
+            ),
             "02-items/files/app/main.py": APP_WITH_ITEMS,
             "02-items/files/tests/__init__.py": "",
             "02-items/files/tests/test_health.py": STEP_TEST,

@@ -8,20 +8,24 @@ from pathlib import Path
 from typing import Any
 
 from vibecode.bench.config import LoadConfig
-from vibecode.bench.loadgen import ProgressCallback, StopSignal
 from vibecode.bench.measure import Measurement, measure
+from vibecode.bench.result import ProgressCallback, StopSignal
+from vibecode.course.claims import METRICS, BenchClaim
 
-HIGHER_IS_BETTER = {"rps": True, "p50": False, "p99": False, "max": False, "probe_p50": False}
+RATIOS = ("rps", "p50", "p99", "max", "probe_p50", "probe_p99")
+"""The figures whose ratio the table shows (directions from the claims' `METRICS`)."""
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two measurements of the same load against two targets."""
+    """Two measurements of the same load against two targets, and what they should show."""
 
     title: str
     a: Measurement
     b: Measurement
     note: str = ""
+    claims: tuple[BenchClaim, ...] = ()
+    """The scenario's declared claims, judged by `vibecode.bench.verdict.judge`."""
 
     @property
     def stopped_early(self) -> bool:
@@ -29,25 +33,11 @@ class Comparison:
         return self.a.result.stopped_early or self.b.result.stopped_early
 
     @property
-    def problem(self) -> str | None:
-        """Why the comparison shows nothing useful (a side failed or never answered), or None."""
-        for side in (self.a, self.b):
-            result = side.result
-            if result.failed:
-                kinds = ", ".join(f"{kind} x {n}" for kind, n in sorted(result.errors.items()))
-                return f"{side.label}: {result.failed} requests failed ({kinds})"
-            bad = {code: n for code, n in result.status.items() if code >= 400}
-            if bad:
-                codes = ", ".join(f"{code} x {n}" for code, n in sorted(bad.items()))
-                return f"{side.label}: error responses ({codes})"
-            if not result.completed and not result.stopped_early:
-                return f"{side.label}: no request was answered in {result.duration_s:.1f} s"
-        return None
-
-    @property
-    def ok(self) -> bool:
-        """Both sides answered, without failures or error statuses (what a rehearsal checks)."""
-        return self.problem is None
+    def probe_path(self) -> str | None:
+        """The probed path (`/health`), when both sides were probed."""
+        if self.a.probe is None or self.b.probe is None:
+            return None
+        return self.a.probe.path
 
     def summary(self) -> dict[str, Any]:
         """Both sides' figures and the ratios between them (the `--json` shape)."""
@@ -65,18 +55,25 @@ def ratio(a: float, b: float, *, higher_is_better: bool) -> dict[str, Any] | Non
 
 
 def ratios(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """Ratios of throughput, latencies and the probe's p50 between two summaries."""
-    figures = {
-        "rps": (a["rps"], b["rps"]),
-        "p50": (a["latency_ms"]["p50"], b["latency_ms"]["p50"]),
-        "p99": (a["latency_ms"]["p99"], b["latency_ms"]["p99"]),
-        "max": (a["latency_ms"]["max"], b["latency_ms"]["max"]),
-    }
-    if "probe" in a and "probe" in b:
-        figures["probe_p50"] = (a["probe"]["p50"], b["probe"]["p50"])
-    return {
-        key: ratio(x, y, higher_is_better=HIGHER_IS_BETTER[key]) for key, (x, y) in figures.items()
-    }
+    """Ratios of throughput, latencies and the probe's percentiles between two summaries.
+
+    A probe ratio is None unless both sides have enough samples (`ProbeResult.enough`): a few
+    fast samples must never decide which side kept /health waiting.
+    """
+    found: dict[str, Any] = {}
+    for key in RATIOS:
+        if key.startswith("probe_"):
+            probe_a, probe_b = a.get("probe"), b.get("probe")
+            if not (probe_a and probe_b and probe_a["enough"] and probe_b["enough"]):
+                found[key] = None
+                continue
+            x, y = probe_a[key.removeprefix("probe_")], probe_b[key.removeprefix("probe_")]
+        elif key == "rps":
+            x, y = a["rps"], b["rps"]
+        else:
+            x, y = a["latency_ms"][key], b["latency_ms"][key]
+        found[key] = ratio(x, y, higher_is_better=METRICS[key].higher_is_better)
+    return found
 
 
 def compare(

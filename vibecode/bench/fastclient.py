@@ -15,23 +15,16 @@ import contextlib
 import socket
 import ssl
 from collections import deque
-from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from vibecode.bench.config import SEQ, LoadConfig
-from vibecode.bench.transport import RequestFailed, request_headers
+from vibecode.bench.transport import COUNTED, Follow, RequestFailed, request_headers
 
-COUNTED = -1
-"""What a chain returns when its `follow` counted the last answer and stopped."""
 STALE = "stale"
 """The message of a failure on a reused connection the server had closed: retried once."""
 MARK = "\x00seq\x00"
 """Stands for `${seq}` while the URL is encoded, so the braces are not percent-encoded."""
-
-
-Follow = Callable[[int], bytes | None]
-"""Counts an answer (its status) and returns the next request's bytes, or None to stop."""
 
 
 class _Connection(asyncio.Protocol):

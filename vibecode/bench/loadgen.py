@@ -1,8 +1,11 @@
-"""The load generator: aiohttp with one session, a closed loop of workers or an open-loop schedule.
+"""The load generator, in one process: a closed loop of workers or an open-loop schedule.
 
-Per-request work is kept minimal (pre-built URL and body, a list append for the latency, one dict
-update for the status) so the generator keeps up with wrk; latencies go into the HDR histogram in
-batches, between requests, about four times a second.
+The closed loop chains requests on each connection: a worker sends one, and the transport sends
+the next from the callback that counts the answer (as wrk does), so a request costs no coroutine
+switch. Per-request work is kept minimal (pre-built request bytes, a list append for the latency,
+one dict update for the status); latencies go into the HDR histogram in batches, between
+requests, about four times a second. `--processes N` is `multiproc.run_processes`, which runs
+this in N processes.
 """
 
 from __future__ import annotations
@@ -13,26 +16,22 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from vibecode.bench import stats
 from vibecode.bench.config import LoadConfig
-from vibecode.bench.result import LoadResult, Progress
+from vibecode.bench.result import LoadResult, Progress, ProgressCallback, StopSignal
 from vibecode.bench.selfwatch import CpuClock, CpuWatch, busy_seconds, is_client_bound
-from vibecode.bench.transport import Transport, classify, make_transport
+from vibecode.bench.transport import COUNTED, Transport, classify
 
 TICK_S = 0.05
 """How often the run checks its deadline and the stop signal."""
 PROGRESS_EVERY_S = 0.25
 NEVER = 2**62
 
-ProgressCallback = Callable[[Progress], None]
-
-
-class StopSignal(Protocol):
-    """Anything with `is_set()`: a `threading.Event` or a `multiprocessing.Event`."""
-
-    def is_set(self) -> bool: ...
+WindowCallback = Callable[[float, float | None], None]
+"""Told when the measured window opens: its start (a `time.perf_counter()` value) and its
+length in seconds (None when the run is bounded by a request count). The probe listens."""
 
 
 def run_load(
@@ -41,16 +40,31 @@ def run_load(
     on_progress: ProgressCallback | None = None,
     stop: StopSignal | None = None,
     cpu_clock: CpuClock = busy_seconds,
+    on_window: WindowCallback | None = None,
 ) -> LoadResult:
-    """Run the load `config` describes; Ctrl-C or `stop` ends it early with the results so far."""
-    if config.processes > 1:
-        from vibecode.bench.multiproc import run_processes
-
-        return run_processes(config, on_progress=on_progress, stop=stop)
+    """Run the load `config` describes in this process; Ctrl-C or `stop` ends it early."""
     with asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(
-            _Run(config, on_progress=on_progress, stop=stop, cpu_clock=cpu_clock).main()
+            _Run(
+                config, on_progress=on_progress, stop=stop, cpu_clock=cpu_clock, on_window=on_window
+            ).main()
         )
+
+
+def make_transport(config: LoadConfig) -> Transport:
+    """The transport `config.client` names (aiohttp when the fast one's parser is missing)."""
+    if config.client == "fast":
+        try:
+            import httptools  # noqa: F401 - ships with uvicorn[standard]
+        except ImportError:  # pragma: no cover - a leaner install than ours
+            pass
+        else:
+            from vibecode.bench.fastclient import FastTransport
+
+            return FastTransport(config)
+    from vibecode.bench.aiohttpclient import AiohttpTransport
+
+    return AiohttpTransport(config)
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -81,8 +95,10 @@ class _Run:
         on_progress: ProgressCallback | None,
         stop: StopSignal | None,
         cpu_clock: CpuClock,
+        on_window: WindowCallback | None = None,
     ) -> None:
         self.config = config
+        self.on_window = on_window
         self.on_progress = on_progress
         self.stop = stop
         self.cpu = CpuWatch(cpu_clock=cpu_clock)
@@ -136,10 +152,11 @@ class _Run:
         run_seconds = config.run_seconds
         if run_seconds is not None:
             self.end_ns = self.measure_ns + int(run_seconds * 1e9)
+        if self.on_window is not None:
+            self.on_window(self.measure_ns / 1e9, run_seconds)
         self.cpu.start()
         if config.rate is None:
-            worker = self._chained_worker if hasattr(self.transport, "chain") else self._worker
-            drivers = [asyncio.create_task(worker(i)) for i in range(config.concurrency)]
+            drivers = [asyncio.create_task(self._worker(i)) for i in range(config.concurrency)]
         else:
             drivers = [asyncio.create_task(self._scheduler(start, config.rate))]
         window: deque[tuple[int, int]] = deque(maxlen=1 + int(1 / TICK_S))
@@ -290,32 +307,6 @@ class _Run:
             self.latencies.append((finished - started) // 1000)
             self.status[code] = self.status.get(code, 0) + 1
 
-    async def _worker(self, slot: int) -> None:
-        """Closed loop: one request at a time, the next as soon as the last one is answered."""
-        clock = time.perf_counter_ns
-        end_ns = self.end_ns
-        transport = self.transport
-        send, constant = transport.send, transport.constant
-        since, finish = self.since, self._finish
-        while True:
-            t0 = clock()
-            if t0 >= end_ns or not self._claim(t0):
-                return
-            if constant is None:
-                self.seq += 1
-                prepared = transport.prepare(self.seq)
-            else:
-                prepared = constant
-            since[slot] = t0
-            try:
-                code = await send(prepared)
-            except Exception as exc:
-                since[slot] = 0
-                finish(t0, clock(), None, exc)
-                continue
-            since[slot] = 0
-            finish(t0, clock(), code, None)
-
     def _next(self) -> Any:
         transport = self.transport
         if transport.constant is not None:
@@ -323,13 +314,11 @@ class _Run:
         self.seq += 1
         return transport.prepare(self.seq)
 
-    async def _chained_worker(self, slot: int) -> None:
-        """Closed loop on a transport that sends the next request from the answer's callback."""
-        from vibecode.bench.fastclient import COUNTED
-
+    async def _worker(self, slot: int) -> None:
+        """Closed loop: one request at a time per worker, the next sent as the last is counted."""
         clock = time.perf_counter_ns
         end_ns = self.end_ns
-        chain = self.transport.chain  # type: ignore[attr-defined]
+        chain = self.transport.chain
         since, finish, claim, next_request = self.since, self._finish, self._claim, self._next
         constant = self.transport.constant
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from vibecode.bench import lag
 from vibecode.bench.config import LoadConfig
-from vibecode.bench.loadgen import ProgressCallback, StopSignal, run_load
+from vibecode.bench.loadgen import WindowCallback, run_load
 from vibecode.bench.probe import Probe, ProbeResult
-from vibecode.bench.result import LoadResult
+from vibecode.bench.result import LoadResult, ProgressCallback, StopSignal
 from vibecode.bench.stats import summarize
 
 
@@ -44,16 +44,28 @@ def measure(
     on_progress: ProgressCallback | None = None,
     stop: StopSignal | None = None,
 ) -> Measurement:
-    """Run `config`, with the loop lag from `tap_dir` or from the workspace's server if targeted."""
+    """Run `config`, with the loop lag from `tap_dir` or from the workspace's server if targeted.
+
+    The probe's samples are due across the load's measured window (it opens the window), so
+    none is taken during the warm-up or while the last requests drain.
+    """
     if tap_dir is not None:
         watch = lag.start_watch(tap_dir, config.url)
     else:
         watch = lag.watch_lag(workspace, config.url)
-    probe = Probe(probe_url).start() if probe_url else None
+    probe = Probe(probe_url, timeout=config.timeout).start() if probe_url else None
+    result: LoadResult | None = None
     try:
-        result = run_load(config, on_progress=on_progress, stop=stop)
+        result = generate(
+            config,
+            on_progress=on_progress,
+            stop=stop,
+            on_window=probe.open_window if probe is not None else None,
+        )
     finally:
-        probe_result = probe.stop() if probe is not None else None
+        # After Ctrl-C (or a failure), do not wait for samples still in flight.
+        finished = result is not None and not result.stopped_early
+        probe_result = probe.stop(wait=finished) if probe is not None else None
         loop_lag = watch.stop() if watch is not None else None
     note = lag.NOT_VIBECODE if watch is None else "n/a (the tap sent no samples)"
     return Measurement(
@@ -62,3 +74,18 @@ def measure(
         probe=probe_result,
         lag_note=note,
     )
+
+
+def generate(
+    config: LoadConfig,
+    *,
+    on_progress: ProgressCallback | None = None,
+    stop: StopSignal | None = None,
+    on_window: WindowCallback | None = None,
+) -> LoadResult:
+    """The load in this process, or spread over `config.processes` processes."""
+    if config.processes > 1:
+        from vibecode.bench.multiproc import run_processes
+
+        return run_processes(config, on_progress=on_progress, stop=stop, on_window=on_window)
+    return run_load(config, on_progress=on_progress, stop=stop, on_window=on_window)

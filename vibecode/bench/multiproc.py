@@ -7,16 +7,14 @@ import queue
 import signal
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from vibecode.bench import stats
 from vibecode.bench.config import LoadConfig
-from vibecode.bench.result import LoadResult, Progress
+from vibecode.bench.loadgen import WindowCallback, run_load
+from vibecode.bench.result import LoadResult, Progress, ProgressCallback, StopSignal
 from vibecode.bench.selfwatch import is_client_bound
 from vibecode.errors import VibecodeError
-
-if TYPE_CHECKING:
-    from vibecode.bench.loadgen import ProgressCallback, StopSignal
 
 START_TIMEOUT_S = 30.0
 POLL_S = 0.05
@@ -27,6 +25,7 @@ def run_processes(
     *,
     on_progress: ProgressCallback | None = None,
     stop: StopSignal | None = None,
+    on_window: WindowCallback | None = None,
 ) -> LoadResult:
     """Run `config` in `config.processes` spawned processes; merge their histograms and counts."""
     context = multiprocessing.get_context("spawn")
@@ -57,6 +56,9 @@ def run_processes(
             worker.start()
         _wait_ready(messages, len(workers))
         go.set()
+        if on_window is not None:
+            # Each child opens its window as it wakes: within milliseconds of this one.
+            on_window(time.perf_counter() + config.warmup, config.run_seconds)
         results: dict[int, dict[str, Any]] = {}
         latest: dict[int, Progress] = {}
         last_report = 0.0
@@ -111,8 +113,6 @@ def _child(index: int, config: LoadConfig, messages: Any, go: Any, halt: Any) ->
     # Ctrl-C reaches the whole process group: the parent decides when to stop, through `halt`.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from vibecode.bench.loadgen import run_load
-
         messages.put(("ready", index, None))
         go.wait()
         result = run_load(

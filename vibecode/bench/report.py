@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vibecode.bench.humanize import ms, times
+from vibecode.bench.probe import MIN_SAMPLES, shown
 from vibecode.bench.selfwatch import SATURATED
-from vibecode.bench.stats import histogram_bars
+from vibecode.bench.stats import histogram_bars, shared_bars
+from vibecode.course.claims import METRICS
+from vibecode.course.claims import name as side_name
 from vibecode.errors import VibecodeError
 
 if TYPE_CHECKING:
@@ -15,24 +19,16 @@ if TYPE_CHECKING:
 
     from vibecode.bench.compare import Comparison
     from vibecode.bench.measure import Measurement
+    from vibecode.bench.verdict import Verdict
 
 BAR_WIDTH = 36
 COMPARE_BAR_WIDTH = 16
 SAVE_WIDTH = 110
 SAVE_SUFFIXES = (".svg", ".html")
+SAME = 1.1
+"""Ratios below this read "about the same": the machine's noise, not a difference."""
 TIMES = "\u00d7"
 DASH = "\u2013"
-
-
-def ms(value: float) -> str:
-    """A latency for humans: 0.84 ms, 12.3 ms, 2.61 s."""
-    if value >= 1000:
-        return f"{value / 1000:.2f} s"
-    if value >= 100:
-        return f"{value:.0f} ms"
-    if value >= 10:
-        return f"{value:.1f} ms"
-    return f"{value:.2f} ms"
 
 
 def render_measurement(measurement: Measurement) -> RenderableType:
@@ -103,11 +99,8 @@ def _bars(histogram: Any, *, width: int = BAR_WIDTH) -> RenderableType:
     table.add_column()
     table.add_column(justify="right")
     for low, high, count in buckets:
-        length = count / peak * width
-        bar = "█" * int(length) + ("▌" if length - int(length) >= 0.5 else "")
-        if count and not bar:
-            bar = "▏"
-        table.add_row(f"{ms(low)} {DASH} {ms(high)}", Text(bar, style="cyan"), f"{count:,}")
+        bar = Text(_bar(count / peak, width), style="cyan")
+        table.add_row(f"{ms(low)} {DASH} {ms(high)}", bar, f"{count:,}")
     return table
 
 
@@ -171,7 +164,7 @@ def _lag_text(data: dict[str, Any]) -> str:
 def _probe_text(probe: dict[str, Any]) -> str:
     if not probe["samples"] and not probe["errors"]:
         return "[dim]no samples[/]"
-    text = f"p50 {ms(probe['p50'])} · p99 {ms(probe['p99'])} · max {ms(probe['max'])}"
+    text = f"p50 {shown(probe, 'p50')} · p99 {shown(probe, 'p99')} · max {shown(probe, 'max')}"
     text += f" [dim]({probe['samples']} samples)[/]"
     if probe["errors"]:
         text += " [red]" + ", ".join(f"{k} {TIMES} {v}" for k, v in probe["errors"].items()) + "[/]"
@@ -195,21 +188,40 @@ def _warnings(data: dict[str, Any]) -> list[RenderableType]:
     return notes
 
 
-def render_comparison(comparison: Comparison) -> RenderableType:
-    """Both sides next to each other with ratios, then each side's latency histogram."""
-    from rich.columns import Columns
+def render_comparison(comparison: Comparison, verdict: Verdict | None = None) -> RenderableType:
+    """Both sides next to each other with ratios in words, the summary sentence, the verdict on
+    the scenario's claims, and both latency histograms on one axis."""
     from rich.console import Group
     from rich.panel import Panel
-    from rich.table import Table
     from rich.text import Text
 
     data = comparison.summary()
+    parts: list[RenderableType] = [_comparison_table(data)]
+    parts.append(Text(headline_text(data), style="bold"))
+    if comparison.note:
+        parts.append(Text(comparison.note, style="italic dim"))
+    if verdict is not None:
+        parts += _verdict_lines(verdict)
+    parts.append(Text(""))
+    parts.append(_shared_bars(comparison))
+    for side in (data["a"], data["b"]):
+        for note in _warnings(side):
+            parts.append(Text.assemble(f"{side['label']}: ", note))  # type: ignore[arg-type]
+    return Panel(
+        Group(*parts), title=Text(comparison.title, style="bold"), border_style="cyan", expand=False
+    )
+
+
+def _comparison_table(data: dict[str, Any]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     a, b, found = data["a"], data["b"], data["ratios"]
     table = Table(header_style="bold", border_style="dim", expand=False)
     table.add_column("")
-    table.add_column(a["label"], justify="right")
-    table.add_column(b["label"], justify="right")
-    table.add_column("ratio", justify="right")
+    table.add_column(Text.assemble(("A", "bold cyan"), "  ", a["label"]), justify="right")
+    table.add_column(Text.assemble(("B", "bold cyan"), "  ", b["label"]), justify="right")
+    table.add_column("which is better", justify="left")
     rows: list[tuple[str, str, str, str | None]] = [
         ("req/s", f"{a['rps']:,.1f}", f"{b['rps']:,.1f}", "rps"),
         ("p50", ms(a["latency_ms"]["p50"]), ms(b["latency_ms"]["p50"]), "p50"),
@@ -223,12 +235,19 @@ def render_comparison(comparison: Comparison) -> RenderableType:
     ]
     if "probe" in a and "probe" in b:
         path = a["probe"]["path"]
-        rows.append((f"{path} p50", ms(a["probe"]["p50"]), ms(b["probe"]["p50"]), "probe_p50"))
-        rows.append((f"{path} max", ms(a["probe"]["max"]), ms(b["probe"]["max"]), None))
+        rows += [
+            (f"{path} p50", _probe_cell(a, "p50"), _probe_cell(b, "p50"), "probe_p50"),
+            (f"{path} p99", _probe_cell(a, "p99"), _probe_cell(b, "p99"), "probe_p99"),
+            (f"{path} samples", _samples_cell(a), _samples_cell(b), None),
+        ]
     for name, left, right, key in rows:
         found_ratio = found.get(key) if key else None
-        if found_ratio is None:
-            table.add_row(name, left, right, "")
+        if key is None or found_ratio is None:
+            words = "[dim]too few samples[/]" if key and key.startswith("probe_") else ""
+            table.add_row(name, left, right, words)
+            continue
+        if found_ratio["ratio"] < SAME:
+            table.add_row(name, left, right, "[dim]about the same[/]")
             continue
         good, bad = "bold green", "red"
         a_better = found_ratio["better"] == "a"
@@ -236,68 +255,138 @@ def render_comparison(comparison: Comparison) -> RenderableType:
             name,
             f"[{good if a_better else bad}]{left}[/]",
             f"[{bad if a_better else good}]{right}[/]",
-            f"[bold]{times(found_ratio['ratio'])}[/]",
+            f"[bold]{'A' if a_better else 'B'}[/], {times(found_ratio['ratio'])}"
+            f" {METRICS[key].ratio_words}",
         )
-    parts: list[RenderableType] = [table]
-    headline = headline_text(data)
-    if headline:
-        parts.append(Text.from_markup(headline))
-    if comparison.note:
-        parts.append(Text(comparison.note, style="italic dim"))
-    parts.append(
-        Columns(
-            [
-                Panel(
-                    _bars(side.result.histogram, width=COMPARE_BAR_WIDTH),
-                    title=side.label,
-                    border_style="dim",
-                    expand=False,
-                )
-                for side in (comparison.a, comparison.b)
+    return table
+
+
+def _probe_cell(side: dict[str, Any], key: str) -> str:
+    probe = side["probe"]
+    return shown(probe, key) if probe["samples"] else "[dim]no samples[/]"
+
+
+def _samples_cell(side: dict[str, Any]) -> str:
+    probe = side["probe"]
+    text = f"{probe['samples']:,}"
+    if not probe["enough"]:
+        text = f"[yellow]{text} (too few)[/]"
+    timed_out = probe["errors"].get("timeout", 0)
+    failed = sum(probe["errors"].values()) - timed_out
+    if timed_out:
+        text += f" [yellow]({timed_out:,} timed out)[/]"
+    return text + (f" [red]{failed:,} failed[/]" if failed else "")
+
+
+def _verdict_lines(verdict: Verdict) -> list[RenderableType]:
+    from rich.text import Text
+
+    lines: list[RenderableType] = []
+    for problem in verdict.problems:
+        lines.append(Text.assemble(("\u2718 problem: ", "bold red"), problem))
+    for outcome in verdict.claims:
+        mark, style = {
+            True: ("\u2714 ", "bold green"),
+            False: ("\u2718 ", "bold red"),
+            None: ("? ", "bold yellow"),
+        }[outcome.held]
+        lines.append(Text.assemble((mark, style), (outcome.line(), style.replace("bold ", ""))))
+    return lines
+
+
+def _shared_bars(comparison: Comparison) -> RenderableType:
+    """Both sides' latency histograms on one axis: the same rows of latency for A and B, each
+    bar the share of that side's answers, so a side that answers slower sits lower."""
+    from rich.table import Table
+    from rich.text import Text
+
+    histograms = [comparison.a.result.histogram, comparison.b.result.histogram]
+    buckets = shared_bars(histograms)
+    if not buckets:
+        return Text("no responses to draw", style="dim")
+    totals = [max(1, h.get_total_count()) for h in histograms]
+    peak = max(
+        count / total
+        for _, _, counts in buckets
+        for count, total in zip(counts, totals, strict=True)
+    )
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="dim")
+    table.add_column("latency", justify="right", style="dim")
+    for letter in ("A", "B"):
+        table.add_column(f"{letter}: share of answers", no_wrap=True)
+        table.add_column("", justify="right")
+    for low, high, counts in buckets:
+        cells: list[RenderableType] = [f"{ms(low)} {DASH} {ms(high)}"]
+        for count, total in zip(counts, totals, strict=True):
+            cells += [
+                Text(_bar(count / total / peak, COMPARE_BAR_WIDTH), style="cyan"),
+                f"{count:,}" if count else "",
             ]
-        )
-    )
-    for side in (a, b):
-        for note in _warnings(side):
-            parts.append(Text.assemble(f"{side['label']}: ", note))  # type: ignore[arg-type]
-    return Panel(
-        Group(*parts), title=f"[bold]{comparison.title}[/]", border_style="cyan", expand=False
-    )
+        table.add_row(*cells)
+    return table
 
 
-def times(ratio: float) -> str:
-    """A ratio for the audience: 1.3x, 52.3x, 1,391x."""
-    return f"{ratio:,.0f}x" if ratio >= 100 else f"{ratio:.1f}x"
+def _bar(fraction: float, width: int) -> str:
+    length = fraction * width
+    bar = "\u2588" * int(length) + ("\u258c" if length - int(length) >= 0.5 else "")
+    return bar or ("\u258f" if fraction > 0 else "")
 
 
 def headline_text(data: dict[str, Any]) -> str:
-    """The sentence the audience reads: how many times more requests, how many times faster."""
+    """The sentences the audience reads, naming the sides by their labels in quotes."""
     found = data["ratios"]
-    labels = {"a": data["a"]["label"], "b": data["b"]["label"]}
+    a, b = data["a"], data["b"]
+    labels = {"a": a["label"], "b": b["label"]}
+    other = {"a": "b", "b": "a"}
     sentences = []
-    rps = found.get("rps")
-    if rps and rps["ratio"] >= 1.1:
-        sentences.append(
-            f"[bold]{labels[rps['better']]}[/] answered [bold]{times(rps['ratio'])}[/]"
-            " more requests per second"
+    rps, p50 = found.get("rps"), found.get("p50")
+    if rps and rps["ratio"] >= SAME:
+        better = rps["better"]
+        sentence = (
+            f"{side_name(labels, better)} answered {times(rps['ratio'])} more requests per second"
+            f" than {side_name(labels, other[better])}"
         )
-    p50 = found.get("p50")
-    if p50 and p50["ratio"] >= 1.1:
+        if p50 and p50["better"] == better and p50["ratio"] >= SAME:
+            sentence += f", its median latency {times(p50['ratio'])} lower"
+            p50 = None
+        sentences.append(sentence)
+    elif rps:
         sentences.append(
-            f"its median latency was [bold]{times(p50['ratio'])}[/] lower"
-            if rps and p50["better"] == rps["better"] and rps["ratio"] >= 1.1
-            else f"[bold]{labels[p50['better']]}[/]'s median latency was"
-            f" [bold]{times(p50['ratio'])}[/] lower"
+            f"{side_name(labels, 'a')} and {side_name(labels, 'b')} answered about as many"
+            f" requests per second ({a['rps']:,.1f} and {b['rps']:,.1f})"
         )
-    probe = found.get("probe_p50")
-    if probe and probe["ratio"] >= 1.1:
+    if p50 and p50["ratio"] >= SAME:
         sentences.append(
-            f"{data['a']['probe']['path']} answered [bold]{times(probe['ratio'])}[/] faster"
-            f" during [bold]{labels[probe['better']]}[/]"
+            f"the median latency was {times(p50['ratio'])} lower with"
+            f" {side_name(labels, p50['better'])}"
         )
+    if "probe" in a and "probe" in b:
+        sentences.append(_probe_sentence(a["probe"], b["probe"], found.get("probe_p50"), labels))
     if not sentences:
-        return "[dim]no meaningful difference between the two[/]"
-    return "; ".join(sentences) + "."
+        return "No meaningful difference between the two."
+    return ". ".join(s[0].upper() + s[1:] for s in sentences) + "."
+
+
+def _probe_sentence(
+    a: dict[str, Any], b: dict[str, Any], found: dict[str, Any] | None, labels: dict[str, str]
+) -> str:
+    path = a["path"]
+    if not (a["enough"] and b["enough"]):
+        return (
+            f"not enough {path} samples to compare ({a['samples']} during {side_name(labels, 'a')},"
+            f" {b['samples']} during {side_name(labels, 'b')}; {MIN_SAMPLES} needed)"
+        )
+    if found is None or found["ratio"] < SAME:
+        return (
+            f"{path} answered about as fast during both"
+            f" (median {shown(a, 'p50')}, {shown(b, 'p50')})"
+        )
+    better = found["better"]
+    fast, slow = (a, b) if better == "a" else (b, a)
+    return (
+        f"{path} answered {times(found['ratio'])} faster during {side_name(labels, better)}"
+        f" (median {shown(fast, 'p50')} against {shown(slow, 'p50')})"
+    )
 
 
 def _lag_cell(side: dict[str, Any]) -> str:

@@ -1,9 +1,11 @@
-"""What a load run produces: counts, the latency histogram and the generator's own health."""
+"""What a load run produces: counts, the latency histogram, the generator's own health, and the
+live progress snapshots it reports on the way (with the stop signal that ends it early)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from vibecode.bench.config import LoadConfig
 
@@ -24,6 +26,15 @@ class Progress:
     warming_up: bool = False
     draining: bool = False
     """The run is over; the requests still in flight are finishing, uncounted."""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class StopSignal(Protocol):
+    """Anything with `is_set()`: a `threading.Event` or a `multiprocessing.Event`."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True)

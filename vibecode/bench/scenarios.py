@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from vibecode.bench.compare import Comparison, join
+from vibecode.bench.compare import Comparison, join, skipped
 from vibecode.bench.config import SEQ, LoadConfig
-from vibecode.bench.loadgen import ProgressCallback, StopSignal
 from vibecode.bench.measure import Measurement, measure
+from vibecode.bench.result import ProgressCallback, StopSignal
 from vibecode.course import templating
 from vibecode.course.manifest import BenchTarget, Course, RequestSpec
 from vibecode.errors import VibecodeError
 
-SHORT_SECONDS = 1.0
-"""`short=True` (for `vibecode rehearse`): each side runs about this long."""
+SHORT_SECONDS = 2.0
+"""`short=True` (for `vibecode rehearse`): each side runs this long. Long enough for the claims
+to be judged honestly (the hashing side answers about 7 requests a second: 2 s makes one more or
+one fewer a 7% change, not 15%), short enough for a rehearsal of every step."""
 WARMUP_S = 0.5
-SHORT_WARMUP_S = 0.2
+SHORT_WARMUP_S = 0.5
+"""As long as a full run's: a PostgreSQL side opens its 20 pooled connections in it."""
 SERVER_READY_TIMEOUT_S = 60.0
 
 SideCallback = Callable[[str], None]
@@ -41,14 +45,15 @@ def run_scenario(
     duration: float | None = None,
     start_server: ServerStarter | None = None,
 ) -> Comparison:
-    """Run the scenario `name`: setup requests, then the same load on side A and on side B."""
+    """Run the scenario `name`: setup requests, then the same load on side A and on side B.
+
+    The comparison carries the scenario's claims; `vibecode.bench.verdict.judge` checks them.
+    """
     _, scenario = course.find_bench(name)
     seconds = SHORT_SECONDS if short else (duration or scenario.duration)
     sides: list[Measurement] = []
     for target in (scenario.a, scenario.b):
         if sides and sides[0].result.stopped_early:
-            from vibecode.bench.compare import skipped
-
             sides.append(skipped(sides[0], target.label))
             break
         if on_side is not None:
@@ -64,6 +69,7 @@ def run_scenario(
                 concurrency=concurrency or scenario.concurrency,
                 duration=seconds,
                 warmup=SHORT_WARMUP_S if short else WARMUP_S,
+                timeout=scenario.timeout,
             )
             sides.append(
                 measure(
@@ -76,7 +82,9 @@ def run_scenario(
                     stop=stop,
                 )
             )
-    return Comparison(title=scenario.title, a=sides[0], b=sides[1], note=scenario.note)
+    return Comparison(
+        title=scenario.title, a=sides[0], b=sides[1], note=scenario.note, claims=scenario.claims
+    )
 
 
 def target_config(
@@ -87,6 +95,7 @@ def target_config(
     concurrency: int,
     duration: float,
     warmup: float,
+    timeout: float = 10.0,
 ) -> LoadConfig:
     """The load for one side, with `${name}` filled from the setup captures (`${seq}` kept)."""
     values = {**variables, "seq": SEQ}
@@ -98,6 +107,7 @@ def target_config(
         concurrency=concurrency,
         duration=duration,
         warmup=warmup,
+        timeout=timeout,
     )
 
 
@@ -139,11 +149,14 @@ def temporary_server(ws: Path, db: str) -> Iterator[tuple[str, Path | None]]:
     """The workspace's app on a free port with its own database (fresh SQLite, or PostgreSQL)."""
     from vibecode.serve.server import ServerProcess
 
-    with tempfile.TemporaryDirectory(prefix="vibecode-bench-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="vibecode-bench-") as folder,
+        side_database(db, ws, Path(folder)) as database_url,
+    ):
         server = ServerProcess(
             ws,
             port=0,
-            database_url=_database_url(db, ws, Path(folder)),
+            database_url=database_url,
             reload=False,
             access_log=False,
             log_path=Path(folder) / "server.log",
@@ -156,9 +169,30 @@ def temporary_server(ws: Path, db: str) -> Iterator[tuple[str, Path | None]]:
             server.stop()
 
 
-def _database_url(db: str, ws: Path, folder: Path) -> str:
+@contextlib.contextmanager
+def side_database(db: str, ws: Path, folder: Path) -> Iterator[str]:
+    """An empty database for one side, removed afterwards: both sides start from nothing.
+
+    SQLite: a new file in `folder`. PostgreSQL: a throwaway database on the server DATABASE_URL
+    names (or the default one), so a benchmark never writes into a database someone else uses;
+    if that user may not create databases, the configured database itself.
+    """
     if db == "sqlite":
-        return f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+        yield f"sqlite+aiosqlite:///{folder / 'bench.db'}"
+        return
+    from vibecode.serve import postgres
     from vibecode.serve.environment import resolve_database_url
 
-    return resolve_database_url(ws, "postgres")
+    configured = resolve_database_url(ws, "postgres")
+    name = f"vibecode_scenario_{secrets.token_hex(4)}"
+    try:
+        url = postgres.recreate_database(configured, name)
+    except VibecodeError:
+        # No CREATEDB right (or the server is down: the server's pre-flight says so clearly).
+        yield configured
+        return
+    try:
+        yield url
+    finally:
+        with contextlib.suppress(VibecodeError):
+            postgres.drop_database(configured, name)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from vibecode.bench.result import LoadResult
@@ -101,19 +102,31 @@ def summarize(result: LoadResult) -> dict[str, Any]:
 
 def histogram_bars(histogram: Any, *, rows: int = 10) -> list[tuple[float, float, int]]:
     """Latency buckets for a terminal histogram: (low ms, high ms, count), log-spaced."""
-    total = histogram.get_total_count()
-    if total == 0:
+    return [(low, high, counts[0]) for low, high, counts in shared_bars([histogram], rows=rows)]
+
+
+def shared_bars(
+    histograms: Sequence[Any], *, rows: int = 10
+) -> list[tuple[float, float, list[int]]]:
+    """Log-spaced latency buckets on one axis for several histograms, so they read side by side:
+    (low ms, high ms, the count of each histogram in that bucket)."""
+    filled = [h for h in histograms if h.get_total_count()]
+    if not filled:
         return []
-    low = max(histogram.get_min_value(), LOWEST_US)
-    high = max(histogram.get_max_value(), low + 1)
+    low = max(min(h.get_min_value() for h in filled), LOWEST_US)
+    high = max(max(h.get_max_value() for h in filled), low + 1)
     ratio = (high / low) ** (1 / rows)
     edges = [low * ratio**i for i in range(rows + 1)]
     edges[-1] = high
-    counts = [0] * rows
-    for item in histogram.get_recorded_iterator():
-        value = item.value_iterated_to
-        index = 0
-        while index < rows - 1 and value > edges[index + 1]:
-            index += 1
-        counts[index] += item.count_at_value_iterated_to
-    return [(edges[i] / 1000, edges[i + 1] / 1000, counts[i]) for i in range(rows)]
+    counts = [[0] * rows for _ in histograms]
+    for column, histogram in zip(counts, histograms, strict=True):
+        if not histogram.get_total_count():
+            continue
+        for item in histogram.get_recorded_iterator():
+            value = item.value_iterated_to
+            index = bisect.bisect_left(edges, value, 1, rows) - 1
+            column[index] += item.count_at_value_iterated_to
+    return [
+        (edges[i] / 1000, edges[i + 1] / 1000, [column[i] for column in counts])
+        for i in range(rows)
+    ]

@@ -1,21 +1,26 @@
 """The seam between the load generator and HTTP: prepare a request once, send it many times.
 
-Two transports: `fast` (the default; `fastclient.FastTransport`) and `aiohttp`
-(`AiohttpTransport`, one `ClientSession` with a `TCPConnector` sized to the concurrency).
+Two transports implement it: `fast` (the default; `fastclient.FastTransport`) and `aiohttp`
+(`aiohttpclient.AiohttpTransport`); `loadgen.make_transport` picks one. Both translate their
+failures into `RequestFailed` (or a built-in `OSError` / `TimeoutError`) where they happen, so
+`classify` needs to know neither.
 """
 
 from __future__ import annotations
 
 import errno
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from vibecode.bench.config import SEQ, LoadConfig
+from vibecode.bench.config import LoadConfig
 from vibecode.bench.result import ErrorKind
 
-if TYPE_CHECKING:
-    import aiohttp
-
 USER_AGENT = "vibecode-bench"
+COUNTED = -1
+"""What `chain` returns when its `follow` counted the last answer and stopped."""
+
+Follow = Callable[[int], Any]
+"""Counts an answer (its status) and returns the next prepared request, or None to stop."""
 
 
 class RequestFailed(Exception):
@@ -40,21 +45,15 @@ class Transport(Protocol):
     async def send(self, prepared: Any) -> int:
         """Send a prepared request, read the whole response, return its status."""
 
+    async def chain(self, prepared: Any, follow: Follow | None) -> int:
+        """Send `prepared`, then whatever `follow(status)` returns, until it returns None.
+
+        Returns COUNTED when `follow` stopped the chain, or the status of an answer `follow`
+        did not see (no `follow`, or the connection could not carry another request).
+        """
+
     async def close(self) -> None:
         """Close every connection."""
-
-
-def make_transport(config: LoadConfig) -> Transport:
-    """The transport `config.client` names (aiohttp when the fast one's parser is missing)."""
-    if config.client == "fast":
-        try:
-            import httptools  # noqa: F401 - ships with uvicorn[standard]
-        except ImportError:  # pragma: no cover - a leaner install than ours
-            return AiohttpTransport(config)
-        from vibecode.bench.fastclient import FastTransport
-
-        return FastTransport(config)
-    return AiohttpTransport(config)
 
 
 def classify(exc: BaseException) -> ErrorKind:
@@ -63,12 +62,8 @@ def classify(exc: BaseException) -> ErrorKind:
         return exc.kind
     if isinstance(exc, TimeoutError):
         return "timeout"
-    import aiohttp
-
-    if isinstance(exc, aiohttp.ClientConnectorError | ConnectionRefusedError):
+    if isinstance(exc, ConnectionRefusedError):
         return "connect"
-    if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
-        return "reset"
     if isinstance(exc, ConnectionResetError | BrokenPipeError):
         return "reset"
     if isinstance(exc, OSError) and exc.errno in (errno.ECONNRESET, errno.EPIPE):
@@ -82,47 +77,3 @@ def request_headers(config: LoadConfig) -> dict[str, str]:
     if config.json is not None and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = "application/json"
     return headers
-
-
-class AiohttpTransport:
-    """aiohttp: one session, a connector limited to the concurrency, no cookies."""
-
-    def __init__(self, config: LoadConfig) -> None:
-        from yarl import URL
-
-        self.config = config
-        self._url_class = URL
-        self._url_parts = config.url.split(SEQ)
-        template = config.body_template()
-        self._body_parts = template.split(SEQ) if template is not None else None
-        varies = len(self._url_parts) > 1 or len(self._body_parts or ()) > 1
-        self.constant: Any = None if varies else self.prepare(0)
-        self.session: aiohttp.ClientSession | None = None
-
-    async def start(self) -> None:
-        import aiohttp
-
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.config.concurrency, limit_per_host=0),
-            timeout=aiohttp.ClientTimeout(total=self.config.timeout),
-            headers={"User-Agent": USER_AGENT, **request_headers(self.config)},
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
-
-    def prepare(self, seq: int) -> Any:
-        text = str(seq)
-        url = self._url_class(text.join(self._url_parts))
-        body = text.join(self._body_parts).encode() if self._body_parts is not None else None
-        return url, body
-
-    async def send(self, prepared: Any) -> int:
-        session = self.session
-        assert session is not None
-        url, body = prepared
-        async with session.request(self.config.method, url, data=body) as response:
-            await response.read()
-        return response.status
-
-    async def close(self) -> None:
-        if self.session is not None:
-            await self.session.close()

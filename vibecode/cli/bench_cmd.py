@@ -10,6 +10,7 @@ import typer
 from vibecode.cli.options import WorkspaceOption
 
 if TYPE_CHECKING:
+    from vibecode.bench.compare import Comparison
     from vibecode.bench.config import LoadConfig
     from vibecode.bench.progress import LiveProgress
 
@@ -113,7 +114,11 @@ def bench(
         ),
     ] = None,
 ) -> None:
-    """Benchmark a URL or a step's scenario: timed, concurrent, every request accounted for."""
+    """Benchmark a URL or a step's scenario: timed, concurrent, every request accounted for.
+
+    A scenario's claims are checked against what was measured; exit code 1 when one did not
+    hold or a side failed.
+    """
     try:
         run_bench(
             target=target,
@@ -193,26 +198,29 @@ def run_bench(
             raise VibecodeError("give either a target or --compare URL_A URL_B, not both")
         url_a, url_b = (_resolve_url(u, ws, base_url) for u in compare)
         config = load(url_a)
-        data, renderable = _run_compare(config, url_a, url_b, ws=ws, quiet=as_json)
+        data, renderable, clean = _run_compare(config, url_a, url_b, ws=ws)
     elif target is None:
         raise VibecodeError(
             "what should I benchmark? give a URL, a path like /health, or a scenario's name"
         )
     elif _looks_like_url(target):
         config = load(_resolve_url(target, ws, base_url))
-        data, renderable = _run_single(config, ws=ws, quiet=as_json)
+        data, renderable = _run_single(config, ws=ws)
+        clean = True
     else:
         if requests is not None or rate is not None:
             raise VibecodeError("a scenario runs for a duration in a closed loop: drop -n/--rate")
-        data, renderable = _run_scenario(
+        data, renderable, clean = _run_scenario(
             target,
             ws=ws,
             base_url=_base_url(ws, base_url, required=False),
             concurrency=concurrency,
             duration=duration,
-            quiet=as_json,
         )
     _emit(data, renderable, as_json=as_json, save=save)
+    if not clean:
+        # The report above says what went wrong or which claim did not hold.
+        raise typer.Exit(code=1)
 
 
 def _emit(data: dict[str, Any], renderable: Any, *, as_json: bool, save: Path | None) -> None:
@@ -232,31 +240,29 @@ def _emit(data: dict[str, Any], renderable: Any, *, as_json: bool, save: Path | 
         err().print(f"[dim]saved {save}[/]")
 
 
-def _progress(label: str, seconds: float | None, quiet: bool) -> LiveProgress:
+def _progress(label: str, seconds: float | None) -> LiveProgress:
+    """The live status line: on stderr (so --json keeps stdout clean), only on a terminal."""
     from vibecode.bench.progress import LiveProgress
     from vibecode.cli.output import err
 
-    # --json keeps stdout clean; the live line is on stderr and only on a terminal anyway.
-    del quiet
     return LiveProgress(err(), label=label, seconds=seconds)
 
 
-def _run_single(config: LoadConfig, *, ws: Path, quiet: bool) -> tuple[dict[str, Any], Any]:
+def _run_single(config: LoadConfig, *, ws: Path) -> tuple[dict[str, Any], Any]:
     from vibecode.bench.measure import measure
     from vibecode.bench.report import render_measurement
 
-    with _progress(config.method, config.run_seconds, quiet) as live:
+    with _progress(config.method, config.run_seconds) as live:
         measurement = measure(config, workspace=ws, on_progress=live.update)
     return measurement.summary(), render_measurement(measurement)
 
 
 def _run_compare(
-    config: LoadConfig, url_a: str, url_b: str, *, ws: Path, quiet: bool
-) -> tuple[dict[str, Any], Any]:
+    config: LoadConfig, url_a: str, url_b: str, *, ws: Path
+) -> tuple[dict[str, Any], Any, bool]:
     from vibecode.bench.compare import compare
-    from vibecode.bench.report import render_comparison
 
-    with _progress("A", config.run_seconds, quiet) as live:
+    with _progress("A", config.run_seconds) as live:
         comparison = compare(
             config,
             url_a,
@@ -267,7 +273,7 @@ def _run_compare(
             on_progress=live.update,
             on_side=live.relabel,
         )
-    return comparison.summary(), render_comparison(comparison)
+    return _judged(comparison)
 
 
 def _run_scenario(
@@ -277,15 +283,13 @@ def _run_scenario(
     base_url: str | None,
     concurrency: int | None,
     duration: float | None,
-    quiet: bool,
-) -> tuple[dict[str, Any], Any]:
-    from vibecode.bench.report import render_comparison
+) -> tuple[dict[str, Any], Any, bool]:
     from vibecode.bench.scenarios import run_scenario
     from vibecode.course.loader import load
 
     course = load()
     _, scenario = course.find_bench(name)
-    with _progress(scenario.a.label, duration or scenario.duration, quiet) as live:
+    with _progress(scenario.a.label, duration or scenario.duration) as live:
         comparison = run_scenario(
             course,
             name,
@@ -296,7 +300,20 @@ def _run_scenario(
             concurrency=concurrency,
             duration=duration,
         )
-    return comparison.summary(), render_comparison(comparison)
+    return _judged(comparison)
+
+
+def _judged(comparison: Comparison) -> tuple[dict[str, Any], Any, bool]:
+    """The figures with the verdict (problems, claims), its panel, and whether it is clean."""
+    from vibecode.bench.report import render_comparison
+    from vibecode.bench.verdict import judge
+
+    verdict = judge(comparison)
+    data = {**comparison.summary(), "verdict": verdict.summary()}
+    # A run cut short by Ctrl-C shows the figures so far with its claims not judged: the
+    # presenter stopped it, nothing failed.
+    clean = verdict.ok or comparison.stopped_early
+    return data, render_comparison(comparison, verdict), clean
 
 
 def _looks_like_url(target: str) -> bool:
@@ -318,12 +335,9 @@ def _base_url(ws: Path, base_url: str | None, *, required: bool) -> str | None:
 
     if base_url:
         return base_url
-    try:
-        from vibecode.serve.record import read_server
-    except ImportError:  # the serve part is not installed in this checkout
-        record = None
-    else:
-        record = read_server(ws)
+    from vibecode.serve.record import read_server
+
+    record = read_server(ws)
     if record is not None:
         return record.url
     if required:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vibecode.course.claims import METRICS, RULES, SIDES, BenchClaim
 from vibecode.course.course_file import CourseInfo, Track, read_course_file
 from vibecode.errors import StepError
 from vibecode.paths import RESERVED_TOP_LEVEL, workspace_path_problem
@@ -81,11 +82,21 @@ class BenchScenario:
     b: BenchTarget
     concurrency: int = 50
     duration: float = 5.0
+    timeout: float = 10.0
+    """Seconds before a request (and a probe sample) gives up: a blocked server's answers come
+    late, and a scenario that shows one waits for them."""
     probe: str | None = None
     """A path whose latency is sampled at a low rate during each side's load (`/health`)."""
     setup: tuple[RequestSpec, ...] = ()
     """Requests run once against each side's server before its load, for captures (a token)."""
     note: str = ""
+    claims: tuple[BenchClaim, ...] = ()
+    """What the measured figures must show (`[[bench.claim]]`); `vibecode rehearse` checks it."""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Side ("a", "b") -> its label."""
+        return {"a": self.a.label, "b": self.b.label}
 
 
 @dataclass(frozen=True)
@@ -440,6 +451,7 @@ def _target(fields: _Fields) -> BenchTarget:
 
 
 def _scenario(fields: _Fields) -> BenchScenario:
+    probe = fields.string("probe", default="") or None
     scenario = BenchScenario(
         name=fields.string("name"),
         title=fields.string("title"),
@@ -447,15 +459,57 @@ def _scenario(fields: _Fields) -> BenchScenario:
         b=_target(fields.table("b")),
         concurrency=fields.integer("concurrency", default=50, minimum=1),
         duration=fields.number("duration", default=5.0),
-        probe=fields.string("probe", default="") or None,
+        timeout=fields.number("timeout", default=10.0),
+        probe=probe,
         setup=tuple(
             _request(_Fields(fields.file, item, f"{fields.where}setup[{i}]"))
             for i, item in enumerate(fields.tables("setup"))
         ),
         note=fields.string("note", default=""),
+        claims=tuple(
+            _claim(_Fields(fields.file, item, f"{fields.where}claim[{i}]"), probe=probe)
+            for i, item in enumerate(fields.tables("claim"))
+        ),
     )
     fields.done()
     return scenario
+
+
+def _claim(fields: _Fields, *, probe: str | None) -> BenchClaim:
+    """One `[[bench.claim]]`: a metric and exactly one rule (see `vibecode.course.claims`)."""
+    metric = fields.string("metric")
+    if metric not in METRICS:
+        fields.problem("metric", f"{metric!r} is not one of {', '.join(METRICS)}")
+    if METRICS[metric].probe and probe is None:
+        fields.problem("metric", f'{metric!r} needs the scenario\'s probe (probe = "/health")')
+    rules = [rule for rule, keys in RULES.items() if any(key in fields.data for key in keys)]
+    if len(rules) != 1:
+        fields.problem(
+            "metric",
+            "give exactly one rule: better + by_at_least, within, or side + above or below",
+        )
+    if metric == "errors" and rules != ["bound"]:
+        fields.problem("metric", "'errors' is a count: bound it with side + above or below")
+    claim = BenchClaim(
+        metric=metric,
+        better=_side(fields, "better") if rules == ["ratio"] else None,
+        by_at_least=fields.number("by_at_least", at_least=1.0) if rules == ["ratio"] else None,
+        within=fields.number("within", at_least=1.0) if rules == ["similar"] else None,
+        side=_side(fields, "side") if rules == ["bound"] else None,
+        above=fields.number("above", default=None, at_least=0.0),
+        below=fields.number("below", default=None, at_least=0.0),
+    )
+    if rules == ["bound"] and (claim.above is None) == (claim.below is None):
+        fields.problem("side", "a bound needs exactly one of above or below")
+    fields.done()
+    return claim
+
+
+def _side(fields: _Fields, key: str) -> str:
+    value = fields.string(key)
+    if value not in SIDES:
+        fields.problem(key, 'must be "a" or "b"')
+    return value
 
 
 def _workspace_path(origin: Path, raw: str, key: str) -> str:
@@ -509,10 +563,20 @@ class _Fields:
             self.problem(key, f"must be an integer of at least {minimum}")
         return int(value)
 
-    def number(self, key: str, *, default: Any = _MISSING) -> float:
+    def number(self, key: str, *, default: Any = _MISSING, at_least: float | None = None) -> Any:
+        """A number: positive, or at least `at_least`; `default` when absent (may be None)."""
         value = self.raw(key, default=default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.problem(key, "must be a positive number")
+        if value is default and default is not _MISSING:
+            return default
+        low = at_least if at_least is not None else 0.0
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value < low
+            or (at_least is None and value <= 0)
+        ):
+            wanted = f"a number of at least {at_least:g}" if at_least is not None else None
+            self.problem(key, f"must be {wanted or 'a positive number'}")
         return float(value)
 
     def strings(self, key: str, *, default: Any = _MISSING) -> tuple[str, ...]:

@@ -236,6 +236,11 @@ def _bench(scenario: BenchScenario) -> list[str]:
         lines += ["", f"Before the load, each side runs its setup requests once: {names}."]
     if scenario.note:
         lines += ["", scenario.note]
+    if scenario.claims:
+        lines += ["", "The claims it checks (`vibecode bench` prints each one, held or not):", ""]
+        lines += [
+            f"- {claim.describe(scenario.labels, scenario.probe)}." for claim in scenario.claims
+        ]
     return lines
 
 

@@ -192,11 +192,20 @@ def _serve_and_fire(
             results = run_requests(server.url, step.demos)
             problems += [f"demo {r.spec.name}: {r.error}" for r in results if not r.ok]
             checks.append(_count(len(results), "demo"))
+        held, notes = 0, []
         for scenario in step.benches if benches else ():
             phase(f"benchmark {scenario.name}")
-            problems += check_scenario(course, scenario, workspace=workspace, base_url=server.url)
+            check = check_scenario(course, scenario, workspace=workspace, base_url=server.url)
+            problems += check.problems
+            held += check.held
+            notes += [check.note] if check.note else []
         if step.benches and benches:
-            checks.append(_count(len(step.benches), "benchmark"))
+            claims = sum(len(scenario.claims) for scenario in step.benches)
+            checks.append(
+                _count(len(step.benches), "benchmark")
+                + (f" ({held} of {_count(claims, 'claim')} held)" if claims else "")
+            )
+            checks += notes
     finally:
         server.stop()
     return problems
