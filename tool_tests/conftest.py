@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,17 @@ def _course_cache_in_tmp(
 ) -> None:
     """The CLI's parsed-manifest cache goes to a temporary folder, not the user's ~/.cache."""
     monkeypatch.setenv("VIBECODE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "vibecode-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _course_selection_restored() -> Iterator[None]:
+    """`--course`/`--track` write the selection to the environment: undo it after each test."""
+    import os
+
+    saved = {key: os.environ.get(key) for key in ("VIBECODE_COURSE", "VIBECODE_TRACK")}
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

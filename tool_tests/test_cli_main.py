@@ -88,3 +88,18 @@ def test_the_cli_module_does_not_import_typer_before_run() -> None:
     code = "import sys, vibecode.cli.main; print('typer' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_every_command_takes_the_course_and_track_options() -> None:
+    """`--course` and `--track` are added by the CLI edge to every command and subcommand."""
+    root = get_command(build_app(None))
+    commands = []
+    for command in getattr(root, "commands", {}).values():
+        if hasattr(command, "commands"):
+            commands += list(command.commands.values())
+        else:
+            commands.append(command)
+    assert len(commands) > len(COMMAND_MODULES)  # the `course` group's commands are in
+    for command in commands:
+        names = {name for param in command.params for name in param.opts}
+        assert {"--course", "--track"} <= names, command.name

@@ -18,9 +18,11 @@ def project_root() -> Path:
 
 
 def steps_root() -> Path:
-    """The course's steps folder: `VIBECODE_STEPS` or `steps/` in the checkout."""
-    override = os.environ.get("VIBECODE_STEPS")
-    return Path(override).resolve() if override else project_root() / "steps"
+    """The selected course's folder: `VIBECODE_COURSE` (or the older `VIBECODE_STEPS`), else the
+    built-in course, `steps/` in the checkout (`course/loader.py` sets the variable for
+    `--course`)."""
+    override = os.environ.get("VIBECODE_COURSE") or os.environ.get("VIBECODE_STEPS")
+    return Path(override).expanduser().resolve() if override else project_root() / "steps"
 
 
 def resolve_workspace(option: str | Path | None = None) -> Path:

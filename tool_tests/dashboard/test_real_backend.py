@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -177,7 +176,9 @@ def test_bench_runs_the_steps_scenario_with_progress(tmp_path: Path) -> None:
 
     real = load_course(steps_root())
     step_dir = tmp_path / "steps" / "01-skeleton"
-    shutil.copytree(real.step(1).files_dir, step_dir / "files")
+    for path, data in real.checkpoint(1).items():  # step 1's files, in the full-file layout
+        (step_dir / "files" / path).parent.mkdir(parents=True, exist_ok=True)
+        (step_dir / "files" / path).write_bytes(data)
     (step_dir / "step.toml").write_text(BENCH_STEP)
     course = load_course(tmp_path / "steps")
     backend = RealBackend(course, tmp_path / "ws", port=free_port("127.0.0.1"))

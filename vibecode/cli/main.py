@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, str] = {
     "dashboard": "dashboard_cmd",
     "type": "live_cmds",
     "notes": "live_cmds",
+    "course": "course_author_cmds",
 }
 
 
@@ -59,6 +60,7 @@ def build_app(command: str | None = None) -> typer.Typer:
     """The Typer app with `command`'s module registered, or every module when it is None."""
     import typer
 
+    from vibecode.cli.options import selecting_course
     from vibecode.cli.output import guarded
 
     app = typer.Typer(
@@ -81,9 +83,10 @@ def build_app(command: str | None = None) -> typer.Typer:
     else:
         for name in dict.fromkeys(COMMAND_MODULES.values()):
             import_module(f"vibecode.cli.{name}").register(app)
-    for info in app.registered_commands:
+    groups = [group.typer_instance for group in app.registered_groups if group.typer_instance]
+    for info in [c for typer_app in (app, *groups) for c in typer_app.registered_commands]:
         if info.callback is not None:
-            info.callback = guarded(info.callback)
+            info.callback = guarded(selecting_course(info.callback))
     return app
 
 

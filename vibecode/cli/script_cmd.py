@@ -22,7 +22,11 @@ def script(
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Where to write (default: SCRIPT.md in the checkout)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write (default: the course's `script`, SCRIPT-TRACK.md for a track).",
+        ),
     ] = None,
 ) -> None:
     """Write SCRIPT.md, the presenter's talk track, from the steps."""
@@ -36,12 +40,12 @@ def script(
 def write_script(*, output: Path | None, check: bool) -> Path:
     """Render the script; write it, or (with `check`) raise `CheckFailed` when the file is stale."""
     from vibecode.course.loader import load
-    from vibecode.course.script import render_script
+    from vibecode.course.script import render_script, script_path
     from vibecode.errors import CheckFailed, VibecodeError
-    from vibecode.paths import project_root
 
-    target = output if output is not None else project_root() / SCRIPT_NAME
-    text = render_script(load())
+    course = load()
+    target = output if output is not None else script_path(course)
+    text = render_script(course)
     if check:
         try:
             current = target.read_text(encoding="utf-8")

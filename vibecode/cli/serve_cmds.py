@@ -115,10 +115,13 @@ def rehearse(
         int | None, typer.Option("--from", help="Rehearse from this step to the last.")
     ] = None,
     db: Annotated[Database, typer.Option(help="Database to rehearse on.")] = Database.sqlite,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Steps at once (default: one per core).")
+    ] = None,
 ) -> None:
-    """Play the whole talk unattended in a temporary workspace and report every step."""
+    """Play the whole talk unattended in temporary workspaces and report every step."""
+    from vibecode.course.loader import load
     from vibecode.errors import CheckFailed
-    from vibecode.paths import steps_root
     from vibecode.rehearse.session import run_rehearsal
 
     if db is Database.postgres:
@@ -127,7 +130,7 @@ def rehearse(
 
         check_postgres(POSTGRES_URL)
     passed = run_rehearsal(
-        steps_root=steps_root(), step=step, start=start, database=db.value, console=out()
+        course=load(), step=step, start=start, database=db.value, console=out(), jobs=jobs
     )
     if not passed:
         raise typer.Exit(code=CheckFailed.exit_code)  # the table above says what failed

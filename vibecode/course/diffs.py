@@ -104,9 +104,9 @@ def diff_files(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> list[FileD
 
 
 def step_diff(course: Course, number: int) -> list[FileDiff]:
-    """What step `number` changes against the step before it."""
+    """What step `number` changes against the step shown before it (in a track: all it skips)."""
     course.step(number)
-    return diff_files(course.checkpoint(number - 1), course.checkpoint(number))
+    return diff_files(course.checkpoint(course.previous(number)), course.checkpoint(number))
 
 
 def unified(old: Mapping[str, bytes], new: Mapping[str, bytes], *, exact: bool = False) -> str:

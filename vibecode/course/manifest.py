@@ -1,7 +1,12 @@
-"""Load and validate `steps/NN-slug/step.toml` manifests into immutable objects.
+"""Load and validate a course folder: `NN-slug/step.toml` manifests into immutable objects.
 
-A step directory holds `step.toml` and `files/`, the full content of every file the step adds
-or changes, in workspace paths. The manifest lists the files the step deletes.
+A course folder holds `course.toml` (title, reference, tracks: `course_file.py`), one
+`NN-slug/step.toml` per step (the prose: title, goal, talking points, demos, benches) and
+`course.weave`, the line history every checkpoint is selected from (`source/weave.py`). A step's
+tests and the files it deletes are derived from that history.
+
+The older layout, still read (and converted by `vibecode course import`): no `course.weave`, each
+step's full files in `NN-slug/files/`, its `tests` and `delete` listed in its manifest.
 
 The records are frozen dataclasses. This module is on the start-up path of `vibecode steps` and
 `status`; creating the six classes costs about 2 ms there (`benchmarks/cli_startup.py` keeps
@@ -13,17 +18,24 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vibecode.course.claims import METRICS, RULES, SIDES, BenchClaim
+from vibecode.course.course_file import CourseInfo, Track, read_course_file
 from vibecode.errors import StepError
 from vibecode.paths import RESERVED_TOP_LEVEL, workspace_path_problem
+
+if TYPE_CHECKING:
+    from vibecode.course.source.weave import Weave
 
 STEP_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 DATABASES = frozenset({"sqlite", "postgres"})
+WEAVE_FILE = "course.weave"
+TEST_FILE = re.compile(r"(^|/)(test_[^/]*|[^/]*_test)\.py$")
+"""The files pytest collects by default: a step's tests are every one its checkpoint holds."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,7 @@ class Step:
 
     @property
     def files_dir(self) -> Path:
-        """The folder holding this step's full files, in workspace paths."""
+        """The folder holding this step's full files (the older layout only)."""
         return self.directory / "files"
 
     @property
@@ -139,7 +151,7 @@ class Step:
         return self.directory.name
 
     def files(self) -> dict[str, Path]:
-        """Workspace path (POSIX, relative) -> file on disk, for every file the step writes."""
+        """The older layout's `files/`: workspace path -> file on disk (use `Course.written`)."""
         root = self.files_dir
         found: dict[str, Path] = {}
         # os.walk, not Path.rglob: every `vibecode` command lists every step's files at start-up.
@@ -152,35 +164,109 @@ class Step:
         return dict(sorted(found.items()))
 
 
+class WeaveSource:
+    """A course's `course.weave`: the file spans read at load, the lines parsed on first use."""
+
+    def __init__(self, file: Path, data: bytes) -> None:
+        from vibecode.course.source.weave import scan_spans
+
+        self.file = file
+        self.data = data
+        self.steps, self.spans = scan_spans(data)
+        self._checkpoints: dict[int, dict[str, bytes]] = {}
+        self._weave: Weave | None = None
+
+    def weave(self) -> Weave:
+        """The parsed history (parsed on first use: `vibecode steps` never needs it)."""
+        if self._weave is None:
+            from vibecode.course.source.weave import loads
+
+            self._weave = loads(self.data, origin=str(self.file))
+        return self._weave
+
+    def checkpoint(self, number: int) -> dict[str, bytes]:
+        """Step `number`'s files (a fresh dict each call; the contents are shared bytes)."""
+        if number not in self._checkpoints:
+            self._checkpoints[number] = self.weave().checkpoint(number)
+        return dict(self._checkpoints[number])
+
+    def paths_at(self, number: int) -> set[str]:
+        """The paths step `number`'s checkpoint holds, from the headers only."""
+        from vibecode.course.source.weave import exists_at
+
+        return {path for path, spans in self.spans.items() if exists_at(spans, number)}
+
+
 @dataclass(frozen=True)
 class Course:
-    """The ordered steps; step 0 is the empty workspace before the first step."""
+    """The ordered steps; step 0 is the empty workspace before the first step.
+
+    `steps` are the steps shown: all of them, or a track's (`load_course(track=...)`), each with
+    the track's budget. Numbers are always the course's, so checkpoints never depend on a track.
+    """
 
     root: Path
     steps: tuple[Step, ...]
+    all_steps: tuple[Step, ...] = ()
+    source: WeaveSource | None = None
+    info: CourseInfo = field(default_factory=CourseInfo)
+    track: Track | None = None
 
     @property
     def last(self) -> int:
-        """The number of the last step (0 for a course without steps)."""
+        """The number of the last step shown (0 for a course without steps)."""
         return self.steps[-1].number if self.steps else 0
 
+    @property
+    def size(self) -> int:
+        """How many steps the course has (a track may show fewer)."""
+        return len(self.all_steps or self.steps)
+
+    @property
+    def title(self) -> str:
+        """The course's title (`course.toml`), else its folder's name."""
+        return self.info.title or self.root.name
+
     def step(self, number: int) -> Step:
-        """The step numbered `number` (1-based)."""
-        if not 1 <= number <= self.last:
-            raise StepError(f"there is no step {number}: the course has steps 1 to {self.last}")
-        return self.steps[number - 1]
+        """The step numbered `number` (1-based), if it is shown."""
+        for step in self.steps:
+            if step.number == number:
+                return step
+        if self.track is not None and 1 <= number <= self.size:
+            shown = ", ".join(str(s.number) for s in self.steps)
+            raise StepError(
+                f"step {number} is not in the track {self.track.name!r} (its steps: {shown})"
+            )
+        raise StepError(f"there is no step {number}: the course has steps 1 to {self.last}")
+
+    def previous(self, number: int) -> int:
+        """The shown step before `number` (0, the empty workspace, before the first)."""
+        earlier = [step.number for step in self.steps if step.number < number]
+        return earlier[-1] if earlier else 0
+
+    def following(self, number: int) -> int | None:
+        """The shown step after `number`, None after the last."""
+        later = [step.number for step in self.steps if step.number > number]
+        return later[0] if later else None
 
     def checkpoint(self, number: int) -> dict[str, bytes]:
         """The full workspace content at step `number`: every step up to it applied in order."""
-        if not 0 <= number <= self.last:
-            raise StepError(f"there is no step {number}: the course has steps 0 to {self.last}")
+        if not 0 <= number <= self.size:
+            raise StepError(f"there is no step {number}: the course has steps 0 to {self.size}")
+        if self.source is not None:
+            return self.source.checkpoint(number)
         content: dict[str, bytes] = {}
-        for step in self.steps[:number]:
+        for step in (self.all_steps or self.steps)[:number]:
             for path in step.delete:
                 content.pop(path, None)
             for path, source in step.files().items():
                 content[path] = source.read_bytes()
         return dict(sorted(content.items()))
+
+    def written(self, number: int) -> dict[str, bytes]:
+        """The files step `number` writes (new or changed against the step before)."""
+        before, after = self.checkpoint(number - 1), self.checkpoint(number)
+        return {path: data for path, data in after.items() if before.get(path) != data}
 
     def find_bench(self, name: str) -> tuple[Step, BenchScenario]:
         """The benchmark scenario called `name`, from whichever step declares it."""
@@ -208,10 +294,21 @@ def read_manifest(manifest: Path) -> dict[str, Any]:
         raise StepError(f"{manifest}: not valid TOML: {exc}") from None
 
 
-def load_course(root: Path, *, read: ManifestReader = read_manifest) -> Course:
-    """Load every `NN-slug` step under `root`, numbered 1, 2, 3... without gaps."""
+def load_course(
+    root: Path, *, read: ManifestReader = read_manifest, track: str | None = None
+) -> Course:
+    """Load every `NN-slug` step under `root`, numbered 1, 2, 3... without gaps.
+
+    With `track`, the course shows that track's steps and budgets (`course.toml`).
+    """
     if not root.is_dir():
-        raise StepError(f"{root}: the steps folder does not exist")
+        raise StepError(f"{root}: the steps folder does not exist (no course there)")
+    info = read_course_file(root)
+    weave_file = root / WEAVE_FILE
+    try:
+        source: WeaveSource | None = WeaveSource(weave_file, weave_file.read_bytes())
+    except FileNotFoundError:
+        source = None
     steps: list[Step] = []
     for directory in sorted(p for p in root.iterdir() if p.is_dir()):
         if directory.name.startswith((".", "_")):
@@ -223,16 +320,79 @@ def load_course(root: Path, *, read: ManifestReader = read_manifest) -> Course:
         if number != len(steps) + 1:
             expected = len(steps) + 1
             raise StepError(f"{directory}: expected step {expected:02d} here, found {number:02d}")
-        steps.append(load_step(directory, number=number, slug=match["slug"], read=read))
-    return Course(root=root, steps=tuple(steps))
+        steps.append(
+            load_step(directory, number=number, slug=match["slug"], read=read, source=source)
+        )
+    if source is not None:
+        for path in source.spans:
+            _workspace_path(weave_file, path, "file")
+    if source is not None and source.steps != len(steps):
+        raise StepError(
+            f"{weave_file}: holds {source.steps} steps, the course has {len(steps)} step folders",
+            hint="an interrupted `vibecode course` command? `git status` shows what changed",
+        )
+    _unique(root / "course.toml", "step slug", [step.slug for step in steps])
+    every = tuple(steps)
+    shown = every if track is None else _track_steps(root, info, every, track)
+    return Course(
+        root=root,
+        steps=shown,
+        all_steps=every,
+        source=source,
+        info=info,
+        track=None if track is None else info.tracks[track],
+    )
+
+
+def _track_steps(
+    root: Path, info: CourseInfo, steps: tuple[Step, ...], name: str
+) -> tuple[Step, ...]:
+    """The steps a track shows, in course order, with the track's budgets."""
+    if name not in info.tracks:
+        known = ", ".join(sorted(info.tracks)) or "none"
+        raise StepError(
+            f"the course in {root} has no track {name!r} (its tracks: {known})",
+            hint="tracks are declared in course.toml as [tracks.NAME]",
+        )
+    track = info.tracks[name]
+    slugs = {step.slug for step in steps}
+    missing = sorted(set(track.minutes) - slugs)
+    if missing:
+        raise StepError(f"{root / 'course.toml'}: tracks.{name}: no step named {missing[0]!r}")
+    return tuple(
+        replace(step, minutes=track.minutes[step.slug])
+        for step in steps
+        if step.slug in track.minutes
+    )
 
 
 def load_step(
-    directory: Path, *, number: int, slug: str, read: ManifestReader = read_manifest
+    directory: Path,
+    *,
+    number: int,
+    slug: str,
+    read: ManifestReader = read_manifest,
+    source: WeaveSource | None = None,
 ) -> Step:
-    """Parse and validate one step folder."""
+    """Parse and validate one step folder (its tests and deletions derived from `source`)."""
     manifest = directory / "step.toml"
     fields = _Fields(manifest, read(manifest), "")
+    if source is not None:
+        for key in ("tests", "delete"):
+            if key in fields.data:
+                fields.problem(key, "derived from course.weave: remove it from the manifest")
+        if (directory / "files").exists():
+            fields.problem(
+                "files", f"{directory / 'files'}: the course's files are in course.weave"
+            )
+        present = source.paths_at(number)
+        tests = tuple(sorted(path for path in present if TEST_FILE.search(path)))
+        delete = tuple(sorted(source.paths_at(number - 1) - present))
+    else:
+        tests = fields.strings("tests", default=())
+        delete = tuple(
+            _workspace_path(manifest, p, "delete") for p in fields.strings("delete", default=())
+        )
     step = Step(
         number=number,
         slug=slug,
@@ -241,10 +401,8 @@ def load_step(
         goal=fields.string("goal"),
         minutes=fields.integer("minutes", minimum=1),
         talking_points=fields.strings("talking_points"),
-        tests=fields.strings("tests", default=()),
-        delete=tuple(
-            _workspace_path(manifest, p, "delete") for p in fields.strings("delete", default=())
-        ),
+        tests=tests,
+        delete=delete,
         demos=tuple(
             _request(_Fields(manifest, item, f"demo[{i}]"))
             for i, item in enumerate(fields.tables("demo"))
@@ -257,7 +415,8 @@ def load_step(
         typing=_typing(fields.optional_table("typing")),
     )
     fields.done()
-    _check_file_names(step)
+    if source is None:
+        _check_file_names(step)
     _unique(manifest, "demo", [d.name for d in step.demos])
     _unique(manifest, "bench", [b.name for b in step.benches])
     return step

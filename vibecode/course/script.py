@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vibecode.course.manifest import BenchScenario, BenchTarget, Course, RequestSpec, Step
@@ -103,9 +104,17 @@ class _Points:
     if_it_breaks: tuple[str, ...]
 
 
+def script_path(course: Course) -> Path:
+    """Where the course's SCRIPT.md goes (`course.toml`'s `script`); a track's beside it."""
+    target = course.info.script_path(course.root)
+    if course.track is None:
+        return target
+    return target.with_name(f"{target.stem}-{course.track.name}{target.suffix}")
+
+
 def render_script(course: Course) -> str:
-    """The full SCRIPT.md for `course`, deterministic (same steps, same bytes)."""
-    parts = [HEADER, _overview(course), PREFLIGHT]
+    """The full SCRIPT.md for `course` (or its track), deterministic (same steps, same bytes)."""
+    parts = [HEADER, *_track(course), _overview(course), PREFLIGHT]
     parts.extend(_section(course, step) for step in course.steps)
     parts.append(_closing(course))
     return "\n".join(parts).rstrip("\n") + "\n"
@@ -119,6 +128,17 @@ def schedule(course: Course) -> dict[int, int]:
         starts[step.number] = clock
         clock += step.minutes
     return starts
+
+
+def _track(course: Course) -> list[str]:
+    if course.track is None:
+        return []
+    name = course.track.name
+    return [
+        f"**Track `{name}`: {course.track.title}.** Present it with `export VIBECODE_TRACK={name}` "
+        f"(or `--track {name}` on each command): `vibecode next` goes to the track's next step, "
+        "and a skipped step's changes arrive with the step after it.\n"
+    ]
 
 
 def total_minutes(course: Course) -> int:
@@ -194,7 +214,7 @@ def _commands(course: Course, step: Step) -> list[str]:
 
 def _files(course: Course, step: Step) -> str:
     """What the step changes, new files marked, so the presenter knows what to open."""
-    before = course.checkpoint(step.number - 1)
+    before = course.checkpoint(course.previous(step.number))
     after = course.checkpoint(step.number)
     names = []
     for path in sorted(before.keys() | after.keys()):
@@ -208,10 +228,10 @@ def _files(course: Course, step: Step) -> str:
 
 
 def _adds_migration(course: Course, step: Step) -> bool:
-    before = course.checkpoint(step.number - 1)
+    before = course.checkpoint(course.previous(step.number))
     return any(
         path.startswith(MIGRATIONS_DIR) and path.endswith(".py") and path not in before
-        for path in step.files()
+        for path in course.checkpoint(step.number)
     )
 
 
@@ -284,9 +304,10 @@ def _fallbacks(course: Course, step: Step) -> list[str]:
             "- A request fails or hangs: read the `vibecode serve` pane (the traceback is "
             "there), then Ctrl-C it and start `vibecode serve` again."
         )
-    if step.number < course.last:
+    following = course.following(step.number)
+    if following is not None:
         lines.append(
-            f"- Running late: skip ahead with `vibecode goto {step.number + 1}` and narrate this "
+            f"- Running late: skip ahead with `vibecode goto {following}` and narrate this "
             "step from `vibecode show "
             f"{step.number}`."
         )

@@ -53,12 +53,18 @@ def progress(
         yield on_phase, on_outcome
 
 
-def render_report(console: Console, outcomes: list[StepOutcome], *, total_seconds: float) -> None:
+def render_report(
+    console: Console,
+    outcomes: list[StepOutcome],
+    *,
+    total_seconds: float,
+    title: str = "Rehearsal",
+) -> None:
     """One row per step (verdict, seconds, budget, what failed), then the totals."""
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title="Rehearsal", title_justify="left", show_lines=False)
+    table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("Step", justify="right")
     table.add_column("Title", max_width=26, overflow="ellipsis", no_wrap=True)
     table.add_column("", justify="center")

@@ -45,9 +45,9 @@ def select_steps(course: Course, *, step: int | None = None, start: int | None =
     if step is not None:
         course.step(step)
         return [step]
-    first = start or 1
+    first = start or course.steps[0].number
     course.step(first)
-    return list(range(first, course.last + 1))
+    return [shown.number for shown in course.steps if shown.number >= first]
 
 
 def rehearse(
@@ -58,19 +58,45 @@ def rehearse(
     database: str = "sqlite",
     on_phase: OnPhase | None = None,
     on_outcome: Callable[[StepOutcome], None] | None = None,
+    jobs: int = 1,
+    benches: bool = True,
 ) -> list[StepOutcome]:
-    """Rehearse `numbers` in order in `workspace` (a temporary folder the caller owns)."""
-    fresh = FreshDatabase(workspace, kind=database)
-    outcomes: list[StepOutcome] = []
+    """Rehearse `numbers` in `workspace` (a temporary folder the caller owns), `jobs` at once.
+
+    Every step starts from its own checkpoint, so steps are independent: each worker gets its
+    own workspace (`workspace`, then `workspace-2`...) and database. Steps that benchmark run
+    alone. `benches=False` is `vibecode course check`: the same proof without the benchmarks.
+    """
+    from vibecode.proof.schedule import run_steps
+
+    jobs = max(1, min(jobs, len(numbers)))
+    spaces = [workspace] + [
+        workspace.with_name(f"{workspace.name}-{i + 1}") for i in range(1, jobs)
+    ]
+    databases = [FreshDatabase(space, kind=database) for space in spaces]
+
+    def work(number: int, worker: int) -> StepOutcome:
+        outcome = rehearse_step(
+            course,
+            spaces[worker],
+            number,
+            fresh=databases[worker],
+            on_phase=on_phase,
+            benches=benches,
+        )
+        if on_outcome is not None:
+            on_outcome(outcome)
+        return outcome
+
+    def exclusive(number: int) -> bool:
+        return benches and bool(course.step(number).benches)
+
     try:
-        for number in numbers:
-            outcome = rehearse_step(course, workspace, number, fresh=fresh, on_phase=on_phase)
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+        results = run_steps(numbers, jobs=jobs, work=work, exclusive=exclusive)
     finally:
-        fresh.drop()
-    return outcomes
+        for fresh in databases:
+            fresh.drop()
+    return [results[number] for number in numbers]
 
 
 def rehearse_step(
@@ -80,6 +106,7 @@ def rehearse_step(
     *,
     fresh: FreshDatabase,
     on_phase: OnPhase | None = None,
+    benches: bool = True,
 ) -> StepOutcome:
     """One step: every phase runs even when an earlier one failed, so the report says it all."""
     from vibecode.rehearse.typing import type_step
@@ -105,7 +132,9 @@ def rehearse_step(
         problems += _tests(course, workspace, number, checks, database_url=test_database)
         phase("migrating")
         database_url = fresh.reset()
-        problems += _serve_and_fire(course, step, workspace, database_url, phase, checks)
+        problems += _serve_and_fire(
+            course, step, workspace, database_url, phase, checks, benches=benches
+        )
     except VibecodeError as error:
         problems.append(str(error))
     return StepOutcome(
@@ -144,6 +173,8 @@ def _serve_and_fire(
     database_url: str,
     phase: Callable[[str], None],
     checks: list[str],
+    *,
+    benches: bool = True,
 ) -> list[str]:
     from vibecode.demo.runner import run_requests
     from vibecode.serve.server import ServerProcess
@@ -165,13 +196,13 @@ def _serve_and_fire(
             problems += [f"demo {r.spec.name}: {r.error}" for r in results if not r.ok]
             checks.append(_count(len(results), "demo"))
         held, notes = 0, []
-        for scenario in step.benches:
+        for scenario in step.benches if benches else ():
             phase(f"benchmark {scenario.name}")
             check = check_scenario(course, scenario, workspace=workspace, base_url=server.url)
             problems += check.problems
             held += check.held
             notes += [check.note] if check.note else []
-        if step.benches:
+        if step.benches and benches:
             claims = sum(len(scenario.claims) for scenario in step.benches)
             checks.append(
                 _count(len(step.benches), "benchmark")

@@ -157,18 +157,21 @@ def move(
 
 
 def neighbour(course: Course, step: int, delta: int) -> int:
-    """The step `delta` away from `step`, or the error that says why there is none."""
-    if step > course.last:
+    """The step shown `delta` (+1 or -1) away from `step`, or the error that says why there is
+    none. In a track, the steps it skips come along with the next one shown."""
+    if step > course.size:
         raise VibecodeError(
-            f"the workspace is at step {step}, but the course ends at step {course.last}",
-            hint=f"`vibecode goto {course.last}` saves your edits first",
+            f"the workspace is at step {step}, but the course ends at step {course.size}",
+            hint=f"`vibecode goto {course.size}` saves your edits first",
         )
-    number = step + delta
-    if number > course.last:
-        raise VibecodeError(f"step {step} is the last step of the course")
-    if number < 0:
+    if delta > 0:
+        following = course.following(step)
+        if following is None:
+            raise VibecodeError(f"step {step} is the last step of the course")
+        return following
+    if step <= 0:
         raise VibecodeError("the workspace is at step 0, the empty workspace, already")
-    return number
+    return course.previous(step)
 
 
 def reset(

@@ -61,9 +61,9 @@ def course_versions(course: Course) -> dict[str, set[str]]:
     from vibecode.workspace.files import sha256
 
     versions: dict[str, set[str]] = {}
-    for step in course.steps:
-        for path, source in step.files().items():
-            versions.setdefault(path, set()).add(sha256(source.read_bytes()))
+    for number in range(1, course.size + 1):
+        for path, data in course.written(number).items():
+            versions.setdefault(path, set()).add(sha256(data))
     return versions
 
 
@@ -94,12 +94,8 @@ def guess_step(course: Course, workspace: Path) -> int:
         except (OSError, UnsafePath):
             on_disk[path] = None
     best, best_score = 0, 0
-    content: dict[str, str] = {}
     for step in course.steps:
-        for path in step.delete:
-            content.pop(path, None)
-        for path, source in step.files().items():
-            content[path] = sha256(source.read_bytes())
+        content = {path: sha256(data) for path, data in course.checkpoint(step.number).items()}
         score = sum(1 for path, digest in content.items() if on_disk.get(path) == digest)
         if score >= best_score:
             best, best_score = step.number, score

@@ -1,1 +1,0 @@
-"""Cross-cutting pieces: settings, database, security, logging and error handling."""

@@ -1,1 +1,0 @@
-"""HTTP layer: routers that translate requests into service calls and back."""

@@ -1,1 +1,0 @@
-"""Business logic: one service per domain, each working on one request's session."""
