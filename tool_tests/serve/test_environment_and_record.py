@@ -83,9 +83,9 @@ def test_record_of_a_dead_process_is_stale(tmp_path: Path) -> None:
 def test_record_is_removed_only_by_its_owner(tmp_path: Path) -> None:
     record.write_server(tmp_path, _record(os.getpid()))
 
-    record.remove_server(tmp_path, pid=os.getpid() + 1)
+    record.remove_server(tmp_path, owner=os.getpid() + 1)
     assert record.record_path(tmp_path).exists()
-    record.remove_server(tmp_path, pid=os.getpid())
+    record.remove_server(tmp_path, owner=os.getpid())
     assert not record.record_path(tmp_path).exists()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vibecode.dashboard.server_log import import_problem
+from vibecode.serve.log import import_problem
 
 WS = Path("/tmp/ws")
 IMPORT_FAILURE = [
