@@ -51,20 +51,27 @@ def secret_key(workspace: Path) -> str:
     return key
 
 
-def app_environment(workspace: Path, *, database_url: str | None) -> dict[str, str]:
-    """The full environment for a subprocess that runs the workspace's code.
+def app_environment(
+    workspace: Path, *, database_url: str | None, tests: bool = False
+) -> dict[str, str]:
+    """The full environment for a subprocess that runs the workspace's code: the one recipe.
 
-    The current environment plus: PYTHONPATH=<workspace> (so `app` is the workspace's package,
-    never the reference copy), DATABASE_URL (the workspace's SQLite file by default),
-    SECRET_KEY, DEMO_ENDPOINTS=true and DEBUG=false.
+    The current environment plus PYTHONPATH=<workspace> (so `app` is the workspace's package,
+    never the reference copy) and PYTHONUNBUFFERED. To serve (uvicorn, alembic, the import
+    check): DATABASE_URL (the workspace's SQLite file by default), SECRET_KEY,
+    DEMO_ENDPOINTS=true and DEBUG=false. For the step's `tests`: the tests' own settings
+    decide, except the database when one is given (DATABASE_URL and TEST_DATABASE_URL).
     """
     environment = dict(os.environ)
+    environment.update(PYTHONPATH=str(workspace), PYTHONUNBUFFERED="1")
+    if tests:
+        if database_url:
+            environment["DATABASE_URL"] = environment["TEST_DATABASE_URL"] = database_url
+        return environment
     environment.update(
-        PYTHONPATH=str(workspace),
         DATABASE_URL=database_url or sqlite_url(workspace),
         SECRET_KEY=secret_key(workspace),
         DEMO_ENDPOINTS="true",
         DEBUG="false",
-        PYTHONUNBUFFERED="1",
     )
     return environment

@@ -143,15 +143,20 @@ class RecordedServer:
         with contextlib.suppress(FileNotFoundError):
             self.log_path.unlink()  # this session's log starts empty; restarts append
         with self._lock:
-            if _has_app(self.workspace):
-                self._launch(timeout, reason="started")
-            elif not wait_for_app:
-                raise VibecodeError(
-                    f"{self.workspace} has no app/main.py to serve",
-                    hint="apply a step first: vibecode goto 1",
-                )
-            else:
-                self._wait_for_app()
+            try:
+                if _has_app(self.workspace):
+                    self._launch(timeout, reason="started")
+                elif not wait_for_app:
+                    raise VibecodeError(
+                        f"{self.workspace} has no app/main.py to serve",
+                        hint="apply a step first: vibecode goto 1",
+                    )
+                else:
+                    self._wait_for_app()
+            except BaseException:
+                record.remove_server(self.workspace, owner=os.getpid())
+                self._record = None
+                raise
         self._thread = threading.Thread(
             target=self._supervise, name="vibecode-server-supervisor", daemon=True
         )
