@@ -59,7 +59,7 @@ def app_environment(
     The current environment plus PYTHONPATH=<workspace> (so `app` is the workspace's package,
     never the reference copy) and PYTHONUNBUFFERED. To serve (uvicorn, alembic, the import
     check): DATABASE_URL (the workspace's SQLite file by default), SECRET_KEY,
-    DEMO_ENDPOINTS=true and DEBUG=false. For the step's `tests`: the tests' own settings
+    DEMO_ENDPOINTS=true and DEBUG=false unless the workspace's `.env` sets DEBUG. For the step's `tests`: the tests' own settings
     decide, except the database when one is given (DATABASE_URL and TEST_DATABASE_URL).
     """
     environment = dict(os.environ)
@@ -72,6 +72,19 @@ def app_environment(
         DATABASE_URL=database_url or sqlite_url(workspace),
         SECRET_KEY=secret_key(workspace),
         DEMO_ENDPOINTS="true",
-        DEBUG="false",
     )
+    if "DEBUG" in dotenv_keys(workspace):
+        environment.pop("DEBUG", None)  # the workspace's .env decides (step 2 teaches it)
+    else:
+        environment["DEBUG"] = "false"
     return environment
+
+
+def dotenv_keys(workspace: Path) -> set[str]:
+    """The variables the workspace's `.env` sets (upper case), empty without one."""
+    from dotenv import dotenv_values
+
+    path = workspace / ".env"
+    if not path.is_file():
+        return set()
+    return {key.upper() for key in dotenv_values(path)}
