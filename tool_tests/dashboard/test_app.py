@@ -226,7 +226,7 @@ async def test_s_asks_then_stops_and_starts_the_server(
 
 
 async def test_a_refused_restart_prints_no_success_line(clock: FrozenClock) -> None:
-    fake = FakeBackend(now=clock.time, attached=True)
+    fake = FakeBackend(now=clock.time, outside=True)
     app = make_dashboard(fake, clock=clock, live=False)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -234,8 +234,20 @@ async def test_a_refused_restart_prints_no_success_line(clock: FrozenClock) -> N
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = activity(app)
-        assert "this server was not started by the dashboard" in text
+        assert "is not this workspace's server" in text
         assert "Server restart" not in text
+
+
+async def test_r_restarts_the_server_vibecode_serve_runs(clock: FrozenClock) -> None:
+    fake = FakeBackend(now=clock.time, attached=True)
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert fake.calls[-1] == "restart"
+        assert "Server restart: up." in activity(app)
 
 
 async def test_bench_shows_the_live_view_then_results(

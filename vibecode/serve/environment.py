@@ -59,8 +59,9 @@ def app_environment(
     The current environment plus PYTHONPATH=<workspace> (so `app` is the workspace's package,
     never the reference copy) and PYTHONUNBUFFERED. To serve (uvicorn, alembic, the import
     check): DATABASE_URL (the workspace's SQLite file by default), SECRET_KEY,
-    DEMO_ENDPOINTS=true and DEBUG=false unless the workspace's `.env` sets DEBUG. For the step's `tests`: the tests' own settings
-    decide, except the database when one is given (DATABASE_URL and TEST_DATABASE_URL).
+    DEMO_ENDPOINTS=true and DEBUG=false unless the workspace's `.env` sets DEBUG. For the
+    step's `tests`: the tests' own settings decide, except the database when one is given
+    (DATABASE_URL and TEST_DATABASE_URL).
     """
     environment = dict(os.environ)
     environment.update(PYTHONPATH=str(workspace), PYTHONUNBUFFERED="1")
