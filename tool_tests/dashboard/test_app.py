@@ -577,3 +577,19 @@ async def test_the_bench_view_puts_the_sides_own_time_in_the_app_beside_the_wait
         blocking = app.query_one(BenchPanel).side("blocking")
         assert blocking.app_p99_ms == 52.0  # 52 ms in the app...
         assert blocking.p99_ms == 8_100.0  # ...while its clients waited 8.1 s
+
+
+def test_the_server_panel_says_serve_waits_for_a_step_with_an_app() -> None:
+    from rich.console import Console
+
+    from vibecode.dashboard.backend import ServerStatus
+    from vibecode.dashboard.widgets.server_panel import ServerPanel
+
+    panel = ServerPanel()
+    panel.status = ServerStatus(up=False, attached=True, database="sqlite", waiting=True)
+    console = Console(width=100, record=True)
+    console.print(panel.render())
+    text = console.export_text()
+
+    assert "WAITING for a step with an app" in text
+    assert "press s to start" not in text and "cannot start" not in text

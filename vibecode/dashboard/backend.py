@@ -50,6 +50,8 @@ class ServerStatus:
     log_tail: tuple[str, ...] = ()
     error: str | None = None
     """Why the server is not up: the workspace app's import error, a busy port..."""
+    waiting: bool = False
+    """The server's owner waits for a step with an app (step 0): it starts by itself."""
 
 
 @dataclass(frozen=True)

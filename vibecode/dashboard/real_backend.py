@@ -163,7 +163,8 @@ class RealBackend:
         if found is not None:
             lines = tail(Path(found.log), SCAN_LINES)
             broken = import_problem(lines, self.workspace) if found.pid is not None else None
-            problem = broken or (found.problem if not found.up else None)
+            waiting = found.state == record.WAITING
+            problem = broken or (found.problem if not found.up and not waiting else None)
             return ServerStatus(
                 up=found.up and broken is None,
                 running=found.pid is not None,
@@ -172,6 +173,7 @@ class RealBackend:
                 attached=found.owner_pid != os.getpid(),
                 log_tail=tuple(lines[-LOG_LINES:]),
                 error=problem,
+                waiting=waiting,
             )
         if self.url is not None:
             up = _listening(self.url)

@@ -26,7 +26,7 @@ from typing import Any
 
 from vibecode.errors import VibecodeError
 from vibecode.paths import state_dir
-from vibecode.serve import migrations, record
+from vibecode.serve import migrations, preflight, record
 from vibecode.serve.environment import SQLITE_FILE, database_kind, sqlite_url
 from vibecode.serve.log import import_problem, tail
 from vibecode.serve.record import BROKEN, STARTING, UP, WAITING, ServerRecord
@@ -140,6 +140,8 @@ class RecordedServer:
                 hint="stop it first: Ctrl-C in its terminal",
             )
         sweep_stale()
+        if self.port == 0:
+            self.port = preflight.free_port(self.host)  # one port for every restart
         with contextlib.suppress(FileNotFoundError):
             self.log_path.unlink()  # this session's log starts empty; restarts append
         with self._lock:
@@ -152,6 +154,7 @@ class RecordedServer:
                         hint="apply a step first: vibecode goto 1",
                     )
                 else:
+                    preflight.check_port(self.host, self.port)  # say it now, not at step 1
                     self._wait_for_app()
             except BaseException:
                 record.remove_server(self.workspace, owner=os.getpid())
@@ -246,8 +249,9 @@ class RecordedServer:
         while not self._closing.wait(self.interval):
             try:
                 self.poll()
-            except VibecodeError as error:  # never let one bad look end the supervision
-                self.on_event(ServerEvent("broken", str(error)))
+            except Exception as error:  # one bad look must not end the supervision
+                detail = str(error) if isinstance(error, VibecodeError) else repr(error)
+                self.on_event(ServerEvent("broken", f"supervising the server: {detail}"))
 
     def _restart_reason(self) -> str | None:
         """Why uvicorn's reloader is not enough: a replaced app/ folder or a changed .env."""
