@@ -140,6 +140,7 @@ class RecordedServer:
                 hint="stop it first: Ctrl-C in its terminal",
             )
         sweep_stale()
+        record.take_restart_request(self.workspace)  # one left for an earlier owner is stale
         if self.port == 0:
             self.port = preflight.free_port(self.host)  # one port for every restart
         with contextlib.suppress(FileNotFoundError):
@@ -225,7 +226,7 @@ class RecordedServer:
                     self._wait_for_app()
                 return
             if self._process is None:
-                if current_step(self.workspace) is None:
+                if _moving(self.workspace):
                     return  # a step is being written: start once it has landed
                 if self._state == WAITING or self._seen != _app_files(self.workspace):
                     self._try_launch("started")
@@ -514,6 +515,13 @@ def rebuild_database_of(workspace: Path, database_url: str) -> str:
         return "no database yet: the migrations build it"
     moved = migrations.move_database_aside(workspace)
     return f"the database was moved to {moved.relative_to(workspace)}; the migrations rebuilt it"
+
+
+def _moving(workspace: Path) -> bool:
+    """Whether the workspace engine is between two steps (or its state is unreadable)."""
+    from vibecode.workspace.state import has_state
+
+    return has_state(workspace) and current_step(workspace) is None
 
 
 def _has_app(workspace: Path) -> bool:
