@@ -1,4 +1,4 @@
-"""`RecordedServer` in this process on real uvicorn: a crash is recorded, a restart request heals."""
+"""`RecordedServer` in this process on real uvicorn: a crash is recorded, a restart heals it."""
 
 from __future__ import annotations
 
