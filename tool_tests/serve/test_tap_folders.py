@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from vibecode.tap.channel import TapReader
 from vibecode.tap.folders import remove_if_unused, sweep_stale
@@ -28,9 +32,16 @@ def _folder(root: Path, name: str, *files: str, age: float = 0.0) -> Path:
     return folder
 
 
-def test_an_unused_folder_goes_and_one_with_a_live_reader_stays(tmp_path: Path) -> None:
-    dead = _folder(tmp_path, "dead", f"dashboard-{_dead_pid()}.sock")
-    live = tmp_path / "vibecode-tap-live"
+@pytest.fixture
+def short_root() -> Iterator[Path]:
+    """A folder with a short path: a socket path must stay under 108 bytes."""
+    with tempfile.TemporaryDirectory(prefix="vt-") as folder:
+        yield Path(folder)
+
+
+def test_an_unused_folder_goes_and_one_with_a_live_reader_stays(short_root: Path) -> None:
+    dead = _folder(short_root, "dead", f"dashboard-{_dead_pid()}.sock")
+    live = short_root / "vibecode-tap-live"
     with TapReader(live, name="watch"):
         assert remove_if_unused(live) is False
         assert live.is_dir()

@@ -1,4 +1,4 @@
-"""`vibecode serve` in the foreground: start, record, echo the log, follow steps, clean up."""
+"""`vibecode serve` in the foreground: the recorded server, its log echoed, what it does said."""
 
 from __future__ import annotations
 
@@ -178,12 +178,6 @@ def log_style(line: str) -> str:
     if line.startswith("WARNING"):
         return "yellow"
     return "dim"
-
-
-def _echo(console: Console, line: str) -> None:
-    from rich.text import Text
-
-    console.print(Text(line, style=log_style(line)), highlight=False, soft_wrap=True)
 
 
 def _report_migration(console: Console, result: migrations.MigrationResult | None) -> None:
