@@ -42,6 +42,9 @@ COMMAND_MODULES: dict[str, str] = {
     "type": "live_cmds",
     "notes": "live_cmds",
     "course": "course_author_cmds",
+    "room": "room_cmds",
+    "join": "room_cmds",
+    "leave": "room_cmds",
 }
 
 
