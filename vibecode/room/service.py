@@ -1,6 +1,6 @@
 """The room service: a Starlette app that `vibecode room` runs under uvicorn.
 
-    POST /api/join       {"code", "name"} -> 201 {"token", "attendee"}      (403: wrong code, closed)
+    POST /api/join       {"code", "name"} -> 201 {"token", "attendee"}  (403: wrong code, closed)
     POST /api/report     attendee token, a move or a check -> 202 {"presenter_step"}
     GET  /api/presenter  attendee token -> {"presenter_step", "step"}
     GET  /api/summary    no token: per step, how many attendees and how many pass it (no names)
