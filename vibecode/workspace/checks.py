@@ -299,6 +299,7 @@ def read_report(
         elif kind == "error":
             counts["error"] += 1
             problems.append(_problem(event))
+            outcomes.append((str(event.get("nodeid") or "collection"), "error"))
         elif kind == "collected":
             collected = _int(event.get("count"))
         elif kind == "finish":
