@@ -49,8 +49,9 @@ def attendee(
     time.sleep(rng.uniform(0, every))  # the room does not join in lockstep
     begin = time.perf_counter()
     try:
-        answer = call(url, "POST", "/api/join", body={"code": code, "name": f"attendee {number}"},
-                      timeout=10)
+        answer = call(
+            url, "POST", "/api/join", body={"code": code, "name": f"attendee {number}"}, timeout=10
+        )
         token = answer["token"]
     except Exception as error:
         results.put({"number": number, "join_error": str(error)})
@@ -69,8 +70,14 @@ def attendee(
             {"name": name, "outcome": "passed" if passing or index else "failed"}
             for index, name in enumerate(TESTS)
         ]
-        body = {"kind": "check", "step": step, "at": time.time(), "checked": step,
-                "ok": passing, "tests": tests}
+        body = {
+            "kind": "check",
+            "step": step,
+            "at": time.time(),
+            "checked": step,
+            "ok": passing,
+            "tests": tests,
+        }
         sent += 1
         begin = time.perf_counter()
         try:
@@ -79,8 +86,15 @@ def attendee(
         except Exception:
             failed += 1
         latencies.append((time.perf_counter() - begin) * 1000)
-    results.put({"number": number, "latencies": latencies, "sent": sent, "accepted": accepted,
-                 "failed": failed})
+    results.put(
+        {
+            "number": number,
+            "latencies": latencies,
+            "sent": sent,
+            "accepted": accepted,
+            "failed": failed,
+        }
+    )
 
 
 def free_port() -> int:
@@ -91,8 +105,18 @@ def free_port() -> int:
 
 def start_room(workspace: Path, port: int, extra: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "vibecode", "room", "-w", str(workspace), "--port", str(port),
-         "--new", *extra],
+        [
+            sys.executable,
+            "-m",
+            "vibecode",
+            "room",
+            "-w",
+            str(workspace),
+            "--port",
+            str(port),
+            "--new",
+            *extra,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -157,8 +181,10 @@ def main() -> int:
     from vibecode.room.client import call
     from vibecode.workspace.apply import goto
 
-    print(f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
-          f"{os.getloadavg()[2]:.2f} on {os.cpu_count()} cores")
+    print(
+        f"load average before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} "
+        f"{os.getloadavg()[2]:.2f} on {os.cpu_count()} cores"
+    )
     with tempfile.TemporaryDirectory(prefix="room-load-") as folder:
         workspace = Path(folder) / "presenter"
         goto(load(), workspace, 3)
@@ -198,14 +224,22 @@ def main() -> int:
     accepted = sum(o.get("accepted", 0) for o in outcomes)
     fps = frames / elapsed if elapsed else 0.0
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
-    print(f"{options.attendees} attendee processes, a report every ~{options.every:g} s for "
-          f"{options.seconds:g} s, room on {options.db}")
-    print(f"requests: {len(latencies)} ({len(latencies) / options.seconds:.0f}/s), "
-          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(latencies):.1f} ms")
-    print(f"reports: {sent} sent, {accepted} accepted, room counted {final['reports']}; "
-          f"attendees in the room: {final['attendees']}; joins failed: {len(joins_failed)}")
-    print(f"dashboard room panel: {frames} frames in {elapsed:.1f} s = {fps:.1f} frames/s, "
-          f"showing {shown.get('attendees')} attendees")
+    print(
+        f"{options.attendees} attendee processes, a report every ~{options.every:g} s for "
+        f"{options.seconds:g} s, room on {options.db}"
+    )
+    print(
+        f"requests: {len(latencies)} ({len(latencies) / options.seconds:.0f}/s), "
+        f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {max(latencies):.1f} ms"
+    )
+    print(
+        f"reports: {sent} sent, {accepted} accepted, room counted {final['reports']}; "
+        f"attendees in the room: {final['attendees']}; joins failed: {len(joins_failed)}"
+    )
+    print(
+        f"dashboard room panel: {frames} frames in {elapsed:.1f} s = {fps:.1f} frames/s, "
+        f"showing {shown.get('attendees')} attendees"
+    )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     claims = {
         f"room request p99 under {P99_LIMIT_MS:g} ms": p99 < P99_LIMIT_MS,

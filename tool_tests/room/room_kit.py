@@ -49,10 +49,14 @@ class RunningRoom:
 
     def state(self) -> dict[str, Any]:
         """`/api/room` with the presenter token."""
-        answer: dict[str, Any] = call(self.url, "GET", "/api/room", token=self.record.token, timeout=5)
+        answer: dict[str, Any] = call(
+            self.url, "GET", "/api/room", token=self.record.token, timeout=5
+        )
         return answer
 
-    def wait_for(self, condition: Callable[[dict[str, Any]], bool], timeout: float = 20) -> dict[str, Any]:
+    def wait_for(
+        self, condition: Callable[[dict[str, Any]], bool], timeout: float = 20
+    ) -> dict[str, Any]:
         """The room's state once `condition` holds (AssertionError with the last state if not)."""
         deadline = time.monotonic() + timeout
         state = self.state()
@@ -77,11 +81,23 @@ class RunningRoom:
 
 
 @contextlib.contextmanager
-def running_room(workspace: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[RunningRoom]:
+def running_room(
+    workspace: Path, *extra: str, env: dict[str, str] | None = None
+) -> Iterator[RunningRoom]:
     """Start `vibecode room` on the presenter's `workspace` and wait until it answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "vibecode", "room", "-w", str(workspace), "--port", str(port), *extra],
+        [
+            sys.executable,
+            "-m",
+            "vibecode",
+            "room",
+            "-w",
+            str(workspace),
+            "--port",
+            str(port),
+            *extra,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

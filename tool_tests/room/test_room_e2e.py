@@ -30,7 +30,9 @@ def room(presenter: Path) -> Iterator[RunningRoom]:
         yield running
 
 
-def raw(room: RunningRoom, method: str, path: str, body: bytes | None, token: str | None) -> tuple[int, Any]:
+def raw(
+    room: RunningRoom, method: str, path: str, body: bytes | None, token: str | None
+) -> tuple[int, Any]:
     """One request with exactly these bytes (what a broken or hostile client sends)."""
     parts = urlsplit(room.url)
     connection = HTTPConnection(parts.hostname or "", parts.port, timeout=10)
@@ -62,8 +64,11 @@ def test_several_workspaces_at_different_steps_join_and_the_room_matches_them(
     ada, bob, cy = make_workspace("ada", 1), make_workspace("bob", 2), make_workspace("cy", 4)
     for name, workspace in (("Ada", ada), ("Bob", bob), ("Cy", cy)):
         join(room, workspace, name)
-    state = room.wait_for(lambda s: {p["name"]: p["step"] for p in s["attendee_list"]}
-                          == {"Ada": 1, "Bob": 2, "Cy": 4})
+    state = room.wait_for(
+        lambda s: (
+            {p["name"]: p["step"] for p in s["attendee_list"]} == {"Ada": 1, "Bob": 2, "Cy": 4}
+        )
+    )
     assert state["attendees"] == 3
     # Moves and checks, each reported in the background.
     assert cli("next", workspace=ada).returncode == 0  # 1 -> 2
@@ -73,9 +78,11 @@ def test_several_workspaces_at_different_steps_join_and_the_room_matches_them(
     (cy / "app" / "main.py").write_text("this is not python\n", encoding="utf-8")
     assert cli("check", workspace=cy).returncode == 1
     state = room.wait_for(
-        lambda s: {p["name"]: (p["step"], p["passes"]) for p in s["attendee_list"]}
-        == {"Ada": (2, False), "Bob": (3, True), "Cy": (3, False)}
-        and s["failing_tests"] != []
+        lambda s: (
+            {p["name"]: (p["step"], p["passes"]) for p in s["attendee_list"]}
+            == {"Ada": (2, False), "Bob": (3, True), "Cy": (3, False)}
+            and s["failing_tests"] != []
+        )
     )
     assert {row["step"]: (row["attendees"], row["passing"]) for row in state["steps"]} == {
         2: (1, 0),
@@ -92,7 +99,9 @@ def test_several_workspaces_at_different_steps_join_and_the_room_matches_them(
     printed = cli("room", "status", "--json", workspace=room.workspace)
     assert printed.returncode == 0
     assert {p["name"]: p["step"] for p in json.loads(printed.stdout)["attendee_list"]} == {
-        "Ada": 2, "Bob": 3, "Cy": 3,
+        "Ada": 2,
+        "Bob": 3,
+        "Cy": 3,
     }
 
 
@@ -132,7 +141,9 @@ def test_a_stopped_room_leaves_every_attendee_command_working_and_fast(
     assert "does not answer" in shown.stdout
 
 
-def test_a_room_that_hangs_never_holds_a_command(make_workspace: Callable[[str, int], Path]) -> None:
+def test_a_room_that_hangs_never_holds_a_command(
+    make_workspace: Callable[[str, int], Path],
+) -> None:
     """A room that accepts connections and never answers: the report waits, the command not."""
     ada = make_workspace("ada", 2)
     with socket.socket() as silent:
@@ -186,20 +197,54 @@ def test_oversized_or_malformed_reports_are_refused_and_not_stored(
     now = time.time()
     test = {"name": "tests/test_x.py::test_x", "outcome": "failed"}
     bad: list[tuple[int, bytes]] = [
-        (413, json.dumps({"kind": "check", "step": 2, "at": now, "checked": 2,
-                          "tests": [{"name": "t" * 199, "outcome": "passed"}] * 800}).encode()),
+        (
+            413,
+            json.dumps(
+                {
+                    "kind": "check",
+                    "step": 2,
+                    "at": now,
+                    "checked": 2,
+                    "tests": [{"name": "t" * 199, "outcome": "passed"}] * 800,
+                }
+            ).encode(),
+        ),
         (422, b"{not json"),
         (422, b"[]"),
         (422, json.dumps({"kind": "move", "step": "2", "at": now}).encode()),
         (422, json.dumps({"kind": "move", "step": -1, "at": now}).encode()),
         (422, json.dumps({"kind": "move", "step": 2, "at": now, "code": "x = 1"}).encode()),
         (422, json.dumps({"kind": "teleport", "step": 2, "at": now}).encode()),
-        (422, json.dumps({"kind": "check", "step": 2, "at": now, "checked": 2,
-                          "tests": [{**test, "outcome": "maybe"}]}).encode()),
-        (422, json.dumps({"kind": "check", "step": 2, "at": now, "checked": 2,
-                          "tests": [{**test, "name": "n" * 201}]}).encode()),
-        (422, json.dumps({"kind": "check", "step": 2, "at": now, "checked": 2,
-                          "tests": [test] * 501}).encode()),
+        (
+            422,
+            json.dumps(
+                {
+                    "kind": "check",
+                    "step": 2,
+                    "at": now,
+                    "checked": 2,
+                    "tests": [{**test, "outcome": "maybe"}],
+                }
+            ).encode(),
+        ),
+        (
+            422,
+            json.dumps(
+                {
+                    "kind": "check",
+                    "step": 2,
+                    "at": now,
+                    "checked": 2,
+                    "tests": [{**test, "name": "n" * 201}],
+                }
+            ).encode(),
+        ),
+        (
+            422,
+            json.dumps(
+                {"kind": "check", "step": 2, "at": now, "checked": 2, "tests": [test] * 501}
+            ).encode(),
+        ),
         (422, b'{"kind": "move", "step": 2, "at": NaN}'),
     ]
     for status, body in bad:
@@ -230,7 +275,9 @@ def test_names_are_limited_and_stay_text(
     assert "[bold red]Ada" in screen.getvalue()  # shown as typed, never read as markup
 
 
-def test_a_closed_room_refuses_joins(room: RunningRoom, make_workspace: Callable[[str, int], Path]) -> None:
+def test_a_closed_room_refuses_joins(
+    room: RunningRoom, make_workspace: Callable[[str, int], Path]
+) -> None:
     ada, bob = make_workspace("ada", 2), make_workspace("bob", 2)
     join(room, ada, "Ada")
     closed = cli("room", "close", workspace=room.workspace)
@@ -261,7 +308,9 @@ def test_each_attendee_is_rate_limited(
         assert room.state()["reports"] == 3
 
 
-def test_leave_stops_reporting(room: RunningRoom, make_workspace: Callable[[str, int], Path]) -> None:
+def test_leave_stops_reporting(
+    room: RunningRoom, make_workspace: Callable[[str, int], Path]
+) -> None:
     ada = make_workspace("ada", 2)
     join(room, ada, "Ada")
     room.wait_for(lambda s: s["reports"] == 1)

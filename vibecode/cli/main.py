@@ -83,6 +83,7 @@ def build_app(command: str | None = None) -> typer.Typer:
         import_module(f"vibecode.cli.{COMMAND_MODULES[command]}").register(app)
         # Typer builds a Click command for every registered one: keep only the one named.
         app.registered_commands = [c for c in app.registered_commands if _name(c) == command]
+        app.registered_groups = [g for g in app.registered_groups if g.name == command]
     else:
         for name in dict.fromkeys(COMMAND_MODULES.values()):
             import_module(f"vibecode.cli.{name}").register(app)
