@@ -184,6 +184,11 @@ def test_tokens_are_checked(room: RunningRoom, make_workspace: Callable[[str, in
     wrong = json.dumps({"code": "WRONG1", "name": "Eve"}).encode()
     assert raw(room, "POST", "/api/join", wrong, None)[0] == 403
     assert raw(room, "POST", "/api/report", move, joined.token)[0] == 202
+    # Both tokens are kept for their owner's eyes only, and never printed.
+    for record in (room.workspace / ".vibecode" / "room.json", ada / ".vibecode" / "joined.json"):
+        assert record.stat().st_mode & 0o777 == 0o600
+    printed = cli("room", "status", "--json", workspace=room.workspace).stdout
+    assert room.record.token not in printed and joined.token not in printed
 
 
 def test_oversized_or_malformed_reports_are_refused_and_not_stored(
@@ -321,3 +326,22 @@ def test_leave_stops_reporting(
     time.sleep(1.0)
     assert room.state()["reports"] == 1
     assert by_name(room.state())["Ada"]["step"] == 2
+
+
+def test_a_room_on_postgresql(presenter: Path, make_workspace: Callable[[str, int], Path]) -> None:
+    import asyncio
+
+    from test_store import POSTGRES, _postgres_ready
+
+    asyncio.run(_postgres_ready())
+    ada, bob = make_workspace("ada", 2), make_workspace("bob", 4)
+    with running_room(presenter, "--db", "postgres", "--database-url", POSTGRES) as room:
+        assert room.record.database == "postgres"
+        join(room, ada, "Ada")
+        join(room, bob, "Bob")
+        assert cli("check", workspace=ada).returncode == 0
+        state = room.wait_for(
+            lambda s: {p["name"]: (p["step"], p["passes"]) for p in s["attendee_list"]}
+            == {"Ada": (2, True), "Bob": (4, False)}
+        )
+        assert state["reports"] == 3

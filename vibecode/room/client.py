@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from typing import Any
@@ -106,6 +107,9 @@ def send_in_background(url: str, path: str, body: Any, *, token: str) -> None:
         if os.fork():
             os._exit(0)
         os.setsid()  # a Ctrl-C in the terminal is meant for the command, not for the report
+        # Forked from a process that may have had threads: whatever the child inherited, it
+        # is gone a little after its timeout.
+        signal.alarm(int(REPORT_TIMEOUT_S) + 2)
         # Let go of the command's terminal and pipes (a caller waiting for the output must not
         # wait for the report) and of every other descriptor (the workspace lock's among them).
         devnull = os.open(os.devnull, os.O_RDWR)

@@ -137,7 +137,8 @@ def hosted(workspace: Path) -> HostedRoom:
     room = read_hosted(workspace)
     if room is None:
         raise VibecodeError(
-            "this workspace hosts no room", hint="`vibecode room` opens one (the presenter's)"
+            "this workspace hosts no room",
+            hint="`vibecode room` in the presenter's workspace opens one",
         )
     return room
 

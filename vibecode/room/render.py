@@ -68,7 +68,7 @@ def roster(state: dict[str, Any], *, width: int = 40) -> RenderableType:
             if index:
                 line.append(", ")
             line.append(shown_name(person["name"]))
-            line.append(f" (step {person['step']}, {person['failing_for'] / 60:.0f} min)", "dim")
+            line.append(f" (step {person['step']}, {_duration(person['failing_for'])})", "dim")
         lines.append(line)
     else:
         lines.append(Text(f"nobody stuck for more than {limit:g} min", style="green"))
@@ -96,6 +96,10 @@ def roster(state: dict[str, Any], *, width: int = 40) -> RenderableType:
         line.truncate(width * 2, overflow="ellipsis")
         lines.append(line)
     return Group(*lines)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.0f} min"
 
 
 def qr_code(text: str) -> str:
