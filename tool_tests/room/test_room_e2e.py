@@ -132,10 +132,13 @@ def test_a_stopped_room_leaves_every_attendee_command_working_and_fast(
         assert done.returncode == 0, done.stderr
         return time.monotonic() - start
 
+    # The machine is shared: the best of two runs each, interleaved, and some slack for noise.
     for args in (("next",), ("prev",), ("goto", "3"), ("reset",), ("check",)):
-        with_room = timed(*args, workspace=ada)
-        without = timed(*args, workspace=plain)
-        assert with_room < without + 0.5, (args, with_room, without)
+        with_room, without = [], []
+        for _ in range(2):
+            with_room.append(timed(*args, workspace=ada))
+            without.append(timed(*args, workspace=plain))
+        assert min(with_room) < min(without) * 1.2 + 0.3, (args, with_room, without)
     shown = cli("status", workspace=ada)
     assert shown.returncode == 0
     assert "does not answer" in shown.stdout
@@ -341,7 +344,9 @@ def test_a_room_on_postgresql(presenter: Path, make_workspace: Callable[[str, in
         join(room, bob, "Bob")
         assert cli("check", workspace=ada).returncode == 0
         state = room.wait_for(
-            lambda s: {p["name"]: (p["step"], p["passes"]) for p in s["attendee_list"]}
-            == {"Ada": (2, True), "Bob": (4, False)}
+            lambda s: (
+                {p["name"]: (p["step"], p["passes"]) for p in s["attendee_list"]}
+                == {"Ada": (2, True), "Bob": (4, False)}
+            )
         )
         assert state["reports"] == 3
