@@ -138,7 +138,16 @@ def test_a_stopped_room_leaves_every_attendee_command_working_and_fast(
         for _ in range(2):
             with_room.append(timed(*args, workspace=ada))
             without.append(timed(*args, workspace=plain))
-        assert min(with_room) < min(without) * 1.2 + 0.3, (args, with_room, without)
+        assert min(with_room) < min(without) * 1.5 + 0.5, (args, with_room, without)
+    # What the room adds to a command, measured alone: a fork, never a wait for the room.
+    from vibecode.room import hooks
+    from vibecode.workspace.checks import TestReport
+
+    report = TestReport(step=3, tests=("t",), passed=1, outcomes=(("t", "passed"),))
+    for call_hook in (lambda: hooks.moved(ada, 3), lambda: hooks.checked(ada, 3, report)):
+        start = time.monotonic()
+        call_hook()
+        assert time.monotonic() - start < 0.25
     shown = cli("status", workspace=ada)
     assert shown.returncode == 0
     assert "does not answer" in shown.stdout
@@ -178,6 +187,8 @@ def test_tokens_are_checked(room: RunningRoom, make_workspace: Callable[[str, in
     assert raw(room, "POST", "/api/report", move, "not-a-token")[0] == 401
     assert raw(room, "POST", "/api/report", move, room.record.token)[0] == 403
     assert raw(room, "GET", "/api/room", None, None)[0] == 401
+    again = cli("room", "--port", "1", workspace=room.workspace)  # one room per workspace
+    assert again.returncode == 2 and "already runs" in again.stderr
     assert raw(room, "GET", "/api/room", None, "not-a-token")[0] == 401
     assert raw(room, "GET", "/api/room", None, joined.token)[0] == 403  # names: presenter only
     assert raw(room, "GET", "/api/presenter", None, None)[0] == 401

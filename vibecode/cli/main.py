@@ -55,7 +55,7 @@ COMMAND_MODULES: dict[str, str] = {
 # dashboard, bench...) keep it.
 QUICK_COMMANDS = frozenset(
     {"steps", "show", "status", "next", "prev", "goto", "checkout", "diff", "check", "reset"}
-    | {"restore", "script", "hint", "solution"}
+    | {"restore", "script", "hint", "solution", "join", "leave"}
 )
 
 

@@ -70,9 +70,15 @@ def prepare(workspace: Path, options: RoomOptions) -> HostedRoom:
     load_state(workspace)  # the presenter's workspace: the room follows its step
     if options.workers > 1 and options.db != "postgres" and not options.database_url:
         raise VibecodeError("several workers need PostgreSQL", hint="add `--db postgres`")
+    recorded = read_hosted(workspace)
+    if recorded is not None and _answers(recorded.url):
+        raise VibecodeError(
+            f"this workspace's room already runs at {recorded.join_url}",
+            hint="Ctrl-C in its terminal stops it",
+        )
     _port_free(options.host, options.port)
     url = database_url(workspace, options)
-    previous = None if options.new else read_hosted(workspace)
+    previous = None if options.new else recorded
 
     async def make() -> tuple[str, str]:
         """The room's code and presenter token: the recorded room's when the database still
@@ -159,6 +165,16 @@ def state(workspace: Path) -> dict[str, Any]:
     room = hosted(workspace)
     answer: dict[str, Any] = call(room.url, "GET", "/api/room", token=room.token, timeout=5.0)
     return answer
+
+
+def _answers(url: str) -> bool:
+    from vibecode.room.client import call
+
+    try:
+        call(url, "GET", "/health", timeout=0.5)
+    except VibecodeError:
+        return False
+    return True
 
 
 def _loopback(host: str) -> str:
