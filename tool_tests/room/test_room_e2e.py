@@ -117,6 +117,14 @@ def test_the_presenters_step_is_published_and_status_compares(
     assert "the presenter is at step 6, you are at 2" in shown.stdout
     assert cli("next", workspace=room.workspace).returncode == 0
     room.wait_for(lambda s: s["presenter_step"] == 7, timeout=5)
+    # Typing step 8 (as `vibecode type` does): the presenter is at step 8 from its first key.
+    from vibecode.course.loader import load
+    from vibecode.live.session import TypingSession
+    from vibecode.workspace.state import load_state
+
+    TypingSession(load(), room.workspace, 8).begin()
+    room.wait_for(lambda s: s["presenter_step"] == 8, timeout=5)
+    assert load_state(room.workspace).step == 7
 
 
 def test_a_stopped_room_leaves_every_attendee_command_working_and_fast(
