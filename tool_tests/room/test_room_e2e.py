@@ -369,3 +369,12 @@ def test_a_room_on_postgresql(presenter: Path, make_workspace: Callable[[str, in
             )
         )
         assert state["reports"] == 3
+
+
+def test_guessing_the_join_code_is_slowed_down(room: RunningRoom) -> None:
+    wrong = json.dumps({"code": "WRONG1", "name": "Eve"}).encode()
+    statuses = [raw(room, "POST", "/api/join", wrong, None)[0] for _ in range(11)]
+    assert statuses == [403] * 10 + [429]
+    right = json.dumps({"code": room.record.code, "name": "Eve"}).encode()
+    assert raw(room, "POST", "/api/join", right, None)[0] == 429  # this address waits a minute
+    assert room.state()["attendees"] == 0
