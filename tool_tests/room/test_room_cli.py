@@ -69,3 +69,10 @@ def test_a_room_needs_a_workspace_and_a_free_port(
     one_line_error(cli("room", "close", workspace=presenter), "hosts no room")
     left = cli("leave", workspace=presenter)
     assert left.returncode == 0 and "in no room" in left.stdout
+
+
+def test_the_join_url_names_an_address_attendees_reach() -> None:
+    from vibecode.room.host import join_address
+
+    assert join_address("127.0.0.1") == "127.0.0.1"
+    assert join_address("0.0.0.0") not in ("0.0.0.0", "")  # this machine's own address

@@ -130,6 +130,7 @@ class Room:
         self.join_limits = parse_many(JOIN_FAILURES)
 
     async def join(self, request: Request) -> Response:
+        """Exchange the join code for a new attendee's token."""
         address = request.client.host if request.client else "-"
         if not all(self.limiter.test(item, "join", address) for item in self.join_limits):
             raise Problem(429, "too many wrong join codes from this address: wait a minute")
@@ -149,6 +150,7 @@ class Room:
         )
 
     async def report(self, request: Request) -> Response:
+        """Count and store an attendee's move or check."""
         attendee = await self._attendee(request)
         key = str(attendee.id)
         if not all(self.limiter.hit(item, "report", key) for item in self.attendee_limits):
@@ -158,24 +160,29 @@ class Room:
         return JSONResponse({"presenter_step": presenter}, status_code=202)
 
     async def presenter(self, request: Request) -> Response:
+        """Where the presenter is, and where the room has the attendee."""
         attendee = await self._attendee(request)
         return JSONResponse(
             {"presenter_step": await self.store.presenter_step(), "step": attendee.step}
         )
 
     async def summary(self, request: Request) -> Response:
+        """The audience's figures: no names."""
         return JSONResponse(await self.store.summary())
 
     async def room(self, request: Request) -> Response:
+        """Everything, names included: the presenter's."""
         await self._presenter(request)
         return JSONResponse(await self.store.roster())
 
     async def close(self, request: Request) -> Response:
+        """Refuse joins from now on."""
         await self._presenter(request)
         await self.store.close()
         return JSONResponse({"closed": True})
 
     async def health(self, request: Request) -> Response:
+        """The room answers."""
         return JSONResponse({"status": "ok"})
 
     async def page(self, request: Request) -> Response:
