@@ -248,7 +248,8 @@ def test_the_dashboard_restarts_rescues_and_checks_the_server_vibecode_serve_run
     port = free_port()
     ws = shlex.quote(str(course_workspace))
     vibecode = shlex.quote(str(VIBECODE))
-    _start(tmux, "serve", (100, 30), f"{vibecode} serve -w {ws} --port {port}")
+    # The pane stays after serve exits, so its last lines can be read.
+    _start(tmux, "serve", (100, 30), f"{vibecode} serve -w {ws} --port {port}; sleep 60")
     _wait(tmux, "serve", lambda text: "Serving http" in text, timeout=60)
     _start(tmux, "dash", (100, 30), f"{vibecode} dashboard -w {ws} --port {free_port()}")
     _wait(tmux, "dash", lambda text: f"UP http://127.0.0.1:{port}" in text, timeout=60)
@@ -286,4 +287,5 @@ def test_the_dashboard_restarts_rescues_and_checks_the_server_vibecode_serve_run
     _wait(tmux, "dash", lambda text: "Quit vibecode" in text)
     tmux("send-keys", "-t", "dash", "y")
     tmux("send-keys", "-t", "serve", "C-c")
-    _wait(tmux, "serve", lambda text: "Stopped." in text, timeout=30)
+    _wait(tmux, "serve", lambda text: "Stopped. Nothing left running." in text, timeout=30)
+    assert read_server(course_workspace) is None
