@@ -187,6 +187,29 @@ def test_watch_lines_for_requests_and_only_notable_lag() -> None:
     assert blocked is not None and "event loop blocked 850 ms" in blocked
 
 
+def test_watch_columns_line_up_whatever_the_path() -> None:
+    from rich.text import Text
+
+    from vibecode.tap.watch import format_event
+
+    def shown(path: str, status: int, ms: float, client: str) -> str:
+        event = {"type": "request", "t": 1.5, "method": "GET", "path": path, "status": status,
+                 "ms": ms, "bytes": 12, "client": client, "pid": 4242}  # fmt: skip
+        line = format_event(event)
+        assert line is not None
+        return Text.from_markup(line).plain
+
+    lines = [
+        shown("/health", 200, 1.2, "127.0.0.1"),
+        shown("/demo/blocking-sleep?ms=50", 500, 1234.5, "-"),
+        shown("/", 404, 12.0, "192.168.100.200"),
+    ]
+    # Every column but the last starts at the same place on every line.
+    for marker in (" ms ", " B ", "pid "):
+        assert len({line.index(marker) for line in lines}) == 1, (marker, lines)
+    assert len({line.index("/") for line in lines}) == 1, lines
+
+
 async def test_paths_with_quotes_and_unicode_arrive_intact(
     tap_dir: Path, tapped: list[TapMiddleware]
 ) -> None:
