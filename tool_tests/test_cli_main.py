@@ -108,7 +108,12 @@ def test_every_command_takes_the_course_and_track_options() -> None:
 def test_help_shows_no_type_beside_a_flag_and_keeps_the_types_of_values() -> None:
     # Every command's --help, through the real console script, at a fixed width.
     env = {**__import__("os").environ, "COLUMNS": "120", "TERM": "dumb"}
-    for args in (["--help"], ["demo", "--help"], ["course", "--help"], ["course", "check", "--help"]):
+    for args in (
+        ["--help"],
+        ["demo", "--help"],
+        ["course", "--help"],
+        ["course", "check", "--help"],
+    ):
         shown = subprocess.run(
             [sys.executable, "-m", "vibecode", *args],
             capture_output=True,

@@ -37,7 +37,7 @@ def format_event(event: Mapping[str, Any], *, lag_warning_ms: float = LAG_WARNIN
     return (
         f"{when} [bold]{event.get('method', '?'):<6}[/] [{colour}]{status:>3}[/] "
         f"{float(event.get('ms', 0.0)):8.1f} ms [dim]{int(event.get('bytes', 0)):>7} B "
-        f"{str(event.get('client') or '-'):<15} pid {str(event.get('pid')):<7}[/] "
+        f"{event.get('client') or '-'!s:<15} pid {event.get('pid')!s:<7}[/] "
         f"{_escape(str(event.get('path', '')))}"
     )
 
