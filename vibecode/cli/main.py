@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     "type": "live_cmds",
     "notes": "live_cmds",
     "course": "course_author_cmds",
+    "db": "db_cmds",
 }
 
 
