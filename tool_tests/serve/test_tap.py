@@ -96,6 +96,32 @@ async def test_one_event_per_request_with_every_field(
     assert event["t"] > 1_700_000_000
 
 
+async def id_app(scope: Message, receive: Any, send: Any) -> None:
+    """Answers with the X-Request-ID the course's app sets (step 11 on), on /with-id only."""
+    headers = [(b"content-type", b"text/plain")]
+    if scope["path"] == "/with-id":
+        headers.append((b"x-request-id", b"demo-fail-7"))
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": b"x"})
+
+
+async def test_the_answers_request_id_travels_with_its_event(
+    tap_dir: Path, tapped: list[TapMiddleware]
+) -> None:
+    app = TapMiddleware(id_app, tap_dir=tap_dir, flush_interval=0.01)
+    tapped.append(app)
+    with TapReader(tap_dir, name="test") as reader:
+        await call(app, "/with-id")
+        await call(app, "/without")
+        await asyncio.sleep(0.05)
+        events = [e for e in reader.drain() if e["type"] == "request"]
+
+    assert [(e["path"], e["rid"]) for e in events] == [
+        ("/with-id", "demo-fail-7"),
+        ("/without", None),
+    ]
+
+
 async def test_app_errors_pass_through_and_are_reported_as_500(
     tap_dir: Path, tapped: list[TapMiddleware]
 ) -> None:
