@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vibecode.course.manifest import BenchScenario, BenchTarget, Course, RequestSpec, Step
+from vibecode.course.templating import talk_text
 
 POINT_AT = "Point at:"
 IF_IT_BREAKS = "If it breaks:"
@@ -171,7 +172,8 @@ def _overview(course: Course) -> str:
 
 
 def _section(course: Course, step: Step) -> str:
-    points = _split_points(step.talking_points)
+    # SCRIPT.md is written before any server runs: `${url}` is serve's default address.
+    points = _split_points(tuple(talk_text(point, url=None) for point in step.talking_points))
     lines = [f"## Step {step.number}: {step.title} ({step.minutes} min)", ""]
     lines += [f"**Goal:** {step.goal}", ""]
     lines += [f"**Files:** {_files(course, step)}", ""]
