@@ -202,3 +202,87 @@ def test_a_sqlite_file_outside_the_workspace_is_never_moved(
     elsewhere = f"sqlite+aiosqlite:///{tmp_path / 'mine.db'}"
     with pytest.raises(VibecodeError, match="outside the workspace: the tool leaves it alone"):
         migrations.set_aside(app_workspace, elsewhere)
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("no_orphans")
+def test_serve_on_postgres_at_19_then_goto_13_rebuilds_and_keeps_serving(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """The issue's run: `serve --db postgres` at the last step, `goto 13` while it serves."""
+    import json
+    import signal
+    import time
+    import urllib.request
+
+    from vibecode.course.manifest import load_course
+    from vibecode.paths import steps_root
+    from vibecode.serve.preflight import free_port
+    from vibecode.workspace.apply import goto
+
+    course = load_course(steps_root())
+    workspace = tmp_path / "workshop"
+    goto(course, workspace, course.last)
+    port = free_port()
+    log = tmp_path / "serve.out"
+    with log.open("w") as out:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "vibecode", "serve", "--db", "postgres", "--port", str(port),
+             "-w", str(workspace)],
+            stdout=out, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "DATABASE_URL": pg_url, "COLUMNS": "300"},
+        )  # fmt: skip
+
+    def health() -> int | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+                return int(answer.status)
+        except OSError:
+            return None
+
+    def wait(predicate: object, what: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():  # type: ignore[operator]
+                return
+            assert serve.poll() is None, log.read_text()
+            time.sleep(0.2)
+        pytest.fail(f"{what}; serve said:\n{log.read_text()}")
+
+    try:
+        wait(lambda: health() == 200, "the server never answered at the last step")
+        body = json.dumps(
+            {"email": "kept@example.com", "password": "demo123", "confirm_password": "demo123"}
+        ).encode()
+        register = urllib.request.Request(
+            f"http://127.0.0.1:{port}/users/register",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(register, timeout=30) as answer:
+            assert answer.status == 201
+        goto(course, workspace, 13)
+        wait(lambda: "rebuilt it" in log.read_text(), "serve never rebuilt the database")
+        wait(
+            lambda: json.loads((workspace / ".vibecode" / "server.json").read_text())["step"] == 13,
+            "the record never followed the step",
+        )
+        wait(lambda: health() == 200, "the server never came back at step 13")
+        said = " ".join(log.read_text().split())
+        assert "DROP SCHEMA public CASCADE" not in said  # no dead end
+        [saved] = [
+            str(name)
+            for (name,) in pg(
+                pg_url, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'vibecode_saved_%'"
+            )
+        ]
+        assert f"kept its data in schema {saved} of PostgreSQL database" in said
+        assert pg(pg_url, f"SELECT email FROM {saved}.users") == [("kept@example.com",)]
+        assert pg(pg_url, "SELECT count(*) FROM public.users") == [(0,)]
+    finally:
+        serve.send_signal(signal.SIGINT)
+        try:
+            serve.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait()
