@@ -98,6 +98,10 @@ def test_going_back_on_postgres_keeps_the_data_in_a_schema_and_rebuilds(
     app_workspace: Path, pg_url: str
 ) -> None:
     workspace = with_migrations(app_workspace, 2)
+    schema_rights = (
+        "SELECT pg_get_userbyid(nspowner), nspacl::text FROM pg_namespace WHERE nspname = 'public'"
+    )
+    rights_before = pg(pg_url, schema_rights)
     first = migrations.upgrade(workspace, database_url=pg_url)
     assert first.applied == ("r1", "r2") and first.kept_at is None
     pg(pg_url, "INSERT INTO t1 (id) VALUES (41), (42)")
@@ -109,6 +113,7 @@ def test_going_back_on_postgres_keeps_the_data_in_a_schema_and_rebuilds(
     assert result.applied == ("r1",)
     assert tables(pg_url, "public") == {"t1", "alembic_version"}
     assert pg(pg_url, "SELECT count(*) FROM public.t1") == [(0,)]  # rebuilt, empty
+    assert pg(pg_url, schema_rights) == rights_before  # the same owner and USAGE as before
     saved = result.schema_aside
     assert tables(pg_url, saved) == {"t1", "t2", "alembic_version"}
     assert pg(pg_url, f"SELECT id FROM {saved}.t1 ORDER BY id") == [(41,), (42,)]  # kept

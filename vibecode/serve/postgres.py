@@ -82,11 +82,37 @@ def set_schema_aside(database_url: str, *, stamp: str) -> str:
             ):
                 number += 1  # a second reset within the same second
                 target = f"{saved}_{number}"
+            owner, acl = await connection.fetchrow(
+                "SELECT pg_get_userbyid(nspowner), nspacl::text[] FROM pg_namespace "
+                "WHERE nspname = $1",
+                current,
+            )
             await connection.execute(f'ALTER SCHEMA "{name}" RENAME TO "{target}"')
             await connection.execute(f'CREATE SCHEMA "{name}"')
+            await _same_owner_and_usage(connection, name, owner, acl or [])
         return target
 
     return _run(database_url, rename)
+
+
+async def _same_owner_and_usage(connection: Any, schema: str, owner: str, acl: list[str]) -> None:
+    """Give the new schema its predecessor's owner and public USAGE, where this user may.
+
+    PostgreSQL 15 creates `public` owned by pg_database_owner with USAGE for everyone; a schema
+    made by the connecting user would be that user's alone. The owner is best effort (a
+    savepoint): without the right to change it, the connecting user (the app's) owns it.
+    """
+    # asyncpg ships no type information (the first import in this module says so to mypy).
+    import asyncpg  # type: ignore[import-untyped]
+
+    quoted = owner.replace('"', '""')
+    try:
+        async with connection.transaction():  # a savepoint inside the caller's transaction
+            await connection.execute(f'ALTER SCHEMA "{schema}" OWNER TO "{quoted}"')
+    except asyncpg.PostgresError:
+        pass  # not allowed to: the connecting user (the app's) keeps it
+    if any(entry.startswith("=") and "U" in entry.split("/")[0] for entry in acl):
+        await connection.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO PUBLIC')
 
 
 def database_name(database_url: str) -> str:
@@ -96,7 +122,7 @@ def database_name(database_url: str) -> str:
 
 def _run(database_url: str, work: Callable[[Any], Awaitable[T]]) -> T:
     # asyncpg ships no type information; the calls above are few and simple.
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     async def main() -> T:
         connection = await asyncpg.connect(plain_url(database_url), timeout=5)
