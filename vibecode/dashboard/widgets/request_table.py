@@ -45,13 +45,23 @@ def fit_path(path: str, width: int) -> str:
 
 
 STATUS_MIN_WIDTH = len("200 OK")
-ID_COLUMNS = ((110, 18), (96, 12))
-"""(table width from which, the request id's width): no id column below 96 columns."""
+ID_WIDTH = 18
+"""The request id's column at most: a demo's `demo-fail-1a2b3c4d`, a 32-hex id's start and end."""
+ID_MIN = 10
+PATH_ROOM = 28
+"""What the path keeps before an id column is added (`/demo/blocking-sleep?ms=50` is 26)."""
+WIDEST_STATUS = len("500 Internal Server Error")
 
 
-def id_width(width: int) -> int:
-    """How much of the request id the table shows at this width (0: no column)."""
-    return next((shown for least, shown in ID_COLUMNS if width >= least), 0)
+def id_width(width: int, *, with_time: bool) -> int:
+    """How much of the request id a table this wide shows (0: no column).
+
+    Counted with the widest status, so the column does not come and go with the traffic.
+    """
+    fixed = 6 + 1 + WIDEST_STATUS + 1 + 8 + (9 if with_time else 0) + 1
+    room = width - fixed - PATH_ROOM - 1
+    shown = min(ID_WIDTH, room)
+    return shown if shown >= ID_MIN else 0
 
 
 class RequestTable(Static):
@@ -99,7 +109,7 @@ class RequestTable(Static):
         shown = self.rows[:visible]
         # As wide as the longest status on screen (`500 Internal Server Error`): never clipped.
         status_width = max([STATUS_MIN_WIDTH, *(len(status_label(r.status)) for r in shown)])
-        ids = id_width(width)
+        ids = id_width(width, with_time=with_time)
         fixed = 6 + 1 + status_width + 1 + 8 + (9 if with_time else 0) + (ids + 1 if ids else 0)
         path_width = max(8, width - fixed - 1)
         if with_time:
