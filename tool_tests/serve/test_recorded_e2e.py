@@ -176,7 +176,7 @@ def test_rescue_restarts_the_server_serve_runs_with_a_new_database(
     out = rescued.stdout
     assert f"Step {migrated}: back to its checkpoint" in out
     assert "Saved your edits first (app/main.py): vibecode restore " in out
-    assert "Database: the database was moved to .vibecode/saved-db/" in out
+    assert "Database: the old data is kept in .vibecode/saved-db/" in out
     assert f"Server restarted and ready at {server.url}." in out
     after = read_server(workspace)
     assert after is not None and after.up and after.generation == before.generation + 1

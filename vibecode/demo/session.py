@@ -87,7 +87,7 @@ def run_demo(
     running = recorded.find(workspace)
     if running is not None:
         ensure_answering(running.url, workspace=workspace)
-        return _fire(running.url, specs, console, paced=paced)
+        return _fire(running.url, specs, console, paced=paced, log=Path(running.log))
     if not start:
         raise VibecodeError(
             f"no server is running for {workspace}",
@@ -98,22 +98,30 @@ def run_demo(
         server = recorded.temporary(workspace)
         process = server.__enter__()
     try:
-        return _fire(process.url, specs, console, paced=paced)
+        return _fire(process.url, specs, console, paced=paced, log=process.log_path)
     finally:
         server.__exit__(None, None, None)
 
 
-def _fire(base_url: str, specs: list[RequestSpec], console: Console, *, paced: bool) -> bool:
+def _fire(
+    base_url: str,
+    specs: list[RequestSpec],
+    console: Console,
+    *,
+    paced: bool,
+    log: Path | None = None,
+) -> bool:
+    from vibecode.demo.log_match import log_about
     from vibecode.demo.render import render_result, render_summary
     from vibecode.demo.runner import run_requests
 
     if paced:
         from vibecode.demo.paced import PacedDemo, run_paced
 
-        return run_paced(PacedDemo(base_url, specs), console)
+        return run_paced(PacedDemo(base_url, specs), console, log=log)
 
     def show(result: DemoResult) -> None:
-        render_result(console, result)
+        render_result(console, result, log=log_about(result, log))
 
     results = run_requests(base_url, specs, on_result=show)
     render_summary(console, results)

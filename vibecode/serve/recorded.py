@@ -27,7 +27,7 @@ from typing import Any
 from vibecode.errors import VibecodeError
 from vibecode.paths import state_dir
 from vibecode.serve import migrations, preflight, record
-from vibecode.serve.environment import SQLITE_FILE, database_kind, sqlite_url
+from vibecode.serve.environment import database_kind, sqlite_url
 from vibecode.serve.log import import_problem, tail
 from vibecode.serve.record import BROKEN, STARTING, UP, WAITING, ServerRecord
 from vibecode.serve.server import LOG_FILE, ServerProcess, Spawn
@@ -503,18 +503,26 @@ def temporary(
 
 
 def rebuild_database_of(workspace: Path, database_url: str) -> str:
-    """Empty the workspace's database for its migrations to rebuild; what was kept, in words.
+    """Empty the workspace's database for its migrations to rebuild; where the data went.
 
-    Call it with the server stopped. SQLite: the file is moved to `.vibecode/saved-db/`.
+    Call it with the server stopped: `migrations.set_aside` moves SQLite's file to
+    `.vibecode/saved-db/` or renames PostgreSQL's schema, as going back a step does.
     """
-    if database_kind(database_url) != "sqlite":
-        return "PostgreSQL kept as it is (vibecode db reset rebuilds it)"
-    if database_url != sqlite_url(workspace):
-        return "the database DATABASE_URL names kept as it is"
-    if not any((workspace / f"{SQLITE_FILE}{suffix}").exists() for suffix in ("", "-wal", "-shm")):
-        return "no database yet: the migrations build it"
-    moved = migrations.move_database_aside(workspace)
-    return f"the database was moved to {moved.relative_to(workspace)}; the migrations rebuilt it"
+    try:
+        aside = migrations.set_aside(workspace, database_url)
+    except VibecodeError as error:
+        return f"kept as it is ({error.message})"
+    if aside.kept_at is None:
+        return "nothing to keep: the migrations build it"
+    return f"the old data is kept in {_shown(aside.kept_at, workspace)}; the migrations rebuilt it"
+
+
+def _shown(where: str, workspace: Path) -> str:
+    """A path inside the workspace relative to it (a schema's description as it is)."""
+    try:
+        return str(Path(where).relative_to(workspace))
+    except ValueError:
+        return where
 
 
 def _moving(workspace: Path) -> bool:
