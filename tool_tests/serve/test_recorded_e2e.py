@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -55,7 +57,7 @@ def state_of(workspace: Path) -> str | None:
 class Serve:
     """`vibecode serve` in the background; `finish()` stops it with Ctrl-C and returns stdout."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -63,7 +65,7 @@ class Serve:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**__import__("os").environ, "COLUMNS": "200"},
+            env={**os.environ, "COLUMNS": "200", **(env or {})},
         )
 
     def finish(self) -> str:
@@ -78,8 +80,8 @@ class Serve:
 def serve() -> Iterator[Callable[..., Serve]]:
     started: list[Serve] = []
 
-    def start(*args: str) -> Serve:
-        started.append(Serve(*args))
+    def start(*args: str, env: dict[str, str] | None = None) -> Serve:
+        started.append(Serve(*args, env=env))
         return started[-1]
 
     yield start
@@ -220,4 +222,36 @@ def test_doctor_calls_the_workspaces_own_server_ours(
 
     line = next(line for line in doctor.stdout.splitlines() if "Port" in line)
     assert "this workspace's own server" in line and "✓" in line, doctor.stdout
+    server.finish()
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    """An empty PostgreSQL database of this test's own, dropped afterwards."""
+    from vibecode.serve import postgres
+    from vibecode.serve.environment import POSTGRES_URL
+
+    digest = hashlib.sha256(str(tmp_path).encode()).hexdigest()[:10]
+    name = os.environ.get("VIBECODE_TEST_PG_DATABASE") or f"vibecode_rescue_{digest}"
+    url = postgres.recreate_database(POSTGRES_URL, name)
+    yield url
+    postgres.drop_database(POSTGRES_URL, name)
+
+
+def test_rescue_on_postgres_keeps_the_data_in_a_schema(
+    workspace: Path, serve: Callable[..., Serve], pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course = load_course(steps_root())
+    migrated = next(n.number for n in course.steps if "alembic.ini" in course.written(n.number))
+    goto(course, workspace, migrated)
+    monkeypatch.setenv("DATABASE_URL", pg_url)  # serve and rescue both pick it
+    server = serve("--db", "postgres")
+    assert wait_until(lambda: state_of(workspace) == "up", timeout=60)
+
+    rescued = run("rescue")
+
+    assert rescued.returncode == 0, rescued.stdout + rescued.stderr
+    assert "Database: the old data is kept in schema vibecode_saved_" in rescued.stdout
+    assert f"Server restarted and ready at {server.url}." in rescued.stdout
+    assert status(server.url + "/health") == 200
     server.finish()
