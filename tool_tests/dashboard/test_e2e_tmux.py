@@ -137,6 +137,9 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
     left = [pid for pid in started if psutil.pid_exists(pid) and _alive(pid)]
     assert left == [], [psutil.Process(pid).cmdline() for pid in left]
     assert not (course_workspace / ".vibecode" / "server.json").exists()
+    from vibecode.tap.channel import tap_dir_for
+
+    assert not tap_dir_for(course_workspace).exists()  # its tap folder went with its server
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 

@@ -302,15 +302,16 @@ class RealBackend:
         self._stop.set()
 
     def close(self) -> None:
-        """Stop a running benchmark and our own server; unregister from the tap."""
+        """Stop a running benchmark; unregister from the tap; stop our own server (and with
+        no reader left, its tap folder goes too)."""
         self._stop.set()
+        if self._tap is not None:
+            self._tap.close()
+            self._tap = None
         with self._lock:
             server, self._server = self._server, None
             if server is not None:
                 server.stop()
-        if self._tap is not None:
-            self._tap.close()
-            self._tap = None
 
 
 def _listening(url: str) -> bool:
