@@ -17,13 +17,14 @@ from vibecode.dashboard.widgets.bench_panel import BenchPanel
 from vibecode.dashboard.widgets.course_panel import CoursePanel
 from vibecode.dashboard.widgets.metrics_panel import MetricsPanel
 from vibecode.dashboard.widgets.request_table import RequestTable
+from vibecode.tap.events import RequestEvent
 
 ScreenText = Callable[[App[None]], str]
 SIZE = (100, 30)
 
 
-def request(path: str, *, t: float, status: int = 200, ms: float = 1.5) -> dict[str, object]:
-    return {"type": "request", "t": t, "method": "GET", "path": path, "status": status, "ms": ms}
+def request(path: str, *, t: float, status: int = 200, ms: float = 1.5) -> RequestEvent:
+    return RequestEvent(t=t, method="GET", path=path, status=status, ms=ms)
 
 
 def activity(app: DashboardApp) -> str:

@@ -17,6 +17,7 @@ from vibecode.dashboard.real_backend import RealBackend
 from vibecode.errors import VibecodeError
 from vibecode.paths import steps_root
 from vibecode.serve.record import read_server
+from vibecode.tap.events import RequestEvent
 from vibecode.workspace import apply
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("forget_tap_folder")]
@@ -78,7 +79,7 @@ def test_server_demo_and_tap(backend: RealBackend) -> None:
     paths: list[object] = []
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and "/openapi.json" not in paths:
-        paths += [e["path"] for e in tap.drain(100) if e.get("type") == "request"]
+        paths += [e.path for e in tap.drain(100) if isinstance(e, RequestEvent)]
         time.sleep(0.05)
     assert "/openapi.json" in paths
     assert paths.index("/health") < paths.index("/openapi.json")

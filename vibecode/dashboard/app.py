@@ -29,11 +29,10 @@ from vibecode.dashboard.backend import (
     DemoLine,
     PacedDemo,
     ServerStatus,
-    TapSource,
     TypingJob,
 )
 from vibecode.dashboard.clock import Clock
-from vibecode.dashboard.live import EventBuffer, Frame, LiveStats, TapPump
+from vibecode.dashboard.live import EventBuffer, Frame, LiveStats
 from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.talk_app import SHARED_NOTES, TalkApp
 from vibecode.dashboard.theme import BAD, MIN_HEIGHT, MIN_WIDTH, OK, WARN
@@ -49,6 +48,7 @@ from vibecode.dashboard.widgets.server_panel import ServerPanel
 from vibecode.dashboard.widgets.talk_clock import TalkClockLine
 from vibecode.dashboard.widgets.typing_panel import TypingPanel
 from vibecode.talk.state import Cue, TalkState
+from vibecode.tap.subscription import Subscription, TapSource
 
 FPS = 5.0
 """Frames per second of the live panels (the requirement is 4 or more)."""
@@ -135,7 +135,7 @@ class DashboardApp(TalkApp):
         self.diff_shown = False
         self.last_frame: Frame | None = None
         self._tap: TapSource | None = None
-        self._pump: TapPump | None = None
+        self._pump: Subscription | None = None
         self._server_lock = threading.Lock()
         self._job: str | None = None
         self._bench_turn: dict[int, int] = {}
@@ -277,7 +277,9 @@ class DashboardApp(TalkApp):
         except (OSError, ValueError):
             fd = -1
         if fd >= 0:
-            self._pump = TapPump(tap, self.buffer, limit=DRAIN_LIMIT).start()
+            self._pump = Subscription(
+                tap, self.buffer.extend, name="vibecode-tap-pump", limit=DRAIN_LIMIT
+            ).start()
 
     # Following ----------------------------------------------------------------------------------
 

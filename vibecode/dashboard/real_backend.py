@@ -23,7 +23,6 @@ from vibecode.dashboard.backend import (
     GotoResult,
     RescueResult,
     ServerStatus,
-    TapSource,
     TypingJob,
 )
 from vibecode.dashboard.server_log import import_problem
@@ -33,6 +32,7 @@ from vibecode.serve.environment import database_kind, resolve_database_url
 from vibecode.serve.server import ServerProcess
 from vibecode.talk.state import TalkStore
 from vibecode.tap.channel import TapReader, tap_dir_for
+from vibecode.tap.subscription import TapSource
 from vibecode.workspace import apply, state
 
 SHOWN_HEADERS = ("content-type", "location", "x-request-id", "www-authenticate")
