@@ -80,3 +80,14 @@ def test_batches_end_when_the_source_is_closed_under_them(tmp_path: Path) -> Non
     loop = batches(reader, stop=stop, poll=0.01)
     reader.close()
     assert list(loop) == []
+
+
+def test_what_waits_when_the_subscription_stops_is_still_delivered(tmp_path: Path) -> None:
+    import socket
+
+    with TapReader(tmp_path / "tap", name="test") as reader:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+            sender.sendto(encode_batch([LagEvent(t=2.0, ms=2.0)]), str(reader.path))
+        stop = threading.Event()
+        stop.set()
+        assert list(batches(reader, stop=stop)) == [[LagEvent(2.0, 2.0)]]
