@@ -22,8 +22,16 @@ from vibecode.tap.subscription import Subscription, batches
 
 def test_encoded_events_parse_back_equal() -> None:
     events: list[TapEvent] = [
-        RequestEvent(t=1.5, method="GET", path='/a"é\\', status=404, ms=2.25, bytes=7,
-                     client="10.0.0.1", pid=3),  # fmt: skip
+        RequestEvent(
+            t=1.5,
+            method="GET",
+            path='/a"é\\',
+            status=404,
+            ms=2.25,
+            bytes=7,
+            client="10.0.0.1",
+            pid=3,
+        ),
         RequestEvent(t=2.0, method="POST", path="/b", status=201, ms=0.5),
         LagEvent(t=3.0, ms=12.5, pid=3),
     ]

@@ -22,10 +22,8 @@ def tap_for(workspace: Path | None, url: str) -> Path | None:
     """The tap folder of the workspace's recorded server when `url` points at it, else None."""
     if workspace is None:
         return None
-    try:
-        from vibecode.serve.record import read_server
-    except ImportError:
-        return None
+    from vibecode.serve.record import read_server
+
     record = read_server(workspace)
     if record is None or not record.tap:
         return None
@@ -110,5 +108,5 @@ def start_watch(
     """A started lag watch on `tap_dir` for the load on `url`; None when the tap cannot be read."""
     try:
         return LagWatch(tap_dir, path=urlsplit(url).path, reader_factory=reader_factory).start()
-    except (ImportError, OSError, VibecodeError):  # a tap problem never stops a benchmark
+    except (OSError, VibecodeError):  # a tap problem never stops a benchmark
         return None

@@ -60,16 +60,11 @@ def run_load(
 
 
 def make_transport(config: LoadConfig) -> Transport:
-    """The transport `config.client` names (aiohttp when the fast one's parser is missing)."""
+    """The transport `config.client` names: the keep-alive client on httptools, or aiohttp."""
     if config.client == "fast":
-        try:
-            import httptools  # noqa: F401 - ships with uvicorn[standard]
-        except ImportError:  # pragma: no cover - a leaner install than ours
-            pass
-        else:
-            from vibecode.bench.fastclient import FastTransport
+        from vibecode.bench.fastclient import FastTransport
 
-            return FastTransport(config)
+        return FastTransport(config)
     from vibecode.bench.aiohttpclient import AiohttpTransport
 
     return AiohttpTransport(config)

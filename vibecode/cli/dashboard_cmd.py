@@ -10,10 +10,6 @@ import typer
 
 from vibecode.cli.options import Database, WorkspaceOption
 
-MIN_WIDTH = 80
-MIN_HEIGHT = 24
-"""Keep in step with `vibecode.dashboard.theme` (not imported here: it imports Textual)."""
-
 
 def dashboard(
     *,
@@ -40,6 +36,7 @@ def dashboard(
 
 def check_terminal(size: tuple[int, int] | None = None) -> None:
     """Refuse a terminal smaller than the layout needs, with what to do about it."""
+    from vibecode.dashboard.theme import MIN_HEIGHT, MIN_WIDTH
     from vibecode.errors import VibecodeError
 
     width, height = size or shutil.get_terminal_size()
