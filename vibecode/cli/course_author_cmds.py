@@ -128,8 +128,10 @@ def save(*, workspace: WorkspaceOption = None) -> None:
     try:
         saved = save_edit(load(whole=True), ws, reload=lambda: load(whole=True))
     except CarryConflict as conflict:
+        from vibecode.errors import CheckFailed
+
         _print_conflict(conflict, ws)
-        raise typer.Exit(code=1) from None
+        raise CheckFailed("the change conflicts with a later step: settle it as above") from None
     out().print(f"Saved step {saved.step}.", highlight=False)
     _print_report(saved.report)
 
@@ -192,7 +194,7 @@ def check(
         benches=False,
     )
     if not passed:
-        raise typer.Exit(code=CheckFailed.exit_code)
+        raise CheckFailed("the course check failed: the steps above say what failed")
 
 
 @course_app.command("import")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from vibecode.errors import VibecodeError
+from vibecode.errors import Interrupted, VibecodeError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,6 +51,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     """A command whose domain and file-system errors become one line on stderr and an exit code.
 
     `vibecode.cli.main` wraps every registered command with it: commands raise, this reports.
+    Ctrl-C is `Interrupted` (exit 130) unless the command said more about what it left.
     """
 
     @functools.wraps(command)
@@ -62,6 +63,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             fail(VibecodeError(f"{where}{error.strerror or error}"))
+        except KeyboardInterrupt:
+            fail(Interrupted())
 
     return run
 

@@ -81,7 +81,7 @@ def demo(
         resolve_workspace(workspace), name=name, url=url, start=start, console=out(), paced=step
     )
     if not ok:
-        raise typer.Exit(code=CheckFailed.exit_code)  # the summary above says what failed
+        raise CheckFailed("a demo request did not answer as the step expects (above)")
 
 
 def watch(
@@ -133,7 +133,7 @@ def rehearse(
         course=load(), step=step, start=start, database=db.value, console=out(), jobs=jobs
     )
     if not passed:
-        raise typer.Exit(code=CheckFailed.exit_code)  # the table above says what failed
+        raise CheckFailed("the rehearsal failed: the table above says what failed")
 
 
 def doctor(
@@ -156,7 +156,7 @@ def doctor(
     findings = diagnose(folder, host=host, port=port, database_url=database_url)
     render_findings(out(), findings)
     if any(finding.ok is False for finding in findings):
-        raise typer.Exit(code=CheckFailed.exit_code)  # the table above lists each fix
+        raise CheckFailed("the machine is not ready: the table above lists each fix")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,8 @@ are imported inside the commands, so `vibecode --help` and `vibecode status` sta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -105,12 +106,20 @@ def _move(
     ws = resolve_workspace(workspace)
     course = load()
     before = _step_on_disk(ws)
-    try:
+    with _saying_what_an_interrupt_left(ws, before):
         result = apply(course, ws, lambda saved: print_saved(ws, saved))
-    except KeyboardInterrupt:
-        err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
     report_move(course, ws, result)
+
+
+@contextlib.contextmanager
+def _saying_what_an_interrupt_left(workspace: Path, before: int | None) -> Iterator[None]:
+    """Ctrl-C during a move: `Interrupted` with what the state on disk says (exit 130)."""
+    from vibecode.errors import Interrupted
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(interrupted_message(workspace, before)) from None
 
 
 def _step_on_disk(workspace: Path) -> int | None:
@@ -228,7 +237,7 @@ def next_(
     course = load()
     repair_first(course, ws)
     before = _step_on_disk(ws)
-    try:
+    with _saying_what_an_interrupt_left(ws, before):
         result = advance(
             course,
             ws,
@@ -241,9 +250,6 @@ def next_(
                 highlight=False,
             ),
         )
-    except KeyboardInterrupt:
-        err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
     if result.theirs and not result.kept:
         from vibecode.cli.check_report import print_report
 
