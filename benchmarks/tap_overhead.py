@@ -163,7 +163,7 @@ def main() -> None:
         (workspace / "app").mkdir(parents=True)
         (workspace / "app" / "__init__.py").write_text("")
         (workspace / "app" / "main.py").write_text(TRIVIAL_APP.lstrip())
-        common = {"port": 0, "reload": False, "access_log": False, "migrate": False}
+        common: dict[str, Any] = {"port": 0, "reload": False, "access_log": False, "migrate": False}
         plain = ServerProcess(workspace, tap=False, log_path=Path(folder) / "plain.log", **common)
         tapped = ServerProcess(workspace, tap=True, log_path=Path(folder) / "tap.log", **common)
         figures: dict[str, list[Run]] = {"no tap": [], "tap, no reader": [], "tap + reader": []}

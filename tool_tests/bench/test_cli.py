@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench_kit import FakeServer
 from typer.testing import CliRunner
 
+from tool_tests.bench.bench_kit import FakeServer
 from vibecode.cli.main import app
 
 REQUIRED_KEYS = {"requests", "duration_s", "rps", "latency_ms", "status", "errors"}

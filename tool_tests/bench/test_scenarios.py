@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bench_kit import FakeServer
 from typer.testing import CliRunner
 
+from tool_tests.bench.bench_kit import FakeServer
 from vibecode.bench.scenarios import SHORT_SECONDS, run_scenario, side_database
 from vibecode.cli.main import app
 from vibecode.course.manifest import load_course

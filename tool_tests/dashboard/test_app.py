@@ -171,7 +171,12 @@ async def test_many_events_are_one_table_update_per_frame(
         table = app.query_one(RequestTable)
         shows: list[int] = []
         original = table.show
-        table.show = lambda rows: (shows.append(len(rows)), original(rows))[1]  # type: ignore[method-assign]
+
+        def show(rows: Any) -> None:
+            shows.append(len(rows))
+            original(rows)
+
+        table.show = show  # type: ignore[method-assign]
         fake.fake_tap.push(*(request(f"/r/{i}", t=clock.time() - 1) for i in range(5_000)))
         frame = app.refresh_frame()
         await pilot.pause()
@@ -278,7 +283,12 @@ async def test_the_traffic_panel_shows_what_bench_clients_wait_beside_the_app_ti
         traffic = app.query_one(MetricsPanel).traffic
         seen: list[float | None] = []
         original = traffic.show_wait
-        traffic.show_wait = lambda ms: (seen.append(ms), original(ms))[1]  # type: ignore[method-assign]
+
+        def show_wait(p99_ms: float | None) -> None:
+            seen.append(p99_ms)
+            original(p99_ms)
+
+        traffic.show_wait = show_wait  # type: ignore[method-assign]
         await pilot.press("b")
         await app.workers.wait_for_complete()
         await pilot.pause()

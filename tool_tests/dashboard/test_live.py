@@ -74,7 +74,7 @@ def test_the_subscription_moves_datagrams_from_a_real_tap_into_the_ring(tmp_path
         pump = Subscription(reader, ring.extend).start()
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
             for batch in range(3):
-                events = [request(NOW, path=f"/{batch}/{i}") for i in range(100)]
+                events: list[TapEvent] = [request(NOW, path=f"/{batch}/{i}") for i in range(100)]
                 sender.sendto(encode_batch(events), str(reader.path))
         deadline = time.monotonic() + 5
         while ring.received < 300 and time.monotonic() < deadline:

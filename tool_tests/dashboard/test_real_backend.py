@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +26,12 @@ VIBECODE = Path(sys.executable).with_name("vibecode")
 
 
 @pytest.fixture
-def backend(tmp_path: Path) -> RealBackend:
+def backend(tmp_path: Path) -> Iterator[RealBackend]:
     from vibecode.serve.preflight import free_port
 
     course = load_course(steps_root())
     real = RealBackend(course, tmp_path / "ws", port=free_port("127.0.0.1"))
-    yield real  # type: ignore[misc]
+    yield real
     real.close()
 
 
@@ -134,13 +134,11 @@ def test_it_attaches_to_the_server_vibecode_serve_runs(tmp_path: Path) -> None:
         tap = backend.tap()
         assert tap is not None
         backend.run_demo(2, on_result=lambda line: None)
-        events: list[dict[str, object]] = []
-        while time.monotonic() < deadline and not any(
-            e.get("path") == "/openapi.json" for e in events
-        ):
-            events += tap.drain(100)
+        paths: list[str] = []
+        while time.monotonic() < deadline and "/openapi.json" not in paths:
+            paths += [e.path for e in tap.drain(100) if isinstance(e, RequestEvent)]
             time.sleep(0.05)
-        assert any(e.get("path") == "/openapi.json" for e in events)
+        assert "/openapi.json" in paths
         with pytest.raises(VibecodeError, match="not started by the dashboard"):
             backend.stop_server()
         backend.close()

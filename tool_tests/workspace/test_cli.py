@@ -8,8 +8,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from workspace_kit import SMALL_COURSE, Cli, StepSpec, saved_contents, snapshot, write_course
 
+from tool_tests.workspace.workspace_kit import (
+    SMALL_COURSE,
+    Cli,
+    StepSpec,
+    saved_contents,
+    snapshot,
+    write_course,
+)
 from vibecode.course.manifest import Course
 from vibecode.workspace import apply
 from vibecode.workspace.saved import list_saved

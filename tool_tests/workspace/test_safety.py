@@ -9,8 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from workspace_kit import Cli, InterruptAfter, run_vibecode, saved_contents, snapshot
 
+from tool_tests.workspace.workspace_kit import (
+    Cli,
+    InterruptAfter,
+    run_vibecode,
+    saved_contents,
+    snapshot,
+)
 from vibecode.course.manifest import Course
 from vibecode.errors import VibecodeError
 from vibecode.paths import project_root
