@@ -146,6 +146,7 @@ def test_a_scenario_without_a_server_says_how_to_start_one(steps: Path, workspac
         run_scenario(load_course(steps), "auth-vs-slow", ws=workspace, base_url=None)
 
 
+@pytest.mark.e2e
 def test_a_postgres_side_gets_a_throwaway_database_dropped_afterwards(
     tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,7 @@ from vibecode.workspace.lock import WorkspaceBusy, workspace_lock
 from vibecode.workspace.state import load_state, save_state
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("where", ["root", "home", "repository"])
 def test_the_real_cli_refuses_root_home_and_the_repository(
     where: str, course_root: Path, tmp_path: Path
