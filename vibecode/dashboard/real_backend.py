@@ -313,8 +313,12 @@ class RealBackend:
     def run_bench(
         self, scenario_name: str, *, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
-        """Run a benchmark scenario on the running server, side A then side B."""
+        """Run a benchmark scenario on the running server, side A then side B, and judge it.
+
+        The judgement is `vibecode.bench.verdict.judge`'s, as in `vibecode bench` and `rehearse`.
+        """
         from vibecode.bench.scenarios import run_scenario
+        from vibecode.bench.verdict import judge
         from vibecode.dashboard.bench_feed import BenchFeed
 
         _, scenario = self._course.find_bench(scenario_name)
@@ -338,10 +342,8 @@ class RealBackend:
                 f"{figures.get('label', key)}: {figures.get('rps', 0):,.0f} req/s  "
                 f"p50 {latency.get('p50', 0):,.1f} ms  p99 {latency.get('p99', 0):,.1f} ms"
             )
-        rps_ratio = summary.get("ratios", {}).get("rps")
-        if rps_ratio:
-            better = scenario.a.label if rps_ratio["better"] == "a" else scenario.b.label
-            lines.append(f"{better} serves {rps_ratio['ratio']}x the requests per second")
+        verdict = judge(comparison)
+        lines += [*verdict.problems, *(outcome.line() for outcome in verdict.claims)]
         return BenchOutcome(name=scenario.name, lines=tuple(lines))
 
     # Tap and life cycle ----------------------------------------------------------------------
