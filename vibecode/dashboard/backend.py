@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from vibecode.course.diffs import FileDiff
 from vibecode.course.manifest import BenchScenario, Course
 from vibecode.dashboard.sample import sample_course, sample_plan
+from vibecode.demo.paced import Preview
 from vibecode.errors import VibecodeError
 from vibecode.live.player import Finished, Player
 from vibecode.talk.state import TalkStore
@@ -68,16 +69,8 @@ class DemoLine:
     body: Any = None
 
 
-@dataclass(frozen=True)
-class DemoPreview:
-    """A demo request as it will be sent, shown before the key that sends it."""
-
-    name: str
-    method: str
-    path: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: Any = None
-    note: str = ""
+DemoPreview = Preview
+"""A demo request as it will be sent, shown before the key that sends it (`demo.paced`'s own)."""
 
 
 class PacedDemo(Protocol):

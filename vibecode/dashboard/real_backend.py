@@ -421,10 +421,8 @@ class RealPacedDemo:
 
     def preview(self, index: int) -> DemoPreview:
         """Request `index` as it will be sent."""
-        shown = self.demo.preview(index)
-        return DemoPreview(
-            shown.name, shown.method, shown.path, shown.headers, shown.body, shown.note
-        )
+        preview: DemoPreview = self.demo.preview(index)
+        return preview
 
     def send(self, index: int) -> DemoLine:
         """Fire request `index`; its answer with the headers worth showing and the body."""
