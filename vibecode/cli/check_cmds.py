@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vibecode.cli.check_report import print_report
-from vibecode.cli.options import WorkspaceOption
+from vibecode.cli.options import DatabaseUrlOption, WorkspaceOption
 from vibecode.cli.output import command_line, err, out
 from vibecode.cli.workspace_cmds import repair_first
 from vibecode.course.loader import load
@@ -38,10 +38,7 @@ def check(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show pytest's own output.")
     ] = False,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Run the tests against this database URL."),
-    ] = None,
+    database_url: DatabaseUrlOption = None,
 ) -> None:
     """Run the step's tests on your code, its own new tests first: are you done?"""
     from vibecode.workspace.state import load_state

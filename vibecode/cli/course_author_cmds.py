@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vibecode.cli.options import Database, WorkspaceOption
+from vibecode.cli.options import Database, JobsOption, WorkspaceOption
 from vibecode.cli.output import err, out
 from vibecode.course.loader import load
 from vibecode.paths import resolve_workspace
@@ -171,9 +171,7 @@ def check(
     step: Annotated[int | None, typer.Option(help="Check only this step.")] = None,
     start: Annotated[int | None, typer.Option("--from", help="Check from this step on.")] = None,
     db: Annotated[Database, typer.Option(help="Database to check on.")] = Database.sqlite,
-    jobs: Annotated[
-        int | None, typer.Option(min=1, help="Steps at once (default: one per core).")
-    ] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Prove the course: every step's tests, migrations, server and demos; the reference."""
     from vibecode.errors import CheckFailed

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vibecode.cli.options import Database, WorkspaceOption
+from vibecode.cli.options import Database, JobsOption, WorkspaceOption
 from vibecode.cli.output import err, out
 
 
@@ -115,9 +115,7 @@ def rehearse(
         int | None, typer.Option("--from", help="Rehearse from this step to the last.")
     ] = None,
     db: Annotated[Database, typer.Option(help="Database to rehearse on.")] = Database.sqlite,
-    jobs: Annotated[
-        int | None, typer.Option(min=1, help="Steps at once (default: one per core).")
-    ] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Play the whole talk unattended in temporary workspaces and report every step."""
     from vibecode.course.loader import load

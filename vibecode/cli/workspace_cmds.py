@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vibecode.cli.options import WorkspaceOption
+from vibecode.cli.options import DatabaseUrlOption, WorkspaceOption
 from vibecode.cli.output import command_line, err, out
 from vibecode.course.loader import load
 from vibecode.errors import VibecodeError
@@ -223,10 +223,7 @@ def next_(
             "--keep-mine", help="Keep your files even if they do not pass the step's tests."
         ),
     ] = False,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Run the step's tests against this database URL."),
-    ] = None,
+    database_url: DatabaseUrlOption = None,
 ) -> None:
     """Go to the next step; your own code is kept when it passes that step's tests."""
     from rich.markup import escape
