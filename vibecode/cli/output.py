@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -67,15 +66,3 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             fail(Interrupted())
 
     return run
-
-
-def command_line(workspace: Path, *args: str) -> str:
-    """The exact `vibecode ...` command to type, with `-w` when the workspace is not the default."""
-    import shlex
-
-    from vibecode.paths import resolve_workspace
-
-    parts = ["vibecode", *args]
-    if workspace != resolve_workspace(None):
-        parts += ["-w", str(workspace)]
-    return shlex.join(parts)

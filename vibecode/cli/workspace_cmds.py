@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vibecode.cli.options import DatabaseUrlOption, WorkspaceOption
-from vibecode.cli.output import command_line, err, out
+from vibecode.cli.output import err, out
 from vibecode.course.loader import load
 from vibecode.errors import VibecodeError
-from vibecode.paths import resolve_workspace
+from vibecode.paths import command_line, resolve_workspace
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
@@ -248,10 +248,10 @@ def next_(
             ),
         )
     if result.theirs and not result.kept:
-        from vibecode.cli.check_report import print_report
+        from vibecode.workspace.render import print_report
 
         if result.report is not None and not result.report.no_tests:
-            print_report(course, ws, result.report, label="your code", to=err())
+            print_report(course, ws, result.report, label="your code", console=err())
         why = (
             f"step {result.apply.step} has no tests to check your code"
             if result.report is None or result.report.no_tests

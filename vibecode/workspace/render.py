@@ -1,15 +1,13 @@
-"""A test report as an attendee needs it; `check`, `check --watch` and `next` print it.
-
-Apart from the commands so that they can share it without importing each other.
-"""
+"""A test report as an attendee needs it, on a Rich console; `check`, `check --watch` and `next`
+print it (beside the engine that makes the report, so the commands only hand it a console)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibecode.cli.output import command_line, out
 from vibecode.errors import VibecodeError
+from vibecode.paths import command_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,14 +21,13 @@ def print_report(
     workspace: Path,
     report: TestReport,
     *,
+    console: Console,
     label: str = "",
-    to: Console | None = None,
 ) -> None:
     """A test report as an attendee needs it: each failure's test, message and lines, then the
     step's matching "If it breaks:" point and its hints."""
     from rich.markup import escape
 
-    console = to or out()
     counts = [f"{report.passed} passed"]
     for word, value in (("failed", report.failed), ("errors", report.errors)):
         if value:
