@@ -26,18 +26,10 @@ if TYPE_CHECKING:
 
 
 def print_saved(workspace: Path, saved: SavedFile) -> None:
-    """One line for a saved file: what was saved, and the command that brings it back."""
-    from rich.markup import escape
+    """One line on stderr for a saved file, and the command that brings it back."""
+    from vibecode.workspace.render import print_saved as show
 
-    from vibecode.workspace.saved import WHY
-
-    back = command_line(workspace, "restore", saved.set_id, saved.path)
-    err().print(
-        f"[yellow]saved[/] {escape(saved.path)} [dim]({escape(WHY.get(saved.why, saved.why))})[/]"
-        f" -> get it back: [bold]{escape(back)}[/]",
-        soft_wrap=True,
-        highlight=False,
-    )
+    show(workspace, saved, console=err())
 
 
 def repair_first(course: Course, workspace: Path) -> None:
@@ -55,47 +47,9 @@ def repair_first(course: Course, workspace: Path) -> None:
 
 def report_move(course: Course, workspace: Path, result: ApplyResult) -> None:
     """What a goto/next/prev/reset did, on stdout; saved files were announced as they were saved."""
-    from rich.markup import escape
+    from vibecode.workspace.render import print_move
 
-    console = out()
-    if result.created:
-        err().print(f"created the workspace {escape(str(workspace))}", highlight=False)
-    if result.step == 0:
-        heading = "[bold]Step 0[/]: the empty workspace"
-    else:
-        step = course.step(result.step)
-        heading = (
-            f"[bold]Step {step.number}/{course.last}[/]: {escape(step.title)}\n"
-            f"[dim]{escape(step.goal)}[/]"
-        )
-    console.print(heading, highlight=False)
-    counts = [f"{len(result.written)} written", f"{len(result.deleted)} deleted"]
-    if result.unchanged:
-        counts.append(f"{len(result.unchanged)} unchanged")
-    if result.saved:
-        counts.append(f"{len(result.saved)} saved first")
-    if result.kept:
-        counts.append(f"{len(result.kept)} of yours kept")
-    if result.merged:
-        counts.append(f"{len(result.merged)} merged")
-    arrow = f"step {result.from_step} -> {result.step}"
-    console.print(f"{arrow}: {', '.join(counts)}", highlight=False)
-    for path in result.kept:
-        console.print(f"  [cyan]kept[/] {escape(path)} (yours)", highlight=False)
-    for path in result.merged:
-        console.print(
-            f"  [green]merged[/] {escape(path)}: your changes and step {result.step}'s",
-            highlight=False,
-        )
-    saved_sets = {saved.path: saved.set_id for saved in result.saved}
-    for path in result.conflicts:
-        compare = command_line(workspace, "restore", saved_sets.get(path, "latest"), path, "--diff")
-        err().print(
-            f"[red]conflict[/] {escape(path)}: your version saved, step {result.step}'s written; "
-            f"compare: [bold]{escape(compare)}[/]",
-            highlight=False,
-            soft_wrap=True,
-        )
+    print_move(course, workspace, result, console=out(), notes=err())
 
 
 def _move(
