@@ -75,7 +75,7 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     # a trivial endpoint); it ships with uvicorn[standard].
     try:
         import uvloop
-    except ImportError:  # pragma: no cover - uvloop is a dependency, but optional here
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings uvloop except on Windows
         return None
     return uvloop.new_event_loop
 
