@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from json.encoder import encode_basestring_ascii as _quote
+from json.encoder import encode_basestring_ascii as quote
 from typing import Any
 
 
@@ -44,8 +44,9 @@ class LagEvent:
 TapEvent = RequestEvent | LagEvent
 
 # Formatting the JSON object directly is about 3x cheaper than a dict + json.dumps, and the
-# middleware does it in the served app's process for every request.
-_REQUEST = (
+# middleware does it in the served app's process for every request (with these two names
+# inline, one function call less per event than `encode_request`).
+REQUEST_FORMAT = (
     '{"type":"request","t":%.6f,"method":%s,"path":%s,"status":%d,"ms":%.3f,"bytes":%d,'
     '"client":%s,"pid":%d}'
 )
@@ -63,15 +64,15 @@ def encode_request(
     client: str | None,
     pid: int,
 ) -> str:
-    """One request event as the JSON object a datagram carries."""
-    return _REQUEST % (
+    """One request event as the JSON object a datagram carries (`REQUEST_FORMAT`)."""
+    return REQUEST_FORMAT % (
         t,
-        _quote(method),
-        _quote(path),
+        quote(method),
+        quote(path),
         status,
         ms,
         size,
-        _quote(client) if client is not None else "null",
+        quote(client) if client is not None else "null",
         pid,
     )
 

@@ -14,11 +14,12 @@ import socket
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
+from json.encoder import encode_basestring_ascii as quote
 from pathlib import Path
 from typing import Any
 
 from vibecode.tap.channel import reader_sockets
-from vibecode.tap.events import datagram, encode_lag, encode_request
+from vibecode.tap.events import REQUEST_FORMAT, datagram, encode_lag
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -157,15 +158,15 @@ class TapMiddleware:
         if isinstance(item, str):
             return item
         began, ended, method, path, client, status, size = item
-        return encode_request(
-            t=began + self._clock_offset,
-            method=method,
-            path=path,
-            status=status,
-            ms=(ended - began) * 1000,
-            size=size,
-            client=client[0] if client else None,
-            pid=self.pid,
+        return REQUEST_FORMAT % (
+            began + self._clock_offset,
+            quote(method),
+            quote(path),
+            status,
+            (ended - began) * 1000,
+            size,
+            quote(client[0]) if client else "null",
+            self.pid,
         )
 
     def _send_all(self, reader: str, datagrams: list[bytes]) -> None:
