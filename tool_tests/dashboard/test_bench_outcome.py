@@ -1,4 +1,4 @@
-"""The dashboard's bench panel shows the one judgement of a comparison: `bench.verdict.judge`."""
+"""The dashboard's bench and demo outcomes: the one verdict, the one demo-answer adapter."""
 
 from __future__ import annotations
 
@@ -59,3 +59,32 @@ def test_the_bench_outcome_carries_the_verdicts_lines(
         *(claim.line() for claim in verdict.claims),
     )
     assert not any("serves" in line for line in outcome.lines)  # no second judgement
+
+
+def test_a_demo_answer_shows_the_path_sent_and_the_headers_worth_showing() -> None:
+    from vibecode.course.manifest import RequestSpec
+    from vibecode.dashboard.real_backend import demo_line
+    from vibecode.demo.runner import DemoResult
+
+    spec = RequestSpec(name="read", method="GET", path="/posts/${id}", expect=(200,), note="n")
+    result = DemoResult(
+        spec=spec,
+        method="GET",
+        url="http://127.0.0.1:1/posts/7?x=1",
+        status=200,
+        ms=2.5,
+        response_headers={"Content-Type": "application/json", "server": "uvicorn"},
+        body={"id": 7},
+    )
+
+    line = demo_line(result, "http://127.0.0.1:1/")
+
+    assert (line.name, line.method, line.path, line.status, line.ok) == (
+        "read",
+        "GET",
+        "/posts/7?x=1",
+        200,
+        True,
+    )
+    assert dict(line.headers) == {"Content-Type": "application/json"}
+    assert (line.body, line.note) == ({"id": 7}, "n")
