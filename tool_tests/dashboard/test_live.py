@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from vibecode.dashboard.live import WINDOW_SECONDS, EventBuffer, LiveStats, percentiles
-from vibecode.tap.channel import TapReader
+from vibecode.tap.channel import TapReader, tap_dir_for
 from vibecode.tap.events import LagEvent, RequestEvent, TapEvent, encode_batch
 from vibecode.tap.subscription import Subscription
 
@@ -70,7 +70,8 @@ def test_the_subscription_moves_datagrams_from_a_real_tap_into_the_ring(tmp_path
     import socket
 
     ring = EventBuffer()
-    with TapReader(tmp_path / "tap", name="test") as reader:
+    tap_dir = tap_dir_for(tmp_path)  # under /tmp: a socket path has at most 107 bytes
+    with TapReader(tap_dir, name="test") as reader:
         pump = Subscription(reader, ring.extend).start()
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
             for batch in range(3):
@@ -80,5 +81,6 @@ def test_the_subscription_moves_datagrams_from_a_real_tap_into_the_ring(tmp_path
         while ring.received < 300 and time.monotonic() < deadline:
             time.sleep(0.01)
         pump.stop()
+    tap_dir.rmdir()  # the reader removed its socket when it closed
     assert ring.received == 300 and ring.dropped == 0
     assert path_of(ring.take()[-1]) == "/2/99"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from vibecode.tap.channel import TapReader
+import pytest
+
+from vibecode.tap.channel import TapReader, tap_dir_for
 from vibecode.tap.events import (
     LagEvent,
     RequestEvent,
@@ -18,6 +22,14 @@ from vibecode.tap.events import (
     parse_event,
 )
 from vibecode.tap.subscription import Subscription, batches
+
+
+@pytest.fixture
+def tap_dir(tmp_path: Path) -> Iterator[Path]:
+    # Under /tmp: a Unix socket path has at most 107 bytes, whatever TMPDIR is.
+    path = tap_dir_for(tmp_path)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def test_encoded_events_parse_back_equal() -> None:
@@ -64,11 +76,11 @@ def test_malformed_events_are_skipped_never_raised() -> None:
     assert parse_batch(b'{"type": "lag"}') == []
 
 
-def test_a_subscription_hands_every_batch_on_and_drains_at_stop(tmp_path: Path) -> None:
+def test_a_subscription_hands_every_batch_on_and_drains_at_stop(tap_dir: Path) -> None:
     import socket
 
     seen: list[TapEvent] = []
-    with TapReader(tmp_path / "tap", name="test") as reader:
+    with TapReader(tap_dir, name="test") as reader:
         subscription = Subscription(reader, seen.extend).start()
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
             sender.sendto(encode_batch([LagEvent(t=1.0, ms=1.0)]), str(reader.path))
@@ -82,18 +94,18 @@ def test_a_subscription_hands_every_batch_on_and_drains_at_stop(tmp_path: Path) 
     assert seen == [LagEvent(1.0, 1.0), LagEvent(2.0, 2.0)]
 
 
-def test_batches_end_when_the_source_is_closed_under_them(tmp_path: Path) -> None:
-    reader = TapReader(tmp_path / "tap", name="test")
+def test_batches_end_when_the_source_is_closed_under_them(tap_dir: Path) -> None:
+    reader = TapReader(tap_dir, name="test")
     stop = threading.Event()
     loop = batches(reader, stop=stop, poll=0.01)
     reader.close()
     assert list(loop) == []
 
 
-def test_what_waits_when_the_subscription_stops_is_still_delivered(tmp_path: Path) -> None:
+def test_what_waits_when_the_subscription_stops_is_still_delivered(tap_dir: Path) -> None:
     import socket
 
-    with TapReader(tmp_path / "tap", name="test") as reader:
+    with TapReader(tap_dir, name="test") as reader:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
             sender.sendto(encode_batch([LagEvent(t=2.0, ms=2.0)]), str(reader.path))
         stop = threading.Event()
