@@ -13,6 +13,7 @@ from vibecode.cli.workspace_cmds import repair_first
 from vibecode.course.loader import load
 from vibecode.errors import CheckFailed, VibecodeError
 from vibecode.paths import command_line, resolve_workspace
+from vibecode.room import hooks as room
 from vibecode.workspace.render import print_report
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ def check(
                 course, ws, state.step, database_url=database_url, stop_first=not run_all
             )
         label = ""
+    room.checked(ws, state.step, report)
     if report.no_tests:
         out().print(f"Step {report.step} declares no tests: nothing to check.", highlight=False)
         return

@@ -18,6 +18,7 @@ from vibecode.cli.output import err, out
 from vibecode.course.loader import load
 from vibecode.errors import VibecodeError
 from vibecode.paths import command_line, resolve_workspace
+from vibecode.room import hooks as room
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
@@ -63,6 +64,7 @@ def _move(
     with _saying_what_an_interrupt_left(ws, before):
         result = apply(course, ws, lambda saved: print_saved(ws, saved))
     report_move(course, ws, result)
+    room.moved(ws, result.step)
 
 
 @contextlib.contextmanager
@@ -159,6 +161,9 @@ def status(workspace: WorkspaceOption = None) -> None:
         for path, why in changes.unreadable:
             table.add_row(escape(path), f"[red]not read[/]: {escape(why)}")
         console.print(table)
+    room_line = room.status_line(ws, state.step)
+    if room_line is not None:
+        console.print(escape(room_line), highlight=False, soft_wrap=True)
     if state.step < course.last:
         upcoming = course.step(state.step + 1)
         console.print(
@@ -201,6 +206,7 @@ def next_(
                 highlight=False,
             ),
         )
+    room.moved(ws, result.apply.step)
     if result.theirs and not result.kept:
         from vibecode.workspace.render import print_report
 
