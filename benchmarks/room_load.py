@@ -137,7 +137,8 @@ def wait_ready(workspace: Path, port: int, room: subprocess.Popen[bytes]) -> Any
             except Exception:
                 pass
         if room.poll() is not None:
-            raise SystemExit(f"the room did not start: {room.stderr.read() if room.stderr else ''}")
+            said = room.stderr.read().decode(errors="replace") if room.stderr else ""
+            raise SystemExit(f"the room did not start: {said}")
         time.sleep(0.1)
     raise SystemExit("the room did not answer within 30 s")
 

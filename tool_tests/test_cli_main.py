@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from typer.main import get_command
 
 from vibecode.cli.main import COMMAND_MODULES, QUICK_COMMANDS, build_app, requested_command
@@ -73,6 +74,7 @@ def _gc_enabled_after(argv: list[str]) -> bool:
     return verdict == "GC True"
 
 
+@pytest.mark.e2e
 def test_quick_commands_run_without_the_cyclic_gc_and_long_ones_with_it() -> None:
     assert set(COMMAND_MODULES) > QUICK_COMMANDS
     assert not _gc_enabled_after(["steps", "--help"])

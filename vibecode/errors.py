@@ -28,5 +28,14 @@ class CheckFailed(VibecodeError):
     exit_code = 1
 
 
+class Interrupted(VibecodeError):
+    """Ctrl-C stopped a command: exit code 130; the message says what it left behind."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "interrupted", *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+
+
 class StepError(VibecodeError):
     """A step on disk is broken: the message names the file and the problem."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,13 +19,14 @@ from vibecode.dashboard.widgets.bench_panel import BenchPanel
 from vibecode.dashboard.widgets.course_panel import CoursePanel
 from vibecode.dashboard.widgets.metrics_panel import MetricsPanel
 from vibecode.dashboard.widgets.request_table import RequestTable
+from vibecode.tap.events import RequestEvent
 
 ScreenText = Callable[[App[None]], str]
 SIZE = (100, 30)
 
 
-def request(path: str, *, t: float, status: int = 200, ms: float = 1.5) -> dict[str, object]:
-    return {"type": "request", "t": t, "method": "GET", "path": path, "status": status, "ms": ms}
+def request(path: str, *, t: float, status: int = 200, ms: float = 1.5) -> RequestEvent:
+    return RequestEvent(t=t, method="GET", path=path, status=status, ms=ms)
 
 
 def activity(app: DashboardApp) -> str:
@@ -171,7 +173,12 @@ async def test_many_events_are_one_table_update_per_frame(
         table = app.query_one(RequestTable)
         shows: list[int] = []
         original = table.show
-        table.show = lambda rows: (shows.append(len(rows)), original(rows))[1]  # type: ignore[method-assign]
+
+        def show(rows: Any) -> None:
+            shows.append(len(rows))
+            original(rows)
+
+        table.show = show  # type: ignore[method-assign]
         fake.fake_tap.push(*(request(f"/r/{i}", t=clock.time() - 1) for i in range(5_000)))
         frame = app.refresh_frame()
         await pilot.pause()
@@ -290,7 +297,12 @@ async def test_the_traffic_panel_shows_what_bench_clients_wait_beside_the_app_ti
         traffic = app.query_one(MetricsPanel).traffic
         seen: list[float | None] = []
         original = traffic.show_wait
-        traffic.show_wait = lambda ms: (seen.append(ms), original(ms))[1]  # type: ignore[method-assign]
+
+        def show_wait(p99_ms: float | None) -> None:
+            seen.append(p99_ms)
+            original(p99_ms)
+
+        traffic.show_wait = show_wait  # type: ignore[method-assign]
         await pilot.press("b")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -521,8 +533,8 @@ async def test_the_request_id_column_when_the_path_keeps_its_room(
     async with app.run_test(size=(width, 30)) as pilot:
         await app.workers.wait_for_complete()
         fake.fake_tap.push(
-            {**request("/demo/fail", t=clock.time() - 1, status=500), "rid": "demo-fail-7"},
-            {**request("/demo/blocking-sleep?ms=50", t=clock.time() - 1), "rid": long_id},
+            replace(request("/demo/fail", t=clock.time() - 1, status=500), rid="demo-fail-7"),
+            replace(request("/demo/blocking-sleep?ms=50", t=clock.time() - 1), rid=long_id),
             request("/docs", t=clock.time() - 1),  # an app without request ids (before step 11)
         )
         app.refresh_frame()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,8 +9,6 @@ import pytest
 
 from vibecode.course.loader import load
 from vibecode.workspace.apply import goto
-
-sys.path.insert(0, str(Path(__file__).parent))  # room_kit
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from room_kit import cli, free_port
 
+from tool_tests.room.room_kit import cli, free_port
 from vibecode.errors import VibecodeError
 from vibecode.room.attend import split_join_url
 

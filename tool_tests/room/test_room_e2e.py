@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from room_kit import RunningRoom, cli, running_room
 
+from tool_tests.room.room_kit import RunningRoom, cli, running_room
 from vibecode.room.record import read_joined
 
 pytestmark = pytest.mark.e2e
@@ -152,7 +152,11 @@ def test_a_stopped_room_leaves_every_attendee_command_working_and_fast(
     from vibecode.workspace.checks import TestReport
 
     report = TestReport(step=3, tests=("t",), passed=1, outcomes=(("t", "passed"),))
-    for call_hook in (lambda: hooks.moved(ada, 3), lambda: hooks.checked(ada, 3, report)):
+    hooks_run: tuple[Callable[[], None], ...] = (
+        lambda: hooks.moved(ada, 3),
+        lambda: hooks.checked(ada, 3, report),
+    )
+    for call_hook in hooks_run:
         start = time.monotonic()
         call_hook()
         assert time.monotonic() - start < 0.25
@@ -353,7 +357,7 @@ def test_leave_stops_reporting(
 def test_a_room_on_postgresql(presenter: Path, make_workspace: Callable[[str, int], Path]) -> None:
     import asyncio
 
-    from test_store import POSTGRES, _postgres_ready
+    from tool_tests.room.test_store import POSTGRES, _postgres_ready
 
     asyncio.run(_postgres_ready())
     ada, bob = make_workspace("ada", 2), make_workspace("bob", 4)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from room_kit import cli, running_room
 
+from tool_tests.room.room_kit import cli, running_room
 from vibecode.course.loader import load
 from vibecode.dashboard.app import make_dashboard
 from vibecode.dashboard.notes_app import make_notes

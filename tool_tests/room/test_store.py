@@ -24,7 +24,7 @@ class Clock:
 
 
 async def _postgres_ready() -> None:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]  # ships no type information
 
     try:
         connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")

@@ -16,9 +16,14 @@ def test_the_watcher_migrates_once_per_step_change(tmp_path: Path) -> None:
     steps = iter([1, 1, None, 2, 2, 3])
     migrated: list[Path] = []
     changes: list[tuple[int, bool]] = []
+
+    def migrate(ws: Path) -> MigrationResult:
+        migrated.append(ws)
+        return MigrationResult(ran=True)
+
     watcher = StepWatcher(
         tmp_path,
-        migrate=lambda ws: migrated.append(ws) or MigrationResult(ran=True),
+        migrate=migrate,
         on_change=lambda step, result, error: changes.append((step, error is None)),
         read_step=lambda ws: next(steps),
     )

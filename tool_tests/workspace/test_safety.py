@@ -9,8 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from workspace_kit import Cli, InterruptAfter, run_vibecode, saved_contents, snapshot
 
+from tool_tests.workspace.workspace_kit import (
+    Cli,
+    InterruptAfter,
+    run_vibecode,
+    saved_contents,
+    snapshot,
+)
 from vibecode.course.manifest import Course
 from vibecode.errors import VibecodeError
 from vibecode.paths import project_root
@@ -20,6 +26,7 @@ from vibecode.workspace.lock import WorkspaceBusy, workspace_lock
 from vibecode.workspace.state import load_state, save_state
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("where", ["root", "home", "repository"])
 def test_the_real_cli_refuses_root_home_and_the_repository(
     where: str, course_root: Path, tmp_path: Path

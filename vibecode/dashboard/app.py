@@ -30,11 +30,10 @@ from vibecode.dashboard.backend import (
     DemoLine,
     PacedDemo,
     ServerStatus,
-    TapSource,
     TypingJob,
 )
 from vibecode.dashboard.clock import Clock
-from vibecode.dashboard.live import EventBuffer, Frame, LiveStats, TapPump
+from vibecode.dashboard.live import EventBuffer, Frame, LiveStats
 from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.talk_app import SHARED_NOTES, TalkApp
 from vibecode.dashboard.theme import BAD, OK, WARN
@@ -51,6 +50,7 @@ from vibecode.dashboard.widgets.server_panel import ServerPanel
 from vibecode.dashboard.widgets.talk_clock import TalkClockLine
 from vibecode.dashboard.widgets.typing_panel import TypingPanel
 from vibecode.talk.state import Cue, TalkState
+from vibecode.tap.subscription import Subscription, TapSource
 
 FPS = 5.0
 """Frames per second of the live panels (the requirement is 4 or more)."""
@@ -137,7 +137,7 @@ class DashboardApp(TalkApp):
         self.diff_shown = False
         self.last_frame: Frame | None = None
         self._tap: TapSource | None = None
-        self._pump: TapPump | None = None
+        self._pump: Subscription | None = None
         self._server_lock = threading.Lock()
         self._job: str | None = None
         self._bench_turn: dict[int, int] = {}
@@ -283,7 +283,9 @@ class DashboardApp(TalkApp):
         except (OSError, ValueError):
             fd = -1
         if fd >= 0:
-            self._pump = TapPump(tap, self.buffer, limit=DRAIN_LIMIT).start()
+            self._pump = Subscription(
+                tap, self.buffer.extend, name="vibecode-tap-pump", limit=DRAIN_LIMIT
+            ).start()
 
     # Following ----------------------------------------------------------------------------------
 

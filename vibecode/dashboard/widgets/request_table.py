@@ -132,7 +132,7 @@ class RequestTable(Static):
                 latency_label(row.ms),
             ]
             if ids:
-                cells.append(Text(fit_path(row.request_id, ids), DIM) if row.request_id else "-")
+                cells.append(Text(fit_path(row.rid, ids), DIM) if row.rid else "-")
             if with_time:
                 stamp = datetime.fromtimestamp(row.t).strftime("%H:%M:%S")
                 table.add_row(Text(stamp, DIM), *cells)
