@@ -259,7 +259,7 @@ class RealBackend:
             self._course,
             scenario.name,
             ws=self.workspace,
-            base_url=self._answering_url(),
+            base_url=self._base_url(),
             on_progress=feed.progress,
             on_side=feed.side,
             stop=self._stop,
