@@ -59,13 +59,19 @@ def check_packages(version: Callable[[str], str] = metadata.version) -> Finding:
     return Finding("Packages", True, ", ".join(found))
 
 
-def check_port(host: str, port: int) -> Finding:
-    """The serving port is free."""
-    from vibecode.serve import preflight
+def check_port(host: str, port: int, workspace: Path | None = None) -> Finding:
+    """The serving port is free, or held by this workspace's own server (that is no problem)."""
+    from vibecode.serve import preflight, recorded
 
     try:
         preflight.check_port(host, port)
     except VibecodeError as error:
+        ours = recorded.find(workspace) if workspace is not None else None
+        if ours is not None and ours.port == port:
+            return Finding(
+                "Port", True, f"{host}:{port} is this workspace's own server ({ours.url}, "
+                f"pid {ours.owner_pid}, {ours.state})",
+            )  # fmt: skip
         return Finding("Port", False, error.message, error.hint or "")
     return Finding("Port", True, f"{host}:{port} is free")
 
@@ -156,7 +162,7 @@ def diagnose(workspace: Path, *, host: str, port: int, database_url: str | None)
     findings = [
         check_python(),
         check_packages(),
-        check_port(host, port),
+        check_port(host, port, workspace),
         check_workspace(workspace),
         check_sqlite(workspace),
     ]

@@ -234,7 +234,7 @@ async def test_s_asks_then_stops_and_starts_the_server(
 
 
 async def test_a_refused_restart_prints_no_success_line(clock: FrozenClock) -> None:
-    fake = FakeBackend(now=clock.time, attached=True)
+    fake = FakeBackend(now=clock.time, outside=True)
     app = make_dashboard(fake, clock=clock, live=False)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -242,8 +242,20 @@ async def test_a_refused_restart_prints_no_success_line(clock: FrozenClock) -> N
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = activity(app)
-        assert "this server was not started by the dashboard" in text
+        assert "is not this workspace's server" in text
         assert "Server restart" not in text
+
+
+async def test_r_restarts_the_server_vibecode_serve_runs(clock: FrozenClock) -> None:
+    fake = FakeBackend(now=clock.time, attached=True)
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert fake.calls[-1] == "restart"
+        assert "Server restart: up." in activity(app)
 
 
 async def test_bench_shows_the_live_view_then_results(
@@ -604,3 +616,19 @@ async def test_the_bench_view_puts_the_sides_own_time_in_the_app_beside_the_wait
         blocking = app.query_one(BenchPanel).side("blocking")
         assert blocking.app_p99_ms == 52.0  # 52 ms in the app...
         assert blocking.p99_ms == 8_100.0  # ...while its clients waited 8.1 s
+
+
+def test_the_server_panel_says_serve_waits_for_a_step_with_an_app() -> None:
+    from rich.console import Console
+
+    from vibecode.dashboard.backend import ServerStatus
+    from vibecode.dashboard.widgets.server_panel import ServerPanel
+
+    panel = ServerPanel()
+    panel.status = ServerStatus(up=False, attached=True, database="sqlite", waiting=True)
+    console = Console(width=100, record=True)
+    console.print(panel.render())
+    text = console.export_text()
+
+    assert "WAITING for a step with an app" in text
+    assert "press s to start" not in text and "cannot start" not in text

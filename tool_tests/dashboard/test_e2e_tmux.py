@@ -137,6 +137,9 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
     left = [pid for pid in started if psutil.pid_exists(pid) and _alive(pid)]
     assert left == [], [psutil.Process(pid).cmdline() for pid in left]
     assert not (course_workspace / ".vibecode" / "server.json").exists()
+    from vibecode.tap.channel import tap_dir_for
+
+    assert not tap_dir_for(course_workspace).exists()  # its tap folder went with its server
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
 
@@ -238,6 +241,57 @@ def test_the_presenter_view_drives_the_dashboard_at_80x24(
         tmux("send-keys", "-t", name, "q")
         _wait(tmux, name, lambda text: "Quit vibecode" in text)
         tmux("send-keys", "-t", name, "y")
+
+
+def test_the_dashboard_restarts_rescues_and_checks_the_server_vibecode_serve_runs(
+    tmux: Tmux, course_workspace: Path
+) -> None:
+    from vibecode.serve.record import read_server
+
+    port = free_port()
+    ws = shlex.quote(str(course_workspace))
+    vibecode = shlex.quote(str(VIBECODE))
+    # The pane stays after serve exits, so its last lines can be read.
+    _start(tmux, "serve", (100, 30), f"{vibecode} serve -w {ws} --port {port}; sleep 60")
+    _wait(tmux, "serve", lambda text: "Serving http" in text, timeout=60)
+    _start(tmux, "dash", (100, 30), f"{vibecode} dashboard -w {ws} --port {free_port()}")
+    _wait(tmux, "dash", lambda text: f"UP http://127.0.0.1:{port}" in text, timeout=60)
+    before = read_server(course_workspace)
+    assert before is not None and before.up
+
+    tmux("send-keys", "-t", "dash", "r")  # the server `vibecode serve` runs, through its record
+    _wait(tmux, "dash", lambda text: "Server restart: up." in text)
+    after = read_server(course_workspace)
+    assert after is not None and after.generation == before.generation + 1
+    assert after.pid != before.pid
+    assert "not started by the dashboard" not in _pane(tmux, "dash")
+    _wait(tmux, "serve", lambda text: "asked by the dashboard" in text)
+
+    main = course_workspace / "app" / "main.py"
+    main.write_text(main.read_text() + "\nbroken = undefined_name\n")
+    _wait(tmux, "dash", lambda text: "NameError" in text)  # the server panel knows it
+    tmux("send-keys", "-t", "dash", "d")
+    pressed = time.monotonic()
+    shown = _wait(tmux, "dash", lambda text: "fails to import: NameError" in text, timeout=10)
+    assert time.monotonic() - pressed < 3  # no 30 s wait per request
+    assert "app/main.py:" in shown
+
+    time.sleep(0.5)  # the demo's job ends just after its error is on screen
+    tmux("send-keys", "-t", "dash", "!")
+    screen = _wait(tmux, "dash", lambda text: "Rescued in" in text, timeout=30)
+    assert f"Server restarted and ready at http://127.0.0.1:{port}." in screen, screen
+    saved = list((course_workspace / ".vibecode" / "saved").iterdir())
+    assert len(saved) == 1 and (saved[0] / "files" / "app" / "main.py").is_file()
+    assert "undefined_name" not in main.read_text()
+    rescued = read_server(course_workspace)
+    assert rescued is not None and rescued.up and rescued.generation == after.generation + 1
+
+    tmux("send-keys", "-t", "dash", "q")
+    _wait(tmux, "dash", lambda text: "Quit vibecode" in text)
+    tmux("send-keys", "-t", "dash", "y")
+    tmux("send-keys", "-t", "serve", "C-c")
+    _wait(tmux, "serve", lambda text: "Stopped. Nothing left running." in text, timeout=30)
+    assert read_server(course_workspace) is None
 
 
 def test_request_ids_paths_and_statuses_whole_at_100_and_80_columns(

@@ -126,7 +126,7 @@ def test_it_attaches_to_the_server_vibecode_serve_runs(tmp_path: Path) -> None:
     backend = RealBackend(course, workspace, port=free_port("127.0.0.1"))
     try:
         deadline = time.monotonic() + 60
-        while read_server(workspace) is None and time.monotonic() < deadline:
+        while not _recorded_up(workspace) and time.monotonic() < deadline:  # "starting" first
             time.sleep(0.1)
         status = backend.start_server()  # finds the running server instead of starting one
         assert status.up and status.attached
@@ -243,3 +243,8 @@ def test_paced_demo_typing_and_rescue_on_a_real_workspace(backend: RealBackend) 
     assert main.read_bytes() == backend.course.checkpoint(11)["app/main.py"]
     assert any("restarted and ready" in text for text in result.lines)
     assert wait_for_status(backend, lambda s: s.up).up
+
+
+def _recorded_up(workspace: Path) -> bool:
+    found = read_server(workspace)
+    return found is not None and found.up

@@ -30,6 +30,26 @@ def test_environment_points_at_the_workspace(tmp_path: Path) -> None:
     assert env["PATH"] == os.environ["PATH"]
 
 
+def test_the_workspaces_env_file_decides_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEBUG", "true")  # a developer's shell never decides it
+    assert app_environment(tmp_path, database_url=None)["DEBUG"] == "false"
+    (tmp_path / ".env").write_text("APP_NAME=x\ndebug=ture\n")  # step 2's "If it breaks"
+    assert "DEBUG" not in app_environment(tmp_path, database_url=None)
+
+
+def test_the_tests_environment_is_the_same_recipe_without_the_servers_settings(
+    tmp_path: Path,
+) -> None:
+    env = app_environment(tmp_path, database_url="sqlite+aiosqlite:///x.db", tests=True)
+
+    assert env["PYTHONPATH"] == str(tmp_path)
+    assert env["DATABASE_URL"] == env["TEST_DATABASE_URL"] == "sqlite+aiosqlite:///x.db"
+    assert "DEMO_ENDPOINTS" not in env or env["DEMO_ENDPOINTS"] == os.environ["DEMO_ENDPOINTS"]
+    assert not (tmp_path / ".vibecode" / "secret").exists()  # no server secret for the tests
+
+
 def test_secret_key_is_generated_once_private_and_never_the_default(tmp_path: Path) -> None:
     first = secret_key(tmp_path)
     path = tmp_path / ".vibecode" / "secret"
@@ -83,9 +103,9 @@ def test_record_of_a_dead_process_is_stale(tmp_path: Path) -> None:
 def test_record_is_removed_only_by_its_owner(tmp_path: Path) -> None:
     record.write_server(tmp_path, _record(os.getpid()))
 
-    record.remove_server(tmp_path, pid=os.getpid() + 1)
+    record.remove_server(tmp_path, owner=os.getpid() + 1)
     assert record.record_path(tmp_path).exists()
-    record.remove_server(tmp_path, pid=os.getpid())
+    record.remove_server(tmp_path, owner=os.getpid())
     assert not record.record_path(tmp_path).exists()
 
 

@@ -147,26 +147,20 @@ def _server_for(
 @contextlib.contextmanager
 def temporary_server(ws: Path, db: str) -> Iterator[tuple[str, Path | None]]:
     """The workspace's app on a free port with its own database (fresh SQLite, or PostgreSQL)."""
-    from vibecode.serve.server import ServerProcess
+    from vibecode.serve.recorded import temporary
 
     with (
         tempfile.TemporaryDirectory(prefix="vibecode-bench-") as folder,
         side_database(db, ws, Path(folder)) as database_url,
-    ):
-        server = ServerProcess(
+        temporary(
             ws,
-            port=0,
             database_url=database_url,
-            reload=False,
             access_log=False,
             log_path=Path(folder) / "server.log",
-        )
-        server.start()
-        try:
-            server.wait_ready(SERVER_READY_TIMEOUT_S)
-            yield server.url, server.tap_dir
-        finally:
-            server.stop()
+            timeout=SERVER_READY_TIMEOUT_S,
+        ) as server,
+    ):
+        yield server.url, server.tap_dir
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ COMMAND_MODULES: dict[str, str] = {
     "restore": "workspace_cmds",
     "script": "script_cmd",
     "serve": "serve_cmds",
+    "rescue": "serve_cmds",
     "demo": "serve_cmds",
     "watch": "serve_cmds",
     "rehearse": "serve_cmds",

@@ -1,4 +1,4 @@
-"""Commands: serve, demo, watch, rehearse, doctor."""
+"""Commands: serve, rescue, demo, watch, rehearse, doctor."""
 
 from __future__ import annotations
 
@@ -51,6 +51,22 @@ def serve(
         host=host, port=port, db=db.value if db else None, workers=workers, reload=reload
     )
     serve_forever(resolve_workspace(workspace), options, out())
+
+
+def rescue(*, workspace: WorkspaceOption = None) -> None:
+    """Panic button: this step's checkpoint (edits saved first), database rebuilt, server ready."""
+    from vibecode.course.loader import load
+    from vibecode.errors import CheckFailed
+    from vibecode.paths import resolve_workspace
+    from vibecode.serve.rescue import rescue as run_rescue
+
+    console = out()
+    with console.status("Rescuing: checkpoint, database, server..."):
+        outcome = run_rescue(load(), resolve_workspace(workspace))
+    for line in outcome.lines:
+        console.print(line, highlight=False, soft_wrap=True)
+    if outcome.server_problem is not None:
+        raise typer.Exit(code=CheckFailed.exit_code)  # the line above says why
 
 
 def demo(
@@ -159,5 +175,5 @@ def doctor(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the application."""
-    for command in (serve, demo, watch, rehearse, doctor):
+    for command in (serve, rescue, demo, watch, rehearse, doctor):
         app.command()(command)

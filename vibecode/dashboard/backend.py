@@ -50,6 +50,8 @@ class ServerStatus:
     log_tail: tuple[str, ...] = ()
     error: str | None = None
     """Why the server is not up: the workspace app's import error, a busy port..."""
+    waiting: bool = False
+    """The server's owner waits for a step with an app (step 0): it starts by itself."""
 
 
 @dataclass(frozen=True)
@@ -304,7 +306,9 @@ class FakeBackend:
     calls: list[str] = field(default_factory=list)
     progress_seen: list[BenchProgress] = field(default_factory=list)
     attached: bool = False
-    """The server runs under `vibecode serve`: the dashboard may not stop or restart it."""
+    """The server runs under `vibecode serve`: the dashboard may restart it, not stop it."""
+    outside: bool = False
+    """The server is `--url`'s, outside the workspace: the dashboard may not restart it either."""
     writes: list[Finished] = field(default_factory=list)
     """What typing wrote, in order."""
     talk_store: TalkStore | None = None
@@ -409,8 +413,15 @@ class FakeBackend:
         return self.server_status()
 
     def restart_server(self) -> ServerStatus:
-        """Stop, then start."""
+        """Stop, then start; through the record when `vibecode serve` runs it."""
         self.calls.append("restart")
+        if self.outside:
+            raise VibecodeError(
+                f"{self.url} is not this workspace's server: restart it where it runs"
+            )
+        if self.attached:
+            self.log.append("INFO:     Started server process [2]")
+            return self.server_status()
         self.stop_server()
         return self.start_server()
 

@@ -1,18 +1,19 @@
 """The real `Backend`: the steps engine, the server process, the tap, demo and bench.
 
-It attaches to a server that `vibecode serve` runs for the workspace (or to `--url`), or
-starts its own `ServerProcess`, records it in `.vibecode/server.json` so `vibecode demo` and
-`vibecode bench` find it, and stops it on `close()`.
+It attaches to the workspace's recorded server (`vibecode serve`'s, or to `--url`), or starts
+its own `RecordedServer` (recorded like any other, so `vibecode demo` and `bench` find it) and
+stops it on `close()`. Restarts and rescues go through the record, whoever runs the server.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vibecode.bench.lag import same_server
 from vibecode.course import diffs
 from vibecode.course.manifest import Course
 from vibecode.dashboard.backend import (
@@ -25,11 +26,11 @@ from vibecode.dashboard.backend import (
     ServerStatus,
     TypingJob,
 )
-from vibecode.dashboard.server_log import import_problem
 from vibecode.errors import VibecodeError
-from vibecode.serve import record
+from vibecode.serve import record, recorded
 from vibecode.serve.environment import database_kind, resolve_database_url
-from vibecode.serve.server import ServerProcess
+from vibecode.serve.log import import_problem, tail
+from vibecode.serve.recorded import RecordedServer
 from vibecode.talk.state import TalkStore
 from vibecode.tap.channel import TapReader, tap_dir_for
 from vibecode.tap.subscription import TapSource
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 SHOWN_HEADERS = ("content-type", "location", "x-request-id", "www-authenticate")
 """Answer headers the paced demo shows."""
 
-READY_TIMEOUT = 60.0
 LOG_LINES = 6
 SCAN_LINES = 60
 """Log lines read to find an import error (a traceback is 10-30 lines)."""
@@ -65,7 +65,8 @@ class RealBackend:
         self.url = url.rstrip("/") if url else None
         self.port = port
         self.db = db
-        self._server: ServerProcess | None = None
+        self._server: RecordedServer | None = None
+        """The server this dashboard started (its record is in the workspace like any other)."""
         self._error: str | None = None
         self._tap: TapReader | None = None
         self._tap_dir: Path | None = None
@@ -104,30 +105,14 @@ class RealBackend:
         """Step `number`'s demo requests against the running server, one per key."""
         from vibecode.demo.paced import PacedDemo
 
-        return RealPacedDemo(PacedDemo(self._base_url(), self._course.step(number).demos))
+        return RealPacedDemo(PacedDemo(self._answering_url(), self._course.step(number).demos))
 
     def rescue(self) -> RescueResult:
-        """Back to the current step's checkpoint (edits saved first) and the server ready.
+        """`vibecode rescue`: checkpoint (edits saved first), database rebuilt, server ready."""
+        from vibecode.serve.rescue import rescue
 
-        The dashboard's own server restarts; one `vibecode serve` runs reloads by itself when
-        the files change back.
-        """
-        number = self.current_step()
-        result = apply.reset(self._course, self.workspace)
-        saved = tuple(item.path for item in result.saved)
-        saved_set = result.saved[0].set_id if result.saved else None
-        lines = [f"Step {number}: back to its checkpoint ({len(result.written)} files rewritten)."]
-        if saved:
-            lines.append(
-                f"Saved your edits first ({', '.join(saved)}): vibecode restore {saved_set}"
-            )
-        if self._server is not None:
-            with self._lock:
-                self._stop_own()
-                self._start()
-            up = self._server is not None and self._server.running
-            lines.append("Server restarted and ready." if up else f"Server: {self._error}")
-        return RescueResult(number, tuple(lines), saved, saved_set)
+        outcome = rescue(self._course, self.workspace, by="the dashboard")
+        return RescueResult(outcome.step, outcome.lines, outcome.saved, outcome.saved_set)
 
     # Steps --------------------------------------------------------------------------------
 
@@ -151,52 +136,47 @@ class RealBackend:
         return diffs.step_diff(self._course, number)
 
     # Server -------------------------------------------------------------------------------
+    # The record (`recorded.find`) is the truth for the server this dashboard started and for
+    # one `vibecode serve` runs alike; `--url` names a server outside the workspace.
 
-    def _attached(self) -> record.ServerRecord | None:
-        """The workspace's `vibecode serve` server, unless `--url` names another one."""
-        if self._server is not None:
-            return None
-        found = record.read_server(self.workspace)
-        if found is not None and self.url is not None and found.url.rstrip("/") != self.url:
+    def _recorded(self) -> record.ServerRecord | None:
+        """The workspace's server, unless `--url` names another one."""
+        found = recorded.find(self.workspace)
+        if found is not None and self.url is not None and not same_server(found.url, self.url):
             return None
         return found
 
     def _base_url(self) -> str:
-        if self._server is not None and self._server.running:
-            return self._server.url
+        found = self._recorded()
+        if found is not None:
+            return found.url
         if self.url is not None:
             return self.url
-        attached = self._attached()
-        if attached is not None:
-            return attached.url
         raise VibecodeError("the server is not running", hint="press s to start it")
 
+    def _answering_url(self) -> str:
+        """The server's URL once it is known to answer (within 2 s, with the app's error)."""
+        url = self._base_url()
+        recorded.ensure_answering(url, workspace=self.workspace)
+        return url
+
     def server_status(self) -> ServerStatus:
-        """Our own server, else the one `vibecode serve` runs, else `--url`, else down."""
-        server = self._server
-        if server is not None:
-            lines = server.log_tail(SCAN_LINES)
-            broken = import_problem(lines, self.workspace) if server.running else None
+        """The workspace's recorded server (ours or `vibecode serve`'s), else `--url`, else down."""
+        found = self._recorded()
+        if found is not None:
+            lines = tail(Path(found.log), SCAN_LINES)
+            broken = import_problem(lines, self.workspace) if found.pid is not None else None
+            waiting = found.state == record.WAITING
+            problem = broken or (found.problem if not found.up and not waiting else None)
             return ServerStatus(
-                up=server.running and broken is None,
-                running=server.running,
-                url=server.url,
-                database=server.database,
+                up=found.up and broken is None,
+                running=found.pid is not None,
+                url=found.url,
+                database=found.database,
+                attached=found.owner_pid != os.getpid(),
                 log_tail=tuple(lines[-LOG_LINES:]),
-                error=broken or (self._error if not server.running else None),
-            )
-        attached = self._attached()
-        if attached is not None:
-            lines = _tail(Path(attached.log), SCAN_LINES)
-            broken = import_problem(lines, self.workspace)
-            return ServerStatus(
-                up=broken is None,
-                running=True,
-                url=attached.url,
-                database=attached.database,
-                attached=True,
-                log_tail=tuple(lines[-LOG_LINES:]),
-                error=broken,
+                error=problem,
+                waiting=waiting,
             )
         if self.url is not None:
             up = _listening(self.url)
@@ -205,87 +185,46 @@ class RealBackend:
         return ServerStatus(up=False, database=database, error=self._error)
 
     def start_server(self) -> ServerStatus:
-        """Start our own server unless one already runs for this workspace (or `--url`)."""
+        """Start (and record) our own server unless one already runs for this workspace."""
         with self._lock:
-            nobody_serves = self._server is None and record.read_server(self.workspace) is None
-            if nobody_serves and self.url is None:
-                self._start()
+            if self._server is None and self._recorded() is None and self.url is None:
+                server = RecordedServer(
+                    self.workspace,
+                    port=self.port,
+                    database_url=resolve_database_url(self.workspace, self.db),
+                )
+                self._error = None
+                try:
+                    server.start(wait_for_app=True)
+                except VibecodeError as error:
+                    self._error = str(error)
+                else:
+                    self._server = server
         return self.server_status()
-
-    def _start(self) -> None:
-        server = ServerProcess(
-            self.workspace,
-            port=self.port,
-            database_url=resolve_database_url(self.workspace, self.db),
-        )
-        self._error = None
-        try:
-            server.start()
-            self._wait_ready(server)
-        except VibecodeError as error:
-            server.stop()
-            self._error = str(error)
-            return
-        self._server = server
-        pid = server.pid
-        assert pid is not None
-        record.write_server(
-            self.workspace,
-            record.ServerRecord(
-                url=server.url,
-                pid=pid,
-                host=server.host,
-                port=server.port,
-                database=server.database,
-                tap=str(server.tap_dir or ""),
-                log=str(server.log_path),
-                started_at=time.time(),
-                step=self.current_step(),
-            ),
-        )
-
-    def _wait_ready(self, server: ServerProcess) -> None:
-        """`wait_ready` in short slices, so quitting the dashboard does not wait a minute."""
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            try:
-                server.wait_ready(1.0)
-                return
-            except VibecodeError:
-                if not server.running:
-                    raise  # it stopped: the error says why
-                if self._stop.is_set():
-                    raise VibecodeError("the dashboard closed while the server started") from None
-                if time.monotonic() >= deadline:
-                    raise VibecodeError(
-                        f"the server did not become ready within {READY_TIMEOUT:.0f} s",
-                        hint=f"see {server.log_path}",
-                    ) from None
 
     def stop_server(self) -> ServerStatus:
         """Stop our own server; one started elsewhere is left alone (with a message why)."""
         with self._lock:
-            self._stop_own()
+            server, self._server = self._server, None
+            if server is None:
+                if self._recorded() is not None or self.url is not None:
+                    raise VibecodeError(
+                        "this server was not started by the dashboard",
+                        hint="stop it where it runs: Ctrl-C in the `vibecode serve` terminal",
+                    )
+            else:
+                server.stop()
         return self.server_status()
 
-    def _stop_own(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            if record.read_server(self.workspace) is not None or self.url is not None:
-                raise VibecodeError(
-                    "this server was not started by the dashboard",
-                    hint="stop it where it runs (Ctrl-C in the `vibecode serve` terminal)",
-                )
-            return
-        pid = server.pid
-        server.stop()
-        record.remove_server(self.workspace, pid=pid)
-
     def restart_server(self) -> ServerStatus:
-        """Stop our server and start it again."""
-        with self._lock:
-            self._stop_own()
-            self._start()
+        """Restart the workspace's server, whoever runs it, through its record."""
+        if self._recorded() is None:
+            if self.url is not None:
+                raise VibecodeError(
+                    f"{self.url} is not this workspace's server: restart it where it runs"
+                )
+            return self.start_server()
+        recorded.restart(self.workspace, by="the dashboard")
         return self.server_status()
 
     # Demo and bench -------------------------------------------------------------------------
@@ -294,7 +233,7 @@ class RealBackend:
         """Fire step `number`'s demo requests against the running server."""
         from vibecode.demo.runner import run_requests
 
-        base_url = self._base_url()
+        base_url = self._answering_url()
         results = run_requests(
             base_url,
             self._course.step(number).demos,
@@ -342,8 +281,8 @@ class RealBackend:
 
     def tap(self) -> TapSource | None:
         """A reader in the workspace's tap folder (the one in server.json when attached)."""
-        attached = self._attached()
-        tap_dir = Path(attached.tap) if attached is not None and attached.tap else None
+        found = self._recorded()
+        tap_dir = Path(found.tap) if found is not None and found.tap else None
         tap_dir = tap_dir or tap_dir_for(self.workspace)
         if self._tap is None or tap_dir != self._tap_dir:
             if self._tap is not None:
@@ -357,29 +296,16 @@ class RealBackend:
         self._stop.set()
 
     def close(self) -> None:
-        """Stop a running benchmark and our own server; unregister from the tap."""
+        """Stop a running benchmark; unregister from the tap; stop our own server (and with
+        no reader left, its tap folder goes too)."""
         self._stop.set()
-        with self._lock:
-            server, self._server = self._server, None
-            if server is not None:
-                pid = server.pid
-                server.stop()
-                record.remove_server(self.workspace, pid=pid)
         if self._tap is not None:
             self._tap.close()
             self._tap = None
-
-
-def _tail(path: Path, lines: int) -> list[str]:
-    """The last lines of a log file (empty when it is missing)."""
-    try:
-        with open(path, "rb") as log:
-            log.seek(0, 2)
-            log.seek(max(0, log.tell() - 16 * 1024))
-            text = log.read().decode("utf-8", errors="replace")
-    except OSError:
-        return []
-    return text.splitlines()[-lines:]
+        with self._lock:
+            server, self._server = self._server, None
+            if server is not None:
+                server.stop()
 
 
 def _listening(url: str) -> bool:

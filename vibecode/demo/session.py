@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from vibecode.course.manifest import RequestSpec
 from vibecode.errors import VibecodeError
-from vibecode.serve import record
+from vibecode.serve import recorded
+from vibecode.serve.recorded import ensure_answering
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -81,9 +82,11 @@ def run_demo(
     specs = select_requests(step.demos, name)
     console.print(f"[bold]Step {step_number}[/] · {step.title}", highlight=False)
     if url is not None:
+        ensure_answering(url, workspace=workspace)
         return _fire(url, specs, console, paced=paced)
-    running = record.read_server(workspace)
+    running = recorded.find(workspace)
     if running is not None:
+        ensure_answering(running.url, workspace=workspace)
         return _fire(running.url, specs, console, paced=paced, log=Path(running.log))
     if not start:
         raise VibecodeError(
@@ -91,15 +94,13 @@ def run_demo(
             hint="start one with `vibecode serve` in another terminal, or use `vibecode demo "
             "--start`",
         )
-    from vibecode.serve.server import ServerProcess
-
     with console.status("Starting a server for the demo..."):
-        server = ServerProcess(workspace, port=0, reload=False)
-        server.__enter__()
+        server = recorded.temporary(workspace)
+        process = server.__enter__()
     try:
-        return _fire(server.url, specs, console, paced=paced, log=server.log_path)
+        return _fire(process.url, specs, console, paced=paced, log=process.log_path)
     finally:
-        server.stop()
+        server.__exit__(None, None, None)
 
 
 def _fire(

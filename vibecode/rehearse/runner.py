@@ -177,18 +177,15 @@ def _serve_and_fire(
     benches: bool = True,
 ) -> list[str]:
     from vibecode.demo.runner import run_requests
-    from vibecode.serve.server import ServerProcess
+    from vibecode.serve.recorded import temporary
 
     if not (workspace / "app" / "main.py").is_file():
         return []  # nothing to serve yet
     problems: list[str] = []
-    server = ServerProcess(
-        workspace, port=0, reload=False, database_url=database_url, access_log=False
-    )
-    try:
-        phase("starting the server")
-        server.start()
-        server.wait_ready(READY_TIMEOUT)
+    phase("starting the server")
+    with temporary(
+        workspace, database_url=database_url, access_log=False, timeout=READY_TIMEOUT
+    ) as server:
         checks.append("server")
         if step.demos:
             phase("firing demo requests")
@@ -209,8 +206,6 @@ def _serve_and_fire(
                 + (f" ({held} of {_count(claims, 'claim')} held)" if claims else "")
             )
             checks += notes
-    finally:
-        server.stop()
     return problems
 
 

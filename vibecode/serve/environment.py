@@ -51,20 +51,41 @@ def secret_key(workspace: Path) -> str:
     return key
 
 
-def app_environment(workspace: Path, *, database_url: str | None) -> dict[str, str]:
-    """The full environment for a subprocess that runs the workspace's code.
+def app_environment(
+    workspace: Path, *, database_url: str | None, tests: bool = False
+) -> dict[str, str]:
+    """The full environment for a subprocess that runs the workspace's code: the one recipe.
 
-    The current environment plus: PYTHONPATH=<workspace> (so `app` is the workspace's package,
-    never the reference copy), DATABASE_URL (the workspace's SQLite file by default),
-    SECRET_KEY, DEMO_ENDPOINTS=true and DEBUG=false.
+    The current environment plus PYTHONPATH=<workspace> (so `app` is the workspace's package,
+    never the reference copy) and PYTHONUNBUFFERED. To serve (uvicorn, alembic, the import
+    check): DATABASE_URL (the workspace's SQLite file by default), SECRET_KEY,
+    DEMO_ENDPOINTS=true and DEBUG=false unless the workspace's `.env` sets DEBUG. For the
+    step's `tests`: the tests' own settings decide, except the database when one is given
+    (DATABASE_URL and TEST_DATABASE_URL).
     """
     environment = dict(os.environ)
+    environment.update(PYTHONPATH=str(workspace), PYTHONUNBUFFERED="1")
+    if tests:
+        if database_url:
+            environment["DATABASE_URL"] = environment["TEST_DATABASE_URL"] = database_url
+        return environment
     environment.update(
-        PYTHONPATH=str(workspace),
         DATABASE_URL=database_url or sqlite_url(workspace),
         SECRET_KEY=secret_key(workspace),
         DEMO_ENDPOINTS="true",
-        DEBUG="false",
-        PYTHONUNBUFFERED="1",
     )
+    if "DEBUG" in dotenv_keys(workspace):
+        environment.pop("DEBUG", None)  # the workspace's .env decides (step 2 teaches it)
+    else:
+        environment["DEBUG"] = "false"
     return environment
+
+
+def dotenv_keys(workspace: Path) -> set[str]:
+    """The variables the workspace's `.env` sets (upper case), empty without one."""
+    from dotenv import dotenv_values
+
+    path = workspace / ".env"
+    if not path.is_file():
+        return set()
+    return {key.upper() for key in dotenv_values(path)}

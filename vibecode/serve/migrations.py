@@ -166,8 +166,8 @@ def reset_database(workspace: Path, *, database_url: str | None) -> MigrationRes
     running = record.read_server(workspace)
     if running is not None:
         raise VibecodeError(
-            f"a server of this workspace runs at {running.url} (pid {running.pid}) and holds the "
-            "database open",
+            f"a server of this workspace runs at {running.url} (pid {running.owner_pid}) and "
+            "holds the database open",
             hint="stop it first (Ctrl-C in its terminal); serve migrates the database as it starts",
         )
     url = database_url or sqlite_url(workspace)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -103,7 +102,7 @@ class ServerProcess:
         if self.tap_dir is not None:
             environment[TAP_ENV] = str(ensure_tap_dir(self.tap_dir))
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "wb") as log:
+        with open(self.log_path, "ab") as log:
             self._process = self._spawn(
                 self._command(),
                 cwd=self.workspace,
@@ -158,14 +157,9 @@ class ServerProcess:
 
     def log_tail(self, n: int = 20) -> list[str]:
         """The last `n` lines of the server's log."""
-        try:
-            with open(self.log_path, "rb") as log:
-                log.seek(0, os.SEEK_END)
-                log.seek(max(0, log.tell() - 64 * 1024))
-                text = log.read().decode("utf-8", errors="replace")
-        except FileNotFoundError:
-            return []
-        return text.splitlines()[-n:]
+        from vibecode.serve.log import tail
+
+        return tail(self.log_path, n)
 
     def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         """Stop the whole process group: SIGTERM, then SIGKILL after `timeout` seconds."""
@@ -237,33 +231,3 @@ def group_alive(group: int) -> bool:
         if int(fields[2]) == group and fields[0] != "Z":
             return True
     return False
-
-
-def follow_log(
-    path: Path, on_line: Callable[[str], None], stop: threading.Event, *, interval: float = 0.1
-) -> threading.Thread:
-    """Call `on_line` for each new line of a log file, in a thread, until `stop` is set."""
-
-    def follow() -> None:
-        position = 0
-        pending = b""
-        while True:
-            stopping = stop.is_set()
-            try:
-                with open(path, "rb") as log:
-                    log.seek(position)
-                    chunk = log.read()
-                    position = log.tell()
-            except FileNotFoundError:
-                chunk = b""
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                on_line(line.decode("utf-8", errors="replace"))
-            if stopping:
-                return
-            stop.wait(interval)
-
-    thread = threading.Thread(target=follow, name="vibecode-log-follower", daemon=True)
-    thread.start()
-    return thread

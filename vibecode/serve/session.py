@@ -1,4 +1,4 @@
-"""`vibecode serve` in the foreground: start, record, echo the log, follow steps, clean up."""
+"""`vibecode serve` in the foreground: the recorded server, its log echoed, what it does said."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from vibecode.errors import VibecodeError
-from vibecode.serve import migrations, record
+from vibecode.serve import migrations
 from vibecode.serve.environment import resolve_database_url
-from vibecode.serve.server import ServerProcess, follow_log
-from vibecode.serve.watcher import StepWatcher, current_step
+from vibecode.serve.log import Shown, TracebackFolder, follow_log
+from vibecode.serve.record import WAITING
+from vibecode.serve.recorded import RecordedServer, ServerEvent
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -37,86 +37,77 @@ class ServeOptions:
 
 
 def serve_forever(workspace: Path, options: ServeOptions, console: Console) -> None:
-    """Serve the workspace until Ctrl-C (or SIGTERM/SIGHUP); nothing is left running after."""
-    existing = record.read_server(workspace)
-    if existing is not None:
-        raise VibecodeError(
-            f"a server for this workspace is already running at {existing.url} "
-            f"(pid {existing.pid})",
-            hint="stop it first (Ctrl-C in its terminal)",
-        )
-    database_url = resolve_database_url(workspace, options.db)
-    server = ServerProcess(
+    """Serve the workspace until Ctrl-C (or SIGTERM/SIGHUP); nothing is left running after.
+
+    Any step change is survived: at a step without an app it waits for one (the supervision
+    is `RecordedServer`'s); this function shows what happens.
+    """
+    announced = threading.Event()
+
+    def report(event: ServerEvent) -> None:
+        if announced.is_set() or event.kind not in ("started", "waiting"):  # the panel says it
+            _report(console, event, reload=options.reload)
+
+    server = RecordedServer(
         workspace,
         host=options.host,
         port=options.port,
-        database_url=database_url,
+        database_url=resolve_database_url(workspace, options.db),
         reload=options.reload,
         workers=options.workers,
+        on_event=report,
     )
     stop_following = threading.Event()
     follower: threading.Thread | None = None
-    watcher: StepWatcher | None = None
     with _interrupts_as_keyboard_interrupt():
         try:
             with console.status(f"Starting the workspace app on port {options.port}..."):
-                server.start()
-                _report_migration(console, server.migration)
-                server.wait_ready(READY_TIMEOUT)
-            step = current_step(workspace)
-            assert server.pid is not None
-            record.write_server(
-                workspace,
-                record.ServerRecord(
-                    url=server.url,
-                    pid=server.pid,
-                    host=server.host,
-                    port=server.port,
-                    database=server.database,
-                    tap=str(server.tap_dir or ""),
-                    log=str(server.log_path),
-                    started_at=time.time(),
-                    step=step,
-                ),
-            )
-            _announce(console, server, step, options)
-            follower = follow_log(
-                server.log_path, lambda line: _echo(console, line), stop_following
-            )
-
-            def on_change(
-                number: int,
-                result: migrations.MigrationResult | None,
-                error: VibecodeError | None,
-            ) -> None:
-                _report_step_change(console, number, result, error, reload=options.reload)
-                _update_record_step(workspace, number)
-
-            watcher = StepWatcher(
-                workspace,
-                migrate=lambda ws: migrations.upgrade(ws, database_url=database_url),
-                on_change=on_change,
-            ).start()
-            while server.running:
-                time.sleep(0.2)
-            raise VibecodeError(
-                f"the server stopped unexpectedly: {server.last_problem()}",
-                hint=f"see {server.log_path}",
-            )
+                server.start(wait_for_app=True, timeout=READY_TIMEOUT)
+            _announce(console, server, options)
+            announced.set()
+            echo = LogEcho(workspace, console)
+            follower = follow_log(server.log_path, echo.line, stop_following, on_quiet=echo.quiet)
+            while True:
+                time.sleep(0.5)
         except KeyboardInterrupt:
             console.print("\n[dim]Stopping the server...[/]")
         finally:
             with _shielded():
-                if watcher is not None:
-                    watcher.stop()
-                pid = server.pid
                 server.stop()
                 stop_following.set()
                 if follower is not None:
                     follower.join(timeout=2.0)  # the server's last lines come before "Stopped."
-                if pid is not None:
-                    record.remove_server(workspace, pid=pid)
     console.print("[green]Stopped.[/] Nothing left running.")
+
+
+class LogEcho:
+    """The server's log in the serve pane: tracebacks summed up and folded, errors in red."""
+
+    def __init__(self, workspace: Path, console: Console) -> None:
+        self.console = console
+        self.folder = TracebackFolder(workspace)
+
+    def line(self, text: str) -> None:
+        """One new log line."""
+        self._show(self.folder.feed(text))
+
+    def quiet(self) -> None:
+        """The log is quiet: show a traceback that has ended."""
+        self._show(self.folder.flush(force=False))
+
+    def _show(self, shown: list[Shown]) -> None:
+        from rich.text import Text
+
+        for item in shown:
+            if item.kind == "summary":
+                text = Text("✗ " + item.text, style="bold red")
+            elif item.kind == "folded":
+                text = Text(item.text, style="dim italic")
+            elif item.kind == "error":
+                text = Text(item.text, style="red")
+            else:
+                text = Text(item.text, style=log_style(item.text))
+            self.console.print(text, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -153,16 +144,18 @@ def _shielded() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _announce(
-    console: Console, server: ServerProcess, step: int | None, options: ServeOptions
-) -> None:
+def _announce(console: Console, server: RecordedServer, options: ServeOptions) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
+    found = server.record
     text = Text()
-    text.append("Serving ", style="bold")
+    text.append(
+        "Waiting to serve " if found and found.state == WAITING else "Serving ", style="bold"
+    )
     text.append(server.url, style="bold cyan underline")
     text.append(f"\nworkspace {server.workspace}", style="dim")
+    step = found.step if found is not None else None
     details = [f"step {step}" if step is not None else "no step recorded", server.database]
     details.append("reload on" if options.reload else "reload off")
     if options.workers > 1:
@@ -172,6 +165,8 @@ def _announce(
         address = lan_address()
         if address:
             text.append(f"\nattendees: http://{address}:{server.port}", style="bold")
+    if found is not None and found.state == WAITING:
+        text.append("\nno app at this step yet: it starts when a step brings one", style="yellow")
     text.append("\nCtrl-C to stop", style="dim")
     console.print(Panel(text, border_style="green", expand=False))
 
@@ -183,12 +178,6 @@ def log_style(line: str) -> str:
     if line.startswith("WARNING"):
         return "yellow"
     return "dim"
-
-
-def _echo(console: Console, line: str) -> None:
-    from rich.text import Text
-
-    console.print(Text(line, style=log_style(line)), highlight=False, soft_wrap=True)
 
 
 def _report_migration(console: Console, result: migrations.MigrationResult | None) -> None:
@@ -207,35 +196,26 @@ def _report_migration(console: Console, result: migrations.MigrationResult | Non
         console.print("[dim]The database is at the latest migration.[/]")
 
 
-def _report_step_change(
-    console: Console,
-    number: int,
-    result: migrations.MigrationResult | None,
-    error: VibecodeError | None,
-    *,
-    reload: bool,
-) -> None:
+def _report(console: Console, event: ServerEvent, *, reload: bool) -> None:
+    """One line for what the supervisor did (the log echo shows the app's own errors)."""
     from rich.markup import escape
 
-    if error is not None:
-        console.print(f"[bold red]step {number}: {escape(str(error))}[/]")
-        return
-    if reload:
-        console.print(f"[bold cyan]Now at step {number}[/]: the server reloads with its code.")
-    else:
-        console.print(
-            f"[bold yellow]Now at step {number}[/]: reload is off, restart `vibecode serve` "
-            "to run its code."
-        )
-    _report_migration(console, result)
-
-
-def _update_record_step(workspace: Path, step: int) -> None:
-    current = record.read_server(workspace)
-    if current is not None:
-        from dataclasses import replace
-
-        record.write_server(workspace, replace(current, step=step))
+    message = escape(event.message)
+    if event.kind == "migration":
+        _report_migration(console, event.migration)
+    elif event.kind == "step":
+        if event.message != f"now at step {event.step}":
+            console.print(f"[bold red]step {event.step}: {message}[/]")
+            return
+        what = "the server reloads with its code" if reload else "the server restarts with it"
+        console.print(f"[bold cyan]Now at step {event.step}[/]: {what}.")
+        _report_migration(console, event.migration)
+    elif event.kind == "waiting":
+        console.print(f"[bold yellow]Waiting:[/] {message} (`vibecode next`).")
+    elif event.kind == "broken" and not event.in_log:
+        console.print(f"[bold red]✗ {message}[/]")
+    elif event.kind in ("restarted", "started"):
+        console.print(f"[bold green]✓ {message}[/]")
 
 
 def lan_address() -> str | None:

@@ -15,7 +15,7 @@ from vibecode.serve import migrations
 POLL_INTERVAL = 0.5
 
 ReadStep = Callable[[Path], "int | None"]
-Migrate = Callable[[Path], migrations.MigrationResult]
+Migrate = Callable[[Path], "migrations.MigrationResult | None"]
 
 
 def current_step(workspace: Path) -> int | None:

@@ -11,7 +11,6 @@ make of the workspace (`files=`), leaving the workspace itself alone.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -157,13 +156,12 @@ def pytest_command(
     """The pytest command line and environment for step `number`'s tests in `root`."""
     own = sorted(own_tests(course, number))
     targets = own if only_own and own else list(course.step(number).tests)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(root)
+    from vibecode.serve.environment import app_environment
+
+    env = app_environment(root, database_url=database_url, tests=True)
     env["VIBECODE_ROOT"] = str(root)
     env["VIBECODE_REPORT"] = str(report)
     env["VIBECODE_FIRST"] = json.dumps(own)
-    if database_url:
-        env["DATABASE_URL"] = env["TEST_DATABASE_URL"] = database_url
     command = [
         sys.executable, "-m", "pytest", *targets, "-q",
         "-p", "no:cacheprovider", "-p", PLUGIN,

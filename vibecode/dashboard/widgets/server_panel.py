@@ -49,6 +49,9 @@ class ServerPanel(Static):
         if status.up:
             head.append("UP ", OK)
             head.append(status.url or "?", "bold underline")
+        elif status.waiting:
+            head.append("WAITING ", WARN)
+            head.append("for a step with an app: n or t brings one", DIM)
         elif status.running:
             head.append("BROKEN ", BAD)
             head.append("save a fix: the server reloads", DIM)
