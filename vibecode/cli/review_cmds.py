@@ -1,0 +1,86 @@
+"""Commands: review (the template's rules on a project), new feature (its feature guide)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vibecode.cli.options import WorkspaceOption
+
+
+class Kind(StrEnum):
+    """What `vibecode new` makes."""
+
+    feature = "feature"
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the application."""
+    app.command("review")(review)
+    app.command("new")(new)
+
+
+def review(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A workspace or a project laid out like the template (default: the workspace)."
+        ),
+    ] = None,
+    *,
+    workspace: WorkspaceOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The findings as JSON.")] = False,
+) -> None:
+    """Check the template's rules (async, ids, errors, migrations, tests): file:line and the fix."""
+    from vibecode.cli.output import err, out
+    from vibecode.paths import resolve_workspace
+    from vibecode.review.render import as_json as render_json
+    from vibecode.review.render import as_text
+    from vibecode.review.runner import review as run_review
+
+    root = path.resolve() if path is not None else resolve_workspace(workspace)
+    with err().status(f"reviewing {root}..."):
+        result = run_review(root)
+    if as_json:
+        typer.echo(render_json(result))
+    else:
+        for line in as_text(result):
+            out().print(line, highlight=False, markup=False, soft_wrap=True)
+    if not result.ok:
+        raise typer.Exit(code=1)
+
+
+def new(
+    kind: Annotated[Kind, typer.Argument(help="What to make: `feature`.")],
+    name: Annotated[str, typer.Argument(help="The feature, singular snake case: `product`.")],
+    fields: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="FIELD:TYPE ... (str, text, int, float, bool, datetime; `?` optional)."
+        ),
+    ] = None,
+    *,
+    owned: Annotated[
+        bool,
+        typer.Option("--owned", help="Each item belongs to a user; only its owner changes it."),
+    ] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Make a whole feature: model, migration, schemas, service, router and its tests."""
+    from vibecode.cli.output import out
+    from vibecode.paths import resolve_workspace
+    from vibecode.scaffold.feature import new_feature
+
+    root = resolve_workspace(workspace)
+    made = new_feature(root, name, fields or [], owned=owned)
+    for written in made.written:
+        out().print(f"  wrote {written}", highlight=False)
+    out().print(f"  registered {made.registered}", highlight=False)
+    out().print(
+        f"{made.spec.plural} in {made.seconds:.2f} s: run `vibecode review` and "
+        f"`python -m pytest {made.test_file}`, then make it yours",
+        highlight=False,
+    )
