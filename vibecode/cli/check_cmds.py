@@ -42,6 +42,9 @@ def check(
         str | None,
         typer.Option("--database-url", help="Run the tests against this database URL."),
     ] = None,
+    with_review: Annotated[
+        bool, typer.Option("--review/--no-review", help="Review your code after the tests.")
+    ] = True,
 ) -> None:
     """Run the step's tests on your code, its own new tests first: are you done?"""
     from vibecode.workspace.state import load_state
@@ -77,6 +80,10 @@ def check(
 
         out().print(escape(report.output), highlight=False)
     print_report(course, ws, report, label=label)
+    if with_review:
+        from vibecode.cli.review_cmds import show_review
+
+        show_review(course, ws, report.step)
     if report.ok:
         if next_step:
             err().print(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from vibecode.cli.options import WorkspaceOption
+
+if TYPE_CHECKING:
+    from vibecode.course.manifest import Course
 
 
 class Kind(StrEnum):
@@ -84,3 +87,24 @@ def new(
         f"`python -m pytest {made.test_file}`, then make it yours",
         highlight=False,
     )
+
+
+def show_review(course: Course, ws: Path, step: int) -> None:
+    """`vibecode check`'s closing part: the review of the attendee's code, rules of step `step`.
+
+    Advice beside the tests: it never changes check's exit code (the step's tests say whether
+    the step is done); `vibecode review` exits 1 on a finding.
+    """
+    from vibecode.cli.output import err, out
+    from vibecode.proof.review import rules_not_yet_taught
+    from vibecode.review.render import as_text
+    from vibecode.review.runner import review as run_review
+
+    if course.info.review_from is None or not (ws / "app").is_dir():
+        return  # a course that does not teach the template, or nothing written yet
+    with err().status("reviewing your code..."):
+        result = run_review(ws, skip=rules_not_yet_taught(course, step))
+    out().print("")
+    out().print("Review (the template's rules):", style="bold", highlight=False)
+    for line in as_text(result):
+        out().print(line, highlight=False, markup=False, soft_wrap=True)
