@@ -36,6 +36,10 @@ def review(
     *,
     workspace: WorkspaceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="The findings as JSON.")] = False,
+    every_rule: Annotated[
+        bool,
+        typer.Option("--all", help="In a workspace, also the rules its step has not taught yet."),
+    ] = False,
 ) -> None:
     """Check the template's rules (async, ids, errors, migrations, tests): file:line and the fix."""
     from vibecode.cli.output import err, out
@@ -45,8 +49,9 @@ def review(
     from vibecode.review.runner import review as run_review
 
     root = path.resolve() if path is not None else resolve_workspace(workspace)
+    skip = frozenset() if every_rule else _not_yet_taught(root)
     with err().status(f"reviewing {root}..."):
-        result = run_review(root)
+        result = run_review(root, skip=skip)
     if as_json:
         typer.echo(render_json(result))
     else:
@@ -54,6 +59,19 @@ def review(
             out().print(line, highlight=False, markup=False, soft_wrap=True)
     if not result.ok:
         raise typer.Exit(code=1)
+
+
+def _not_yet_taught(root: Path) -> frozenset[str]:
+    """In a workspace of a course with `[review]`: the rules its step is not held to yet."""
+    from vibecode.paths import state_file
+
+    if not state_file(root).is_file():
+        return frozenset()
+    from vibecode.course.loader import load
+    from vibecode.proof.review import rules_not_yet_taught
+    from vibecode.workspace.state import load_state
+
+    return rules_not_yet_taught(load(), load_state(root).step)
 
 
 def new(

@@ -14,6 +14,7 @@ from typing import Any
 from vibecode.review.project import Project
 from vibecode.review.rules import Finding
 from vibecode.review.source_rules import class_field_line
+from vibecode.review.syntax import string_constants
 
 _PARAMETER = re.compile(r"\{[^}]*\}")
 _METHODS = ("get", "post", "put", "patch", "delete")
@@ -204,18 +205,33 @@ def _uuid_get_paths(document: dict[str, Any]) -> set[str]:
 
 
 def _test_strings(project: Project) -> set[str]:
-    """Every string the tests write, an f-string's values as `{}`: "/posts/{}"."""
+    """Every string the tests write, an f-string's values as `{}`: "/posts/{}".
+
+    A module-level string constant inside an f-string is read as its value
+    (`URL = "/posts"` ... `f"{URL}/{post['id']}"` is "/posts/{}").
+    """
     strings: set[str] = set()
     for path in project.test_files():
         tree = project.tree(path)
-        for node in ast.walk(tree) if tree is not None else ():
+        if tree is None:
+            continue
+        constants = {k: v for k, v in string_constants(tree.body).items() if v is not None}
+        for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 strings.add(node.value)
             elif isinstance(node, ast.JoinedStr):
-                strings.add(
-                    "".join(
-                        str(part.value) if isinstance(part, ast.Constant) else "{}"
-                        for part in node.values
-                    )
-                )
+                strings.add("".join(_part(part, constants) for part in node.values))
     return {s for s in strings if s.startswith("/")}
+
+
+def _part(part: ast.expr, constants: dict[str, str]) -> str:
+    if isinstance(part, ast.Constant):
+        return str(part.value)
+    if (
+        isinstance(part, ast.FormattedValue)
+        and isinstance(part.value, ast.Name)
+        and part.value.id in constants
+        and part.format_spec is None
+    ):
+        return constants[part.value.id]
+    return "{}"

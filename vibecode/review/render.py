@@ -21,6 +21,8 @@ def as_text(result: Review) -> list[str]:
         )
     else:
         lines.append("review: every rule holds")
+    if result.skipped:
+        lines.append(f"not yet taught at this step: {', '.join(sorted(result.skipped))} (--all)")
     return lines
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vibecode.review.project import Project
 from vibecode.review.rules import Finding
+from vibecode.review.syntax import assignment
 
 # Synchronous SQLAlchemy names, by the module they are imported from.
 _SYNC_NAMES = {
@@ -221,12 +222,8 @@ def class_field_line(project: Project, files: list[Path], cls: str, field: str) 
         for node in ast.walk(tree) if tree is not None else ():
             if isinstance(node, ast.ClassDef) and node.name == cls:
                 for item in node.body:
-                    target: ast.expr | None = None
-                    if isinstance(item, ast.AnnAssign):
-                        target = item.target
-                    elif isinstance(item, ast.Assign) and len(item.targets) == 1:
-                        target = item.targets[0]
-                    if isinstance(target, ast.Name) and target.id == field:
+                    pair = assignment(item)
+                    if pair is not None and pair[0] == field:
                         return project.relative(path), item.lineno
                 return project.relative(path), node.lineno
     return "app", 0
