@@ -87,6 +87,24 @@ def test_an_owned_feature_at_the_last_step_passes_its_tests_alembic_check_and_re
         assert run.returncode == 0, run.stdout + run.stderr
     result = review(ws)
     assert result.ok, [f"{f.path}:{f.line} {f.rule} {f.message}" for f in result.findings]
+    # "Then make it yours": what SCRIPT.md's closing exercise says the review then finds.
+    schemas = ws / "app" / "schemas" / "product.py"
+    text = schemas.read_text()
+    assert text.count("    id: uuid.UUID = Field(") == 1
+    schemas.write_text(text.replace("    id: uuid.UUID = Field(", "    id: int = Field("))
+    service = ws / "app" / "services" / "product_service.py"
+    lines = service.read_text().splitlines()
+    at = lines.index("        self.session.add(item)")
+    lines.insert(at, '        print("creating")')
+    service.write_text("\n".join(lines) + "\n")
+    schema_line = 1 + next(
+        n for n, line in enumerate(schemas.read_text().splitlines()) if "id: int = Field(" in line
+    )
+    found = {(f.rule, f.path, f.line) for f in review(ws).findings}
+    assert found == {
+        ("VC301", "app/services/product_service.py", at + 1),
+        ("VC204", "app/schemas/product.py", schema_line),
+    }
 
 
 @pytest.mark.e2e
