@@ -53,5 +53,6 @@ def review_problems(course: Course, workspace: Path, number: int) -> tuple[list[
         f"review: {finding.path}:{finding.line}: {finding.rule} {finding.message}"
         for finding in result.findings
     ]
-    skipped = f", {len(result.skipped)} not yet taught" if result.skipped else ""
+    count = len(result.skipped)
+    skipped = f" ({count} rule{'s' if count != 1 else ''} not yet taught)" if count else ""
     return problems, f"review{skipped}"
