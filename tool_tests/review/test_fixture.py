@@ -112,3 +112,17 @@ def test_a_folder_without_an_app_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "has no app/ package" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_module_that_does_not_parse_is_named_at_its_line(project: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(project, broken)
+    main = broken / "app" / "main.py"
+    lines = main.read_text(encoding="utf-8").splitlines()
+    main.write_text("\n".join([*lines, "def broken(:"]) + "\n", encoding="utf-8")
+    result = review(broken)
+    assert ("VC901", "app/main.py", len(lines) + 1) in {
+        (f.rule, f.path, f.line) for f in result.findings
+    }
+    assert "VC304" not in result.rules()  # its handler could be in the unreadable module
+    assert "VC302" in result.rules()  # the other modules are still reviewed

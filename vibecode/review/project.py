@@ -20,6 +20,7 @@ class Project:
 
     root: Path
     _trees: dict[Path, ast.Module | None] = field(default_factory=dict, repr=False)
+    _errors: dict[Path, tuple[int, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def at(cls, root: Path) -> Project:
@@ -96,10 +97,19 @@ class Project:
         return self.python_files(versions) if versions is not None else []
 
     def tree(self, path: Path) -> ast.Module | None:
-        """The syntax tree of `path` (None when it does not parse: the tests report that)."""
+        """The syntax tree of `path` (None when it does not parse: see `parse_error`)."""
         if path not in self._trees:
             try:
                 self._trees[path] = ast.parse(path.read_bytes(), filename=str(path))
-            except (SyntaxError, ValueError, OSError):
+            except SyntaxError as error:
                 self._trees[path] = None
+                self._errors[path] = (error.lineno or 1, error.msg)
+            except (ValueError, OSError) as error:
+                self._trees[path] = None
+                self._errors[path] = (1, str(error))
         return self._trees[path]
+
+    def parse_error(self, path: Path) -> tuple[int, str] | None:
+        """(line, message) when `path` does not parse."""
+        self.tree(path)
+        return self._errors.get(path)

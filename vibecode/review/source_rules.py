@@ -30,18 +30,22 @@ def source_findings(project: Project) -> list[Finding]:
     """VC101, VC102, VC302, VC303 on the app's modules; VC304 on the app as a whole."""
     found: list[Finding] = []
     handler = False
+    unreadable = False
     for path in project.app_files():
         tree = project.tree(path)
-        if tree is None:
-            continue
         where = project.relative(path)
+        if tree is None:
+            line, message = project.parse_error(path) or (1, "does not parse")
+            found.append(Finding("VC901", where, line, f"does not parse: {message}"))
+            unreadable = True  # the handler may be in there: VC304 cannot be judged
+            continue
         found += [Finding("VC101", where, line, detail) for line, detail in _sync_sqlalchemy(tree)]
         found += [Finding("VC102", where, line) for line in _session_query(tree)]
         found += [Finding("VC302", where, line, d) for line, d in _exception_in_5xx(tree)]
         found += [Finding("VC303", where, line, d) for line, d in _secrets_logged(tree)]
         handler = handler or _registers_exception_handler(tree)
     main = project.app_dir / "main.py"
-    if main.is_file() and not handler:
+    if main.is_file() and not handler and not unreadable:
         found.append(Finding("VC304", project.relative(main), _app_line(project.tree(main))))
     return found
 
