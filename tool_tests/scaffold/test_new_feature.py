@@ -193,3 +193,32 @@ def test_the_cli_says_what_it_wrote_and_refuses_in_one_line(tmp_path: Path) -> N
     assert again.returncode == 2
     assert "never overwrites a file" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.parametrize(("step", "owned"), [(5, False), (10, True)])
+def test_the_first_steps_that_can_have_it_pass_too(step: int, owned: bool, tmp_path: Path) -> None:
+    from vibecode.proof.review import rules_not_yet_taught
+
+    ws = _workspace(tmp_path, step=step)
+    made = new_feature(ws, "blog_entry", ["title:str", "rank:int", "when:datetime?"], owned=owned)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", made.test_file, "tests/test_migrations.py", "-q"],
+        cwd=ws,
+        env=_env(ws),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    result = review(ws, skip=rules_not_yet_taught(load_course(STEPS), step))
+    assert result.ok, [f"{f.path}:{f.line} {f.rule} {f.message}" for f in result.findings]
+
+
+def test_a_step_without_alembic_is_refused(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, step=4)
+    before = _snapshot(ws)
+    with pytest.raises(VibecodeError, match=r"no Alembic migrations yet \(step 5 on\)"):
+        new_feature(ws, "product", ["name:str"], owned=False)
+    assert _snapshot(ws) == before
