@@ -68,3 +68,19 @@ def test_a_course_without_review_is_not_reviewed(tmp_path: Path) -> None:
     assert read_course_file(tmp_path).review_from is None
     (tmp_path / "course.toml").write_text("[review]\n", encoding="utf-8")
     assert read_course_file(tmp_path).review_from == {}
+
+
+@pytest.mark.e2e
+def test_the_proof_fails_a_step_that_breaks_a_rule_it_has_taught(tmp_path: Path) -> None:
+    from vibecode.proof.review import review_problems
+
+    course = load_course(STEPS)
+    before = _write(course.checkpoint(11), tmp_path / "eleven")
+    assert review_problems(course, before, 11) == ([], "review (1 rule not yet taught)")
+    after = _write(course.checkpoint(12), tmp_path / "twelve")
+    (after / "app" / "extra.py").write_text('print("x")\n', encoding="utf-8")
+    problems, ran = review_problems(course, after, 12)
+    assert ran == "review"
+    assert problems == [
+        "review: app/extra.py:1: VC301 print() in the app: T201 `print` found",
+    ]
