@@ -101,9 +101,10 @@ def new(
         out().print(f"  wrote {written}", highlight=False)
     out().print(f"  registered {made.registered}", highlight=False)
     out().print(
-        f"{made.spec.plural} in {made.seconds:.2f} s: run `vibecode review` and "
-        f"`python -m pytest {made.test_file}`, then make it yours",
+        f"{len(made.written)} files in {made.seconds:.2f} s. Next: `python -m pytest "
+        f"{made.test_file}` and `vibecode review` in the workspace, then make it yours.",
         highlight=False,
+        soft_wrap=True,
     )
 
 

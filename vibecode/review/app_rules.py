@@ -110,8 +110,13 @@ def openapi_findings(
                 (project.relative(route["file"]), int(route["line"])) if route else ("app", 0)
             )
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "path" and _is_integer(parameter.get("schema", {})):
-                    detail = f"{method.upper()} {path} takes {parameter['name']} as an integer"
+                name, place = str(parameter.get("name", "")), parameter.get("in")
+                # Any integer in the path; in the query, the ones named as ids (`?owner_id=3`).
+                named_id = name == "id" or name.endswith("_id")
+                if (place == "path" or (place == "query" and named_id)) and _is_integer(
+                    parameter.get("schema", {})
+                ):
+                    detail = f"{method.upper()} {path} takes {name} as an integer"
                     found.append(Finding("VC205", *where, detail))
             for code, response in operation.get("responses", {}).items():
                 if not str(code).startswith("2"):
