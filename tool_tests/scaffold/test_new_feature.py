@@ -222,3 +222,32 @@ def test_a_step_without_alembic_is_refused(tmp_path: Path) -> None:
     with pytest.raises(VibecodeError, match=r"no Alembic migrations yet \(step 5 on\)"):
         new_feature(ws, "product", ["name:str"], owned=False)
     assert _snapshot(ws) == before
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "owned"), [("gadget", False), ("widget", True)])
+def test_the_generated_code_passes_ruff_and_mypy_strict(
+    name: str, owned: bool, tmp_path: Path
+) -> None:
+    ws = _workspace(tmp_path)
+    fields = ["label:str", "body:text", "count:int", "ratio:float?", "on:bool", "at:datetime?"]
+    made = new_feature(ws, name, fields, owned=owned)
+    ruff = [sys.executable, "-m", "ruff", "check", "--isolated", "--line-length", "100"]
+    ruff += ["--select", "E,F,W,I,B,UP,SIM,RUF,ASYNC,T20", "--ignore", "B008"]
+    linted = subprocess.run([*ruff, *made.written], cwd=ws, capture_output=True, text=True)
+    assert linted.returncode == 0, linted.stdout
+    config = tmp_path / "mypy.ini"
+    config.write_text(
+        f"[mypy]\nstrict = True\nplugins = pydantic.mypy\ncache_dir = {tmp_path / 'cache'}\n",
+        encoding="utf-8",
+    )
+    typed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(config), *made.written],
+        cwd=ws,
+        env=_env(ws) | {"MYPYPATH": str(ws)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert typed.returncode == 0, typed.stdout
