@@ -14,6 +14,7 @@ from vibecode.cli.workspace_cmds import repair_first
 from vibecode.course.loader import load
 from vibecode.errors import CheckFailed, VibecodeError
 from vibecode.paths import resolve_workspace
+from vibecode.room import hooks as room
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
@@ -72,6 +73,7 @@ def check(
                 course, ws, state.step, database_url=database_url, stop_first=not run_all
             )
         label = ""
+    room.checked(ws, state.step, report)
     if report.no_tests:
         out().print(f"Step {report.step} declares no tests: nothing to check.", highlight=False)
         return

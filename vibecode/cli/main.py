@@ -44,6 +44,9 @@ COMMAND_MODULES: dict[str, str] = {
     "type": "live_cmds",
     "notes": "live_cmds",
     "course": "course_author_cmds",
+    "room": "room_cmds",
+    "join": "room_cmds",
+    "leave": "room_cmds",
 }
 
 
@@ -54,7 +57,7 @@ COMMAND_MODULES: dict[str, str] = {
 # dashboard, bench...) keep it.
 QUICK_COMMANDS = frozenset(
     {"steps", "show", "status", "next", "prev", "goto", "checkout", "diff", "check", "reset"}
-    | {"restore", "script", "hint", "solution"}
+    | {"restore", "script", "hint", "solution", "join", "leave"}
 )
 
 
@@ -82,6 +85,7 @@ def build_app(command: str | None = None) -> typer.Typer:
         import_module(f"vibecode.cli.{COMMAND_MODULES[command]}").register(app)
         # Typer builds a Click command for every registered one: keep only the one named.
         app.registered_commands = [c for c in app.registered_commands if _name(c) == command]
+        app.registered_groups = [g for g in app.registered_groups if g.name == command]
     else:
         for name in dict.fromkeys(COMMAND_MODULES.values()):
             import_module(f"vibecode.cli.{name}").register(app)

@@ -19,6 +19,7 @@ def watch_checks(
 
     from vibecode.cli.check_report import print_report
     from vibecode.cli.output import command_line
+    from vibecode.room import hooks as room
     from vibecode.workspace import watch
     from vibecode.workspace.checks import TestReport
 
@@ -46,6 +47,7 @@ def watch_checks(
                 highlight=False,
             )
             return
+        room.checked(workspace, report.step - 1 if next_step else report.step, report)
         console.print(
             f"[dim]{time.strftime('%H:%M:%S')}: answered in {took:.1f}s. Watching "
             f"{escape(str(workspace))}: save a file to check again, Ctrl-C to stop."

@@ -17,6 +17,7 @@ from vibecode.cli.output import command_line, err, out
 from vibecode.course.loader import load
 from vibecode.errors import VibecodeError
 from vibecode.paths import resolve_workspace
+from vibecode.room import hooks as room
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
@@ -111,6 +112,7 @@ def _move(
         err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     report_move(course, ws, result)
+    room.moved(ws, result.step)
 
 
 def _step_on_disk(workspace: Path) -> int | None:
@@ -196,6 +198,9 @@ def status(workspace: WorkspaceOption = None) -> None:
         for path, why in changes.unreadable:
             table.add_row(escape(path), f"[red]not read[/]: {escape(why)}")
         console.print(table)
+    room_line = room.status_line(ws, state.step)
+    if room_line is not None:
+        console.print(escape(room_line), highlight=False, soft_wrap=True)
     if state.step < course.last:
         upcoming = course.step(state.step + 1)
         console.print(
@@ -244,6 +249,7 @@ def next_(
     except KeyboardInterrupt:
         err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
+    room.moved(ws, result.apply.step)
     if result.theirs and not result.kept:
         from vibecode.cli.check_report import print_report
 

@@ -63,6 +63,11 @@ Each attendee works in a workspace of their own (`vibecode goto 1` creates `./wo
   (a three-way merge per file; a conflict saves their version and says how to compare).
 - Nothing is lost: every file the tool replaces is saved first (`vibecode restore`), and
   `vibecode steps` shows which steps they passed, reached or skipped.
+- **In the room.** `vibecode join URL CODE --name NAME` (the presenter's screen shows the
+  command; its QR code leads to it): from then on `check`, `next`, `prev`, `goto` and `reset`
+  tell the room their step and which tests pass, with timestamps, never their code, in the
+  background (a room that is gone slows nothing). `vibecode status` says "the presenter is at
+  step 9, you are at 7"; `vibecode leave` stops the reports.
 """
 
 PREFLIGHT = """\
@@ -81,6 +86,13 @@ PREFLIGHT = """\
       workspace and reloads on every step), `vibecode dashboard` in the right one (the audience
       view: the code being typed, requests, latency, loop lag, the benchmark).
 - [ ] On the laptop: `vibecode notes` (the presenter view), and a pane for the commands below.
+- [ ] A workshop: `vibecode room --host 0.0.0.0` in a pane of its own (on the presenter's
+      workspace; `--db postgres` for a big room). Project the join URL, code and QR code it
+      prints while people join, then `vibecode room close`. The dashboard shows the room's
+      histogram (attendees per step, how many pass it, no names); `vibecode notes` shows names,
+      who is stuck (failing one step for more than `--stuck-minutes`, 5 by default) and the
+      most common failing test of your step. Your `next`, `goto` and `type` move "the
+      presenter's step" the attendees see in `vibecode status`. Ctrl-C stops the room.
 - [ ] Start the talk timer when you start talking: `c` in either view (it survives restarts
       of both; `C` resets it). Both views say how far ahead or behind the schedule you are.
 - [ ] The keys, the same in both views: `t` type the next step, `n`/`p` (or a clicker's

@@ -45,6 +45,7 @@ from vibecode.dashboard.widgets.diff_view import DiffView
 from vibecode.dashboard.widgets.key_bar import KeyBar
 from vibecode.dashboard.widgets.metrics_panel import MetricsPanel
 from vibecode.dashboard.widgets.request_table import RequestTable, latency_label, status_label
+from vibecode.dashboard.widgets.room_panel import RoomPanel
 from vibecode.dashboard.widgets.server_panel import ServerPanel
 from vibecode.dashboard.widgets.talk_clock import TalkClockLine
 from vibecode.dashboard.widgets.typing_panel import TypingPanel
@@ -158,6 +159,9 @@ class DashboardApp(TalkApp):
         self.clock_line = TalkClockLine(backend.course, id="clock")
         self.course_panel = CoursePanel(backend.course, id="course")
         self.server_panel = ServerPanel(id="server")
+        self.room_panel = RoomPanel(
+            backend.workspace, names=False, last_step=backend.course.last, id="room"
+        )
         self.compact_server = ServerPanel(id="compact-server")
         self.compact_server.compact = True
         self.compact_server.add_class("-compact")
@@ -180,6 +184,7 @@ class DashboardApp(TalkApp):
             with Vertical(id="left"):
                 yield self.course_panel
                 yield self.server_panel
+                yield self.room_panel
             with Vertical(id="right"):
                 yield self.metrics
                 with ContentSwitcher(initial="requests", id="switcher"):

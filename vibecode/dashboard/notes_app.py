@@ -24,6 +24,7 @@ from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.talk_app import SHARED_NOTES, TalkApp
 from vibecode.dashboard.theme import ACCENT, BAD, DIM, OK, WARN
 from vibecode.dashboard.widgets.key_bar import KeyBar
+from vibecode.dashboard.widgets.room_panel import RoomPanel
 from vibecode.dashboard.widgets.talk_clock import TalkClockLine
 from vibecode.dashboard.widgets.talking_points import TalkingPoints
 from vibecode.talk.state import TalkState
@@ -87,6 +88,9 @@ class NotesApp(TalkApp):
         self.points = TalkingPoints(id="points")
         self.room = Static(id="room")
         self.next_step = Static(id="next")
+        self.progress = RoomPanel(
+            backend.workspace, names=True, last_step=backend.course.last, id="progress"
+        )
         self.side_line = Static(id="side-line")
         self.log_line = Static(id="log")
         self.messages: list[str] = []
@@ -102,6 +106,7 @@ class NotesApp(TalkApp):
             with Vertical(id="side"):
                 yield self.room
                 yield self.next_step
+                yield self.progress
         yield self.log_line
         yield KeyBar(id="keys")
 
