@@ -14,7 +14,12 @@ class VibecodeError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+        if not self.hint:
+            return self.message
+        # A hint with its own parentheses would nest them: "(stop it first (Ctrl-C ...))".
+        if "(" in self.hint or ")" in self.hint:
+            return f"{self.message}; {self.hint}"
+        return f"{self.message} ({self.hint})"
 
 
 class CheckFailed(VibecodeError):

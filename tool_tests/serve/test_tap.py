@@ -96,6 +96,32 @@ async def test_one_event_per_request_with_every_field(
     assert event["t"] > 1_700_000_000
 
 
+async def id_app(scope: Message, receive: Any, send: Any) -> None:
+    """Answers with the X-Request-ID the course's app sets (step 11 on), on /with-id only."""
+    headers = [(b"content-type", b"text/plain")]
+    if scope["path"] == "/with-id":
+        headers.append((b"x-request-id", b"demo-fail-7"))
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": b"x"})
+
+
+async def test_the_answers_request_id_travels_with_its_event(
+    tap_dir: Path, tapped: list[TapMiddleware]
+) -> None:
+    app = TapMiddleware(id_app, tap_dir=tap_dir, flush_interval=0.01)
+    tapped.append(app)
+    with TapReader(tap_dir, name="test") as reader:
+        await call(app, "/with-id")
+        await call(app, "/without")
+        await asyncio.sleep(0.05)
+        events = [e for e in reader.drain() if e["type"] == "request"]
+
+    assert [(e["path"], e["rid"]) for e in events] == [
+        ("/with-id", "demo-fail-7"),
+        ("/without", None),
+    ]
+
+
 async def test_app_errors_pass_through_and_are_reported_as_500(
     tap_dir: Path, tapped: list[TapMiddleware]
 ) -> None:
@@ -185,6 +211,29 @@ def test_watch_lines_for_requests_and_only_notable_lag() -> None:
     assert format_event({"type": "lag", "t": 1.0, "ms": 3.0, "pid": 7}) is None
     blocked = format_event({"type": "lag", "t": 1.0, "ms": 850.0, "pid": 7})
     assert blocked is not None and "event loop blocked 850 ms" in blocked
+
+
+def test_watch_columns_line_up_whatever_the_path() -> None:
+    from rich.text import Text
+
+    from vibecode.tap.watch import format_event
+
+    def shown(path: str, status: int, ms: float, client: str) -> str:
+        event = {"type": "request", "t": 1.5, "method": "GET", "path": path, "status": status,
+                 "ms": ms, "bytes": 12, "client": client, "pid": 4242}  # fmt: skip
+        line = format_event(event)
+        assert line is not None
+        return Text.from_markup(line).plain
+
+    lines = [
+        shown("/health", 200, 1.2, "127.0.0.1"),
+        shown("/demo/blocking-sleep?ms=50", 500, 1234.5, "-"),
+        shown("/", 404, 12.0, "192.168.100.200"),
+    ]
+    # Every column but the last starts at the same place on every line.
+    for marker in (" ms ", " B ", "pid "):
+        assert len({line.index(marker) for line in lines}) == 1, (marker, lines)
+    assert len({line.index("/") for line in lines}) == 1, lines
 
 
 async def test_paths_with_quotes_and_unicode_arrive_intact(

@@ -44,6 +44,7 @@ COMMAND_MODULES: dict[str, str] = {
     "type": "live_cmds",
     "notes": "live_cmds",
     "course": "course_author_cmds",
+    "db": "db_cmds",
     "room": "room_cmds",
     "join": "room_cmds",
     "leave": "room_cmds",
@@ -64,11 +65,14 @@ QUICK_COMMANDS = frozenset(
 def build_app(command: str | None = None) -> typer.Typer:
     """The Typer app with `command`'s module registered, or every module when it is None."""
     import typer
+    from typer.core import TyperCommand
 
+    from vibecode.cli import help_format
     from vibecode.cli.options import selecting_course
     from vibecode.cli.output import guarded
 
     app = typer.Typer(
+        cls=help_format.Group,
         name="vibecode",
         help="Live-coding demos and workshops for async FastAPI + SQLAlchemy 2.0.",
         no_args_is_help=True,
@@ -93,6 +97,10 @@ def build_app(command: str | None = None) -> typer.Typer:
     for info in [c for typer_app in (app, *groups) for c in typer_app.registered_commands]:
         if info.callback is not None:
             info.callback = guarded(selecting_course(info.callback))
+        if info.cls in (None, TyperCommand):
+            info.cls = help_format.Command
+    for group in groups:
+        group.info.cls = help_format.Group
     return app
 
 

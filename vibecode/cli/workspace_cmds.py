@@ -133,10 +133,13 @@ def interrupted_message(workspace: Path, before: int | None) -> str:
     except VibecodeError:
         return "interrupted before the workspace was created: nothing changed"
     if state.pending is not None:
+        # Which way it goes depends on the command: say both, each with its command.
+        finish = command_line(workspace, "status")
+        back = command_line(workspace, "goto", str(state.step))
         return (
             f"interrupted: the workspace is between step {state.step} and step "
-            f"{state.pending.step}; the next vibecode command finishes the move to step "
-            f"{state.pending.step} (nothing is lost)"
+            f"{state.pending.step}, your edits saved first; `{finish}` completes the move to "
+            f"step {state.pending.step}, `{back}` returns to step {state.step}"
         )
     if state.step == before:
         return f"interrupted before anything changed: the workspace is still at step {state.step}"

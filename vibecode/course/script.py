@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vibecode.course.manifest import BenchScenario, BenchTarget, Course, RequestSpec, Step
+from vibecode.course.templating import talk_text
 
 POINT_AT = "Point at:"
 IF_IT_BREAKS = "If it breaks:"
@@ -77,8 +78,9 @@ PREFLIGHT = """\
       terminal size). Fix what it names before going on.
 - [ ] `vibecode rehearse`: the whole talk runs unattended in a temporary workspace (every
       step's tests, migrations, demos and a short run of every benchmark). Start only when green.
-- [ ] Terminal: the dashboard works from 80 columns by 24 rows; 120x36 or more at the font size
-      the back row can read is better. Check it on the projector, not on your laptop screen.
+- [ ] Terminal: the dashboard's pane needs {minimum} at least (its compact layout; the full one
+      from {full}) at the font size the back row can read. `vibecode doctor` run in that pane
+      checks it; check it on the projector, not on your laptop screen.
 - [ ] PostgreSQL is up for the last step: `pg_isready -h 127.0.0.1 -p 5432` answers "accepting
       connections" (otherwise start it now; `vibecode doctor` says how).
 - [ ] Start from an empty workspace: `vibecode reset --step 0` (old edits are saved, as always).
@@ -124,9 +126,16 @@ def script_path(course: Course) -> Path:
     return target.with_name(f"{target.stem}-{course.track.name}{target.suffix}")
 
 
+def _preflight() -> str:
+    """The pre-flight list, with the terminal sizes the dashboard and `doctor` use."""
+    from vibecode import terminal
+
+    return PREFLIGHT.replace("{minimum}", terminal.minimum()).replace("{full}", terminal.full())
+
+
 def render_script(course: Course) -> str:
     """The full SCRIPT.md for `course` (or its track), deterministic (same steps, same bytes)."""
-    parts = [HEADER, *_track(course), _overview(course), PREFLIGHT]
+    parts = [HEADER, *_track(course), _overview(course), _preflight()]
     parts.extend(_section(course, step) for step in course.steps)
     parts.append(_closing(course))
     parts.extend(_closing_exercise(course))
@@ -176,7 +185,8 @@ def _overview(course: Course) -> str:
 
 
 def _section(course: Course, step: Step) -> str:
-    points = _split_points(step.talking_points)
+    # SCRIPT.md is written before any server runs: `${url}` is serve's default address.
+    points = _split_points(tuple(talk_text(point, url=None) for point in step.talking_points))
     lines = [f"## Step {step.number}: {step.title} ({step.minutes} min)", ""]
     lines += [f"**Goal:** {step.goal}", ""]
     lines += [f"**Files:** {_files(course, step)}", ""]

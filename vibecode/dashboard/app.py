@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import ContentSwitcher, Static
 
+from vibecode import terminal
 from vibecode.dashboard.backend import (
     Backend,
     BenchOutcome,
@@ -36,7 +37,7 @@ from vibecode.dashboard.clock import Clock
 from vibecode.dashboard.live import EventBuffer, Frame, LiveStats, TapPump
 from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.talk_app import SHARED_NOTES, TalkApp
-from vibecode.dashboard.theme import BAD, MIN_HEIGHT, MIN_WIDTH, OK, WARN
+from vibecode.dashboard.theme import BAD, OK, WARN
 from vibecode.dashboard.widgets.activity import ActivityPanel
 from vibecode.dashboard.widgets.bench_panel import BenchPanel
 from vibecode.dashboard.widgets.course_panel import CoursePanel
@@ -53,8 +54,8 @@ from vibecode.talk.state import Cue, TalkState
 
 FPS = 5.0
 """Frames per second of the live panels (the requirement is 4 or more)."""
-COMPACT_WIDTH = 110
-COMPACT_HEIGHT = 34
+COMPACT_WIDTH = terminal.FULL_WIDTH
+COMPACT_HEIGHT = terminal.FULL_HEIGHT
 """Below either, one column: the course and the server shrink to a line each."""
 SHORT_HEIGHT = 30
 """Below this, the traffic panel gives its rows to the main view."""
@@ -215,14 +216,14 @@ class DashboardApp(TalkApp):
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        small = not terminal.fits(width, height)
         self.set_class(small, "-too-small")
         self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
         self.set_class(height < SHORT_HEIGHT, "-short")
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; the dashboard needs at least "
-                f"{MIN_WIDTH}x{MIN_HEIGHT}. Enlarge it or lower the font size."
+                f"{terminal.minimum()}. Enlarge it or lower the font size."
             )
 
     def _draw_banner(self) -> None:

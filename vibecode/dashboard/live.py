@@ -31,6 +31,8 @@ class RequestRow:
     path: str
     status: int
     ms: float
+    request_id: str | None = None
+    """The answer's X-Request-ID, when the app sets one (step 11 on)."""
 
 
 class EventBuffer:
@@ -201,6 +203,7 @@ class LiveStats:
             path=str(event["path"]),
             status=int(event["status"]),
             ms=float(event["ms"]),
+            request_id=str(event["rid"]) if event.get("rid") else None,
         )
         second = self._seconds.get(int(row.t))
         if second is None:

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from vibecode.course.templating import talk_text
 from vibecode.dashboard.backend import Backend
 from vibecode.dashboard.clock import Clock
 from vibecode.dashboard.screens.confirm import ConfirmScreen
@@ -135,7 +136,8 @@ class NotesApp(TalkApp):
                 f"PRESENTER · Step {step.number} of {course.last} · {step.title} "
                 f"({step.minutes} min)"
             )
-            self.points.show(step.talking_points)
+            url = self.backend.server_status().url
+            self.points.show(tuple(talk_text(point, url=url) for point in step.talking_points))
         else:
             self.banner.update(f"PRESENTER · Step 0 of {course.last} · the empty workspace")
             self.points.show(("Press n (or t to type it) for step 1.",))

@@ -8,9 +8,6 @@ from __future__ import annotations
 from textual.theme import Theme
 
 THEME_NAME = "vibecode-projector"
-MIN_WIDTH = 80
-MIN_HEIGHT = 24
-"""The smallest terminal the layout is designed for."""
 
 PROJECTOR = Theme(
     name=THEME_NAME,

@@ -33,8 +33,10 @@ MAX_PENDING = 10_000
 EVENTS_PER_DATAGRAM = 400
 REQUEST_EVENT = (
     '{"type":"request","t":%.6f,"method":%s,"path":%s,"status":%d,"ms":%.3f,"bytes":%d,'
-    '"client":%s,"pid":%d}'
+    '"client":%s,"pid":%d,"rid":%s}'
 )
+REQUEST_ID = b"x-request-id"
+"""The answer's request id (the app's header, when it sets one), carried to the dashboard."""
 
 
 class TapMiddleware:
@@ -73,7 +75,7 @@ class TapMiddleware:
         # Read before the app runs: routers may add to the scope on the way down.
         method, path, client = scope["method"], scope["path"], scope.get("client")
         began = time.perf_counter()
-        response = [500, 0]  # status, body bytes
+        response: list[Any] = [500, 0, None]  # status, body bytes, request id
 
         async def tapped_send(message: Message) -> None:
             kind = message["type"]
@@ -81,15 +83,16 @@ class TapMiddleware:
                 response[1] += len(message.get("body", b""))
             elif kind == "http.response.start":
                 response[0] = message["status"]
+                for name, value in message.get("headers", ()):
+                    if name == REQUEST_ID:  # ASGI header names are lower-case
+                        response[2] = value
             await send(message)
 
         try:
             await self.app(scope, receive, tapped_send)
         finally:
             # A tuple now, the event dict at flush time: the request pays for an append only.
-            self.pending.append(
-                (began, time.perf_counter(), method, path, client, response[0], response[1])
-            )
+            self.pending.append((began, time.perf_counter(), method, path, client, *response))
 
     def _watch_shutdown(self, receive: Receive) -> Receive:
         async def watched() -> Message:
@@ -169,7 +172,7 @@ class TapMiddleware:
             return json.dumps(item, separators=(",", ":"))
         # Formatting the JSON object directly is about 3x cheaper than a dict + json.dumps,
         # and this runs in the served app's process.
-        began, ended, method, path, client, status, size = item
+        began, ended, method, path, client, status, size, request_id = item
         return REQUEST_EVENT % (
             began + self._clock_offset,
             quote(method),
@@ -179,6 +182,7 @@ class TapMiddleware:
             size,
             quote(client[0]) if client else "null",
             self.pid,
+            quote(request_id.decode("latin-1")) if request_id else "null",
         )
 
     def _send_all(self, reader: str, datagrams: list[bytes]) -> None:

@@ -33,11 +33,12 @@ def format_event(event: Mapping[str, Any], *, lag_warning_ms: float = LAG_WARNIN
         return None
     status = int(event.get("status", 0))
     colour = {2: "green", 3: "cyan", 4: "yellow"}.get(status // 100, "red")
+    # Fixed-width columns first, the path (of any length) last: the columns line up.
     return (
-        f"{when} [bold]{event.get('method', '?'):<6}[/] {_escape(str(event.get('path', '')))} "
-        f"[{colour}]{status}[/] {float(event.get('ms', 0.0)):8.1f} ms "
-        f"[dim]{int(event.get('bytes', 0)):>7} B  {event.get('client') or '-'}  "
-        f"pid {event.get('pid')}[/]"
+        f"{when} [bold]{event.get('method', '?'):<6}[/] [{colour}]{status:>3}[/] "
+        f"{float(event.get('ms', 0.0)):8.1f} ms [dim]{int(event.get('bytes', 0)):>7} B "
+        f"{event.get('client') or '-'!s:<15} pid {event.get('pid')!s:<7}[/] "
+        f"{_escape(str(event.get('path', '')))}"
     )
 
 
