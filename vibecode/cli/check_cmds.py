@@ -40,6 +40,9 @@ def check(
         bool, typer.Option("--verbose", "-v", help="Show pytest's own output.")
     ] = False,
     database_url: DatabaseUrlOption = None,
+    with_review: Annotated[
+        bool, typer.Option("--review/--no-review", help="Review your code after the tests.")
+    ] = True,
 ) -> None:
     """Run the step's tests on your code, its own new tests first: are you done?"""
     from vibecode.workspace.state import load_state
@@ -76,6 +79,10 @@ def check(
 
         out().print(escape(report.output), highlight=False)
     print_report(course, ws, report, label=label, console=out())
+    if with_review:
+        from vibecode.cli.review_cmds import show_review
+
+        show_review(course, ws, report.step)
     if report.ok:
         if next_step:
             err().print(

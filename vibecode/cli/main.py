@@ -32,6 +32,8 @@ COMMAND_MODULES: dict[str, str] = {
     "reset": "workspace_cmds",
     "restore": "workspace_cmds",
     "script": "script_cmd",
+    "review": "review_cmds",
+    "new": "review_cmds",
     "serve": "serve_cmds",
     "rescue": "serve_cmds",
     "demo": "serve_cmds",

@@ -5,6 +5,9 @@
     reference_paths = ["app", "tests"]    #   ... for these paths inside it
     script = "../SCRIPT.md"               # where `vibecode script` writes (default SCRIPT.md)
 
+    [review]                              # optional: `vibecode review` is part of this course
+    from = { VC304 = "generic-500" }      #   a rule holds from this step on (rule id -> slug)
+
     [tracks.conference]                   # a cut of the talk: some steps, their own budgets
     title = "The 40-minute conference cut"
     minutes = { skeleton = 3, register = 8 }   # step slug -> minutes, in course order
@@ -44,6 +47,9 @@ class CourseInfo(NamedTuple):
     reference_paths: tuple[str, ...] = ()
     script: str = DEFAULT_SCRIPT
     tracks: Mapping[str, Track] = MappingProxyType({})
+    review_from: Mapping[str, str] | None = None
+    """`[review]`: None when the course does not use `vibecode review`; else rule id -> the slug
+    of the first step held to it (a rule not listed holds at every step)."""
 
     def script_path(self, root: Path) -> Path:
         """Where SCRIPT.md goes for the course in `root`."""
@@ -72,7 +78,7 @@ def parse_course_file(file: Path, data: dict[str, Any]) -> CourseInfo:
     def problem(key: str, message: str) -> StepError:
         return StepError(f"{file}: {key}: {message}")
 
-    known = {"title", "reference", "reference_paths", "script", "tracks"}
+    known = {"title", "reference", "reference_paths", "script", "tracks", "review"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise problem(unknown[0], "unknown key")
@@ -94,12 +100,22 @@ def parse_course_file(file: Path, data: dict[str, Any]) -> CourseInfo:
     if not isinstance(tracks_data, dict):
         raise problem("tracks", "must be a table of tracks ([tracks.NAME])")
     tracks = {name: _track(file, name, value) for name, value in tracks_data.items()}
+    review = data.get("review")
+    if review is not None and (not isinstance(review, dict) or set(review) - {"from"}):
+        raise problem("review", "a table with only `from` (rule id = step slug)")
+    review_from = None if review is None else review.get("from", {})
+    if review_from is not None and not (
+        isinstance(review_from, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in review_from.items())
+    ):
+        raise problem("review.from", 'a table of rule id = "step-slug"')
     return CourseInfo(
         title=title,
         reference=(file.parent / reference).resolve() if reference is not None else None,
         reference_paths=tuple(paths),
         script=script,
         tracks=MappingProxyType(tracks),
+        review_from=None if review_from is None else MappingProxyType(review_from),
     )
 
 

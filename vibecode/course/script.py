@@ -138,6 +138,7 @@ def render_script(course: Course) -> str:
     parts = [HEADER, *_track(course), _overview(course), _preflight()]
     parts.extend(_section(course, step) for step in course.steps)
     parts.append(_closing(course))
+    parts.extend(_closing_exercise(course))
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
@@ -354,6 +355,30 @@ def _closing(course: Course) -> str:
         "`vibecode notes`.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _closing_exercise(course: Course) -> list[str]:
+    """The workshop's last exercise, for a course that teaches the template (`[review]`)."""
+    if course.info.review_from is None:
+        return []
+    lines = [
+        "### Closing exercise: a whole feature in one command, then make it yours",
+        "",
+        "Everything the talk built by hand, for a new table, at once; then the attendees change it "
+        "and the review tells them which of the template's rules a change breaks.",
+        "",
+        "1. `vibecode new feature product name:str price:float in_stock:bool --owned`: the model "
+        "(`id` + `public_id`, `owner_id` on users.id), an Alembic revision, schemas, a service, a "
+        "router registered in app/main.py and tests for every endpoint, in well under 2 s. It "
+        "never overwrites a file: a second run names the files that exist and stops.",
+        "2. `python -m pytest tests/test_products.py` (in the workspace) and `vibecode review`: "
+        "green, and every rule holds.",
+        "3. Make it yours: add a field (model, `alembic revision --autogenerate`, schemas, a "
+        "test). Break a rule on purpose, a `print()` in the service or `id: int` in "
+        "ProductPublic, and `vibecode review` names the file, the line and the fix; "
+        "`vibecode check` shows the same review after the step's tests.",
+    ]
+    return ["\n".join(lines) + "\n"]
 
 
 def _split_points(points: Iterable[str]) -> _Points:

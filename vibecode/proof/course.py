@@ -9,8 +9,9 @@ def course_problems(course: Course) -> list[str]:
     """Problems of the course as a whole (none: it holds together)."""
     from vibecode.authoring.writer import checkpoints, reference_files, reference_view
     from vibecode.course.source.weave import dumps, encode_versions
+    from vibecode.proof.review import review_from_problems
 
-    problems: list[str] = []
+    problems: list[str] = review_from_problems(course)
     versions = checkpoints(course)
     if course.source is not None and dumps(encode_versions(versions)) != course.source.data:
         problems.append(

@@ -109,6 +109,7 @@ def rehearse_step(
     benches: bool = True,
 ) -> StepOutcome:
     """One step: every phase runs even when an earlier one failed, so the report says it all."""
+    from vibecode.proof.review import review_problems
     from vibecode.rehearse.typing import type_step
 
     step = course.step(number)
@@ -130,6 +131,10 @@ def rehearse_step(
         # On PostgreSQL the step's tests get the fresh database too; on SQLite they use their own.
         test_database = fresh.reset() if fresh.kind == "postgres" else None
         problems += _tests(course, workspace, number, checks, database_url=test_database)
+        phase("reviewing")
+        reviewed, ran = review_problems(course, workspace, number)
+        problems += reviewed
+        checks += [ran] if ran else []
         phase("migrating")
         database_url = fresh.reset()
         problems += _serve_and_fire(

@@ -1,0 +1,3 @@
+"""The fixture project is data for the review, not tests of ours."""
+
+collect_ignore = ["fixture"]

@@ -1,0 +1,1 @@
+"""`vibecode review`: the template's rules as checks that name the file and line."""

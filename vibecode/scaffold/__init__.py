@@ -1,0 +1,1 @@
+"""`vibecode new feature`: the template's feature guide as one command."""
