@@ -91,3 +91,25 @@ async def test_debug_allows_a_short_or_placeholder_secret_but_not_none(settings:
     with pytest.raises(ValueError, match="SECRET_KEY is not set"):
         async with lifespan_client(create_app(empty)):
             pass
+
+
+HOW_TO_FIX = (
+    'Set it to a random string (python -c "import secrets; print(secrets.token_urlsafe(32))").'
+)
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("changeme", "is a published placeholder"),
+        ("x" * (MIN_SECRET_KEY_BYTES - 1), f"is shorter than {MIN_SECRET_KEY_BYTES} bytes"),
+        ("", "is not set"),
+    ],
+)
+def test_the_refusal_says_what_is_wrong_and_how_to_fix_it(
+    key: str, problem: str, settings: Settings
+) -> None:
+    unsafe = settings.model_copy(update={"secret_key": SecretStr(key)})
+    with pytest.raises(ValueError) as raised:
+        unsafe.check_secret_key()
+    assert str(raised.value) == f"SECRET_KEY {problem}: anyone could forge tokens. {HOW_TO_FIX}"
