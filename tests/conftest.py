@@ -78,7 +78,7 @@ async def _empty_tables(engine: AsyncEngine) -> AsyncIterator[None]:
 # --- app and client -----------------------------------------------------------------------
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     """Settings for tests: the test database, a real secret, and very cheap password hashing."""
     return Settings(
@@ -103,9 +103,15 @@ def settings(database_url: str) -> Settings:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def app(settings: Settings) -> FastAPI:
-    """A fresh app built from the test settings."""
+    """The app built from the test settings, shared: each test runs its own lifespan (`client`).
+
+    Startup makes everything a test can change (engine, hasher, rate limiter) afresh, so one app
+    serves every test; building one per test made FastAPI analyse each route's dependencies
+    again at every test's first request (a fifth of the suite's time). A test that changes
+    the app itself (a route, a setting) builds its own with create_app.
+    """
     return create_app(settings)
 
 

@@ -10,7 +10,9 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from app.core.config import Settings
 from app.core.logging import configure_logging
+from app.main import create_app
 from tests.helpers import lifespan_client
 
 
@@ -19,12 +21,13 @@ class Boom(Exception):
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
+def app(settings: Settings) -> FastAPI:
     """The app plus a route that fails unexpectedly."""
 
     async def explode() -> None:
         raise Boom("database password=hunter2 rejected")
 
+    app = create_app(settings)
     app.add_api_route("/explode", explode)
     return app
 

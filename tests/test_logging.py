@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from app.core.config import Settings
 from app.core.logging import (
     MAX_LOGGED_CHARS,
     REDACTED,
@@ -23,6 +24,7 @@ from app.core.logging import (
     redact,
     redact_text,
 )
+from app.main import create_app
 from tests.helpers import lifespan_client
 
 PASSWORD = "S3cret-Passw0rd-xyz"
@@ -52,12 +54,13 @@ def recorder() -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
+def app(settings: Settings) -> FastAPI:
     """The app plus a route whose failure message carries a secret."""
 
     async def leak(request_token: str) -> None:
         raise RuntimeError(f"upstream refused token={request_token} authorization=Bearer abc")
 
+    app = create_app(settings)
     app.add_api_route("/leak", leak)
     return app
 
