@@ -14,7 +14,7 @@ import pytest
 from alembic import command
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import Connection, MetaData, pool
+from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import Settings
@@ -46,7 +46,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database, whose schema is built by the migrations."""
     await create_database_if_missing(database_url)
-    engine = create_async_engine(database_url, poolclass=pool.NullPool)
+    # Pooled: the rows are emptied after every test, and opening a connection for each of them
+    # (a thread and a connect on aiosqlite) made that cost more than most tests.
+    engine = create_async_engine(database_url)
     # Start from nothing: a previous, interrupted run may have left tables behind.
     async with engine.begin() as connection:
         await connection.run_sync(_drop_everything)
