@@ -80,7 +80,7 @@ async def _empty_tables(engine: AsyncEngine) -> AsyncIterator[None]:
 # --- app and client -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings for tests: the test database, a real secret, and very cheap password hashing."""
     return Settings(
@@ -106,15 +106,24 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def app(settings: Settings) -> FastAPI:
-    """The app built from the test settings, shared: each test runs its own lifespan (`client`).
+def _apps() -> dict[tuple[str, str], FastAPI]:
+    """The apps built so far in this run, by settings (see `app`)."""
+    return {}
 
-    Startup makes everything a test can change (engine, hasher, rate limiter) afresh, so one app
-    serves every test; building one per test made FastAPI analyse each route's dependencies
-    again at every test's first request (a fifth of the suite's time). A test that changes
-    the app itself (a route, a setting) builds its own with create_app.
+
+@pytest.fixture
+def app(settings: Settings, _apps: dict[tuple[str, str], FastAPI]) -> FastAPI:
+    """The app built from the test settings, shared by every test with the same settings.
+
+    Each test runs its own lifespan (`client`), which makes everything a test can change
+    (engine, hasher, rate limiter) afresh. A new app per test made FastAPI analyse each
+    route's dependencies again at every test's first request, a fifth of the suite's time. A
+    test that changes the app itself (adds a route) builds its own with create_app.
     """
-    return create_app(settings)
+    key = (settings.model_dump_json(), settings.secret_key.get_secret_value())
+    if key not in _apps:
+        _apps[key] = create_app(settings)
+    return _apps[key]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import asyncio
 import time
 
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 
 from app.api import demo
@@ -13,16 +12,10 @@ from app.main import create_app
 from tests.helpers import lifespan_client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def settings(settings: Settings) -> Settings:
     """The test settings with the demo endpoints mounted."""
     return settings.model_copy(update={"demo_endpoints": True})
-
-
-@pytest.fixture(scope="module")
-def app(settings: Settings) -> FastAPI:
-    """The app with the demo endpoints, for this module's tests."""
-    return create_app(settings)
 
 
 async def _elapsed(client: AsyncClient, path: str, n: int) -> float:
