@@ -106,24 +106,26 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def _apps() -> dict[tuple[str, str], FastAPI]:
-    """The apps built so far in this run, by settings (see `app`)."""
-    return {}
+def _apps() -> list[tuple[Settings, FastAPI]]:
+    """The apps built so far in this run, with the settings of each (see `app`)."""
+    return []
 
 
 @pytest.fixture
-def app(settings: Settings, _apps: dict[tuple[str, str], FastAPI]) -> FastAPI:
-    """The app built from the test settings, shared by every test with the same settings.
+def app(settings: Settings, _apps: list[tuple[Settings, FastAPI]]) -> FastAPI:
+    """The app built from the test settings, shared by every test with equal settings.
 
     Each test runs its own lifespan (`client`), which makes everything a test can change
     (engine, hasher, rate limiter) afresh. A new app per test made FastAPI analyse each
     route's dependencies again at every test's first request, a fifth of the suite's time. A
     test that changes the app itself (adds a route) builds its own with create_app.
     """
-    key = (settings.model_dump_json(), settings.secret_key.get_secret_value())
-    if key not in _apps:
-        _apps[key] = create_app(settings)
-    return _apps[key]
+    for built_from, built in _apps:
+        if built_from == settings:  # every field, secrets included
+            return built
+    built = create_app(settings)
+    _apps.append((settings, built))
+    return built
 
 
 @pytest.fixture

@@ -5,8 +5,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
 
+from app.core.state import app_state
+from app.models.user import User
 from tests.helpers import PASSWORD, Account
 
 NewAccount = Callable[[], Awaitable[Account]]
@@ -49,6 +52,24 @@ async def test_registration_and_logins_are_logged_by_id(
     assert failed[0]["user_id"] == registered[2]["user_id"]
     assert "user_id" not in failed[1]
     assert "audit@example.com" not in repr(events)  # ids, never the email
+
+
+async def test_an_upgrade_at_login_is_logged_by_id(
+    app: FastAPI, client: AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    old = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=16, parallelism=2),))
+    async with app_state(app).session_factory() as session:
+        user = User(email="old-log@example.com", hashed_password=old.hash(PASSWORD))
+        session.add(user)
+        await session.commit()
+    form = {"username": "old-log@example.com", "password": PASSWORD}
+    assert (await client.post("/users/login", data=form)).status_code == 200
+    [rehashed] = [e for e in _events(caplog) if e[1] == "user.password_rehashed"]
+    assert rehashed[0] == "app.users"
+    assert rehashed[2] == {"user_id": user.id}
 
 
 async def test_post_changes_are_logged_by_id(

@@ -2,8 +2,6 @@
 
 import base64
 import json
-import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,9 +15,8 @@ from sqlalchemy import delete, select
 
 from app.core.config import Settings
 from app.core.state import app_state
-from app.main import create_app
 from app.models.user import User
-from tests.helpers import PASSWORD, Account, lifespan_client
+from tests.helpers import PASSWORD, Account
 
 Register = Callable[..., Awaitable[dict[str, Any]]]
 NewAccount = Callable[[], Awaitable[Account]]
@@ -220,25 +217,10 @@ async def test_a_current_hash_is_left_alone_at_login(
         assert await session.scalar(select(User.hashed_password)) == before
 
 
-async def test_an_upgrade_at_login_is_logged_by_id(
-    app: FastAPI, client: AsyncClient, caplog: pytest.LogCaptureFixture
-) -> None:
-    from pwdlib import PasswordHash
-    from pwdlib.hashers.argon2 import Argon2Hasher
-
-    caplog.set_level(logging.INFO, logger="app")
-    old = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=16, parallelism=2),))
-    async with app_state(app).session_factory() as session:
-        user = User(email="old-log@example.com", hashed_password=old.hash(PASSWORD))
-        session.add(user)
-        await session.commit()
-    form = {"username": "old-log@example.com", "password": PASSWORD}
-    assert (await client.post("/users/login", data=form)).status_code == 200
-    [rehashed] = [r for r in caplog.records if r.getMessage() == "user.password_rehashed"]
-    assert (rehashed.name, rehashed.user_id) == ("app.users", user.id)  # type: ignore[attr-defined]
-
-
 async def test_tokens_are_signed_with_the_configured_algorithm(settings: Settings) -> None:
+    from app.main import create_app
+    from tests.helpers import lifespan_client
+
     hs512 = settings.model_copy(update={"algorithm": "HS512"})
     async with lifespan_client(create_app(hs512)) as client:
         body = {"email": "alg@example.com", "password": PASSWORD, "confirm_password": PASSWORD}
@@ -253,6 +235,8 @@ async def test_tokens_are_signed_with_the_configured_algorithm(settings: Setting
 @pytest.fixture
 def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The server's local time zone is UTC+05:45 (a POSIX rule: no time zone database needed)."""
+    import time
+
     monkeypatch.setenv("TZ", "XYZ-05:45")
     time.tzset()
     yield

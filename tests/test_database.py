@@ -13,7 +13,6 @@ from app.api.deps import CurrentUser, PostReaderDep
 from app.core.config import Settings
 from app.core.database import create_engine
 from app.core.state import app_state
-from app.core.tuning import SessionSlots
 from app.main import create_app
 from app.models.user import User
 from app.schemas.user import UserCreate
@@ -194,6 +193,8 @@ async def test_an_in_memory_sqlite_database_gets_no_pool_options(
 
 
 async def test_overflow_connections_count_as_slots(settings: Settings) -> None:
+    from app.core.tuning import SessionSlots
+
     sizes = {"db_pool_size": 1, "db_max_overflow": 1, "db_pool_timeout": 0.5}
     slots = SessionSlots(settings.model_copy(update=sizes))
     async with slots.take(), slots.take():  # the second is the overflow connection's: no wait
