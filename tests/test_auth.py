@@ -248,6 +248,8 @@ def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 async def test_times_are_utc_whatever_the_servers_time_zone(
     client: AsyncClient, settings: Settings
 ) -> None:
+    from datetime import UTC, datetime, timedelta  # (this file's step 9 has no datetime yet)
+
     body = {"email": "tz@example.com", "password": PASSWORD, "confirm_password": PASSWORD}
     user = (await client.post("/users/register", json=body)).json()
     form = {"username": "tz@example.com", "password": PASSWORD}

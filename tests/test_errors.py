@@ -120,4 +120,4 @@ async def test_what_a_request_logs_carries_its_request_id(client: AsyncClient) -
     configure_logging("INFO", stream=stream)  # the app's handler, writing to a buffer
     await client.post("/users/register", json={}, headers={"X-Request-ID": "trace-me-422"})
     [line] = [line for line in stream.getvalue().splitlines() if "request.invalid" in line]
-    assert " [trace-me-422] request.invalid " in line
+    assert " [trace-me-422] request.invalid" in line
