@@ -26,9 +26,21 @@ def steps_root() -> Path:
 
 
 def resolve_workspace(option: str | Path | None = None) -> Path:
-    """The workspace folder: the `--workspace` option, `VIBECODE_WORKSPACE`, or `./workshop`."""
-    raw = option or os.environ.get("VIBECODE_WORKSPACE") or DEFAULT_WORKSPACE
-    return Path(raw).expanduser().resolve()
+    """The workspace folder: the `--workspace` option, `VIBECODE_WORKSPACE`, the workspace the
+    current folder is in (an attendee edits inside it), or `./workshop`."""
+    raw = option or os.environ.get("VIBECODE_WORKSPACE")
+    if raw:
+        return Path(raw).expanduser().resolve()
+    here = Path.cwd().resolve()
+    return enclosing_workspace(here) or here / DEFAULT_WORKSPACE
+
+
+def enclosing_workspace(folder: Path) -> Path | None:
+    """The nearest folder from `folder` up that holds a workspace's state file, if any."""
+    for candidate in (folder, *folder.parents):
+        if state_file(candidate).is_file():
+            return candidate
+    return None
 
 
 def state_file(workspace: Path) -> Path:

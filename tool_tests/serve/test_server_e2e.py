@@ -81,10 +81,15 @@ def test_ready_through_openapi_before_health_exists_then_reloads_a_step(tmp_path
         assert get(server.url + "/")[1]["hello"] == "workspace"
 
         # The next "step" adds /health: uvicorn's reloader serves it without a restart by us.
-        (workspace / "app" / "main.py").write_text(fixtures.APP_WITH_ITEMS.lstrip())
+        # uvicorn starts watching only after its worker is up, so a write in that instant goes
+        # unseen: the step is written again each second until the reload shows.
         deadline = time.monotonic() + 20
+        written = 0.0
         status = 0
         while time.monotonic() < deadline and status != 200:
+            if time.monotonic() - written > 1:
+                (workspace / "app" / "main.py").write_text(fixtures.APP_WITH_ITEMS.lstrip())
+                written = time.monotonic()
             try:
                 status = get(server.url + "/health")[0]
             except OSError:

@@ -38,7 +38,7 @@ PRELOAD = (
 )
 
 CHECKER = r"""
-import importlib, json, os, sys, tempfile, traceback
+import importlib, json, os, shutil, sys, tempfile, traceback
 for name in json.loads(sys.argv[1]):
     try:
         importlib.import_module(name)
@@ -47,10 +47,13 @@ for name in json.loads(sys.argv[1]):
 sys.stdout.write("ready\n"); sys.stdout.flush()
 for line in sys.stdin:
     read, write = os.pipe()
+    # Fresh bytecode for every check (a same-size save within a second must not hit a stale
+    # cache); the parent removes it, since the child leaves through os._exit.
+    scratch = tempfile.mkdtemp(prefix="vibecode-check-")
     pid = os.fork()
     if pid == 0:
         os.close(read)
-        sys.pycache_prefix = tempfile.mkdtemp(prefix="vibecode-check-")
+        sys.pycache_prefix = scratch
         try:
             exec(compile(sys.argv[2], "<check>", "exec"), {})
             answer = {"ok": True}
@@ -67,6 +70,7 @@ for line in sys.stdin:
         chunks.append(chunk)
     os.close(read)
     os.waitpid(pid, 0)
+    shutil.rmtree(scratch, ignore_errors=True)
     data = b"".join(chunks) or b'{"ok": false, "error": "the check died"}'
     sys.stdout.write(data.decode() + "\n"); sys.stdout.flush()
 """
