@@ -119,7 +119,11 @@ def app(settings: Settings, _apps: list[tuple[Settings, FastAPI]]) -> FastAPI:
     (engine, hasher, rate limiter) afresh. A new app per test made FastAPI analyse each
     route's dependencies again at every test's first request, a fifth of the suite's time. A
     test that changes the app itself (adds a route) builds its own with create_app.
+    Under mutmut, which runs for a mutant only the tests that called its function, every
+    test builds its own, so that each of them tests the mutants of create_app.
     """
+    if "MUTANT_UNDER_TEST" in os.environ:
+        return create_app(settings)
     for built_from, built in _apps:
         if built_from == settings:  # every field, secrets included
             return built
