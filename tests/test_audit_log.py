@@ -5,11 +5,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 
-from app.core.state import app_state
-from app.models.user import User
 from tests.helpers import PASSWORD, Account
 
 NewAccount = Callable[[], Awaitable[Account]]
@@ -55,10 +52,13 @@ async def test_registration_and_logins_are_logged_by_id(
 
 
 async def test_an_upgrade_at_login_is_logged_by_id(
-    app: FastAPI, client: AsyncClient, caplog: pytest.LogCaptureFixture
+    app: Any, client: AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     from pwdlib import PasswordHash
     from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from app.core.state import app_state
+    from app.models.user import User
 
     old = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=16, parallelism=2),))
     async with app_state(app).session_factory() as session:

@@ -15,9 +15,7 @@ from app.core.database import create_engine
 from app.core.state import app_state
 from app.main import create_app
 from app.models.user import User
-from app.schemas.user import UserCreate
-from app.services.user_service import UserService
-from tests.helpers import PASSWORD, lifespan_client
+from tests.helpers import lifespan_client
 
 
 @pytest.fixture
@@ -205,6 +203,10 @@ async def test_the_services_work_on_a_session_outside_any_request(
     app: FastAPI, client: AsyncClient
 ) -> None:
     # A script or a shell gets its session from the factory: it holds no request slot.
+    from app.schemas.user import UserCreate
+    from app.services.user_service import UserService
+    from tests.helpers import PASSWORD
+
     state = app_state(app)
     async with state.session_factory() as session:
         users = UserService(session, state.hasher)

@@ -1,11 +1,9 @@
 """Response headers: security headers everywhere, no caching of tokens, CORS by configuration."""
 
 import pytest
-from httpx import ASGITransport, AsyncClient
-from starlette.types import Receive, Scope, Send
+from httpx import AsyncClient
 
 from app.core.config import Settings
-from app.core.headers import SecurityHeadersMiddleware
 from app.main import create_app
 from tests.helpers import PASSWORD, lifespan_client
 
@@ -77,6 +75,11 @@ async def test_an_allowed_origin_may_call_every_method_with_a_token_and_json(
 
 async def test_a_response_without_a_content_type_gets_the_headers_but_no_policy() -> None:
     # A bare ASGI answer (a 304, a stream with no media type): the middleware must cope.
+    from httpx import ASGITransport
+    from starlette.types import Receive, Scope, Send
+
+    from app.core.headers import SecurityHeadersMiddleware
+
     async def bare(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 304, "headers": []})
         await send({"type": "http.response.body", "body": b""})

@@ -1,18 +1,15 @@
 """POST /users/register."""
 
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
-from pydantic import TypeAdapter
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.core.state import app_state
 from app.models.user import User
-from app.schemas.common import UtcDatetime
 
 
 async def test_the_readme_request_registers_a_user(client: AsyncClient) -> None:
@@ -122,6 +119,12 @@ async def test_database_errors_hide_their_parameters_outside_debug(
 
 
 def test_a_time_with_an_offset_keeps_it_and_a_naive_one_is_taken_as_utc() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from pydantic import TypeAdapter
+
+    from app.schemas.common import UtcDatetime
+
     times = TypeAdapter(UtcDatetime)
     plus_two = datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=2)))
     assert times.validate_python(plus_two) == plus_two  # the same instant: 10:00 UTC
