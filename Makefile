@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test test-postgres mutation lint format serve dashboard clean
+.PHONY: demo check test test-postgres mutation lint unit format serve dashboard clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -24,7 +24,16 @@ $(INSTALLED_DEV): pyproject.toml | $(BIN)/python
 demo: $(INSTALLED)
 	$(BIN)/vibecode rehearse
 
-## The whole test suite: the reference app's tests, then the tool's.
+## The fast loop before a commit (under a minute; .pre-commit-config.yaml runs the same): lint,
+## formatting, types, and every test but the end-to-end ones (marked e2e; `make test` runs them).
+check: lint unit
+
+## The reference app's tests, then the tool's tests but the end-to-end ones, on every core.
+unit: $(INSTALLED_DEV)
+	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tool_tests -q -m "not e2e" -n auto
+
+## The whole test suite: the reference app's tests, then the tool's (end-to-end ones included).
 test: $(INSTALLED_DEV)
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest tool_tests

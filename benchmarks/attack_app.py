@@ -72,7 +72,7 @@ def server_env(app_dir: Path, database_url: str, **extra: str) -> dict[str, str]
 
 def reset_postgres(database_url: str) -> None:
     """Drop and re-create the public schema of the attack's own PostgreSQL database."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]  # ships no type information
 
     async def reset() -> None:
         url = database_url.replace("postgresql+asyncpg://", "postgresql://")

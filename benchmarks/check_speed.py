@@ -79,14 +79,14 @@ def main() -> int:
     worst = 0.0
     for name, values in times.items():
         median = statistics.median(values)
-        target = TARGETS.get(name)
+        bound = TARGETS.get(name)
         verdict = (
             ""
-            if target is None
-            else f"  target <= {target:.0f} s: " + ("ok" if median <= target else "OVER")
+            if bound is None
+            else f"  target <= {bound:.0f} s: " + ("ok" if median <= bound else "OVER")
         )
-        if target is not None:
-            worst = max(worst, median / target)
+        if bound is not None:
+            worst = max(worst, median / bound)
         print(f"{name:<30} {median:6.2f} s{verdict}")
     cold, warm = (
         statistics.median(times["watch, cold run"]),

@@ -30,7 +30,8 @@ PATHS = ["/health", "/posts", "/posts/42", "/users/login", "/users/register", "/
 
 def send_events(tap_dir: str, rate: int, seconds: float, results: Any, go: Any) -> None:
     """The emulated middleware: batches flushed every 50 ms to every registered reader."""
-    from vibecode.tap.channel import encode_batch, reader_sockets
+    from vibecode.tap.channel import reader_sockets
+    from vibecode.tap.events import LagEvent, RequestEvent, TapEvent, encode_batch
 
     sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sender.setblocking(False)
@@ -47,42 +48,42 @@ def send_events(tap_dir: str, rate: int, seconds: float, results: Any, go: Any) 
         time.sleep(max(0.0, due - time.monotonic()))
         count = int(rate * tick * FLUSH_INTERVAL) - sent - dropped
         now = time.time()
-        events: list[dict[str, Any]] = []
+        events: list[TapEvent] = []
         for _ in range(count):
             seq += 1
             events.append(
-                {
-                    "type": "request",
-                    "t": now,
-                    "method": "GET",
-                    "path": PATHS[seq % len(PATHS)],
-                    "status": 404 if seq % len(PATHS) == 5 else 200,
-                    "ms": 1.0 + (seq % 97) / 10,
-                    "bytes": 42,
-                    "client": "127.0.0.1",
-                    "pid": 4242,
-                }
+                RequestEvent(
+                    t=now,
+                    method="GET",
+                    path=PATHS[seq % len(PATHS)],
+                    status=404 if seq % len(PATHS) == 5 else 200,
+                    ms=1.0 + (seq % 97) / 10,
+                    bytes=42,
+                    client="127.0.0.1",
+                    pid=4242,
+                )
             )
         if tick % 20 == 0:
-            events.append({"type": "lag", "t": now, "ms": 0.8, "pid": 4242})
+            events.append(LagEvent(t=now, ms=0.8, pid=4242))
         for reader in reader_sockets(Path(tap_dir)):
             chunks = [events[i : i + EVENTS_PER_DATAGRAM] for i in range(0, len(events), 400)]
             for index, chunk in enumerate(chunks):
                 try:
                     sender.sendto(encode_batch(chunk), reader)
                 except OSError:  # full buffer or gone reader: the middleware drops
-                    dropped += sum(1 for e in events if e["type"] == "request") - sum(
+                    dropped += sum(1 for e in events if isinstance(e, RequestEvent)) - sum(
                         len(c) for c in chunks[:index]
                     )
                     break
-                sent += sum(1 for e in chunk if e["type"] == "request")
+                sent += sum(1 for e in chunk if isinstance(e, RequestEvent))
     results.put({"sent": sent, "dropped": dropped, "seconds": time.monotonic() - start})
 
 
 async def run_dashboard(tap_dir: Path, seconds: float, rate: int) -> dict[str, Any]:
     from vibecode.dashboard.app import make_dashboard
-    from vibecode.dashboard.backend import FakeBackend, TapSource
+    from vibecode.dashboard.backend import FakeBackend
     from vibecode.tap.channel import TapReader
+    from vibecode.tap.subscription import TapSource
 
     reader = TapReader(tap_dir, name="dashboard")
 

@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from cli_startup import HELLO, vibecode_command
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.cli_startup import HELLO, vibecode_command
 
 TARGET_MS = 300.0
 
@@ -76,8 +77,8 @@ def main() -> int:
                 subprocess.run(hello_command, env=env, check=True, capture_output=True)
                 hello_runs.append(time.perf_counter() - started)
                 files = max(files, len(result.written) + len(result.deleted))
-            medians = [statistics.median(values) * 1e3 for values in (wall, cpu, inner)]
-            rows.append((number, *medians, files))
+            wall_ms, cpu_ms, inner_ms = (statistics.median(v) * 1e3 for v in (wall, cpu, inner))
+            rows.append((number, wall_ms, cpu_ms, inner_ms, files))
 
     print(f"course: {len(course.steps)} steps in {course.root}; {args.runs} jumps per step")
     print(f"{'step':>4} {'goto: wall':>11} {'cpu':>8} {'apply alone':>12} {'files':>6}")

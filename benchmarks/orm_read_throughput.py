@@ -62,7 +62,7 @@ def _asyncpg_dsn(url: str) -> str:
 
 def create_bench_app() -> Any:
     """The real app, plus GET /raw/posts/{id} on its own asyncpg pool (benchmark only)."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]  # ships no type information
     from fastapi import FastAPI, Request
     from fastapi.responses import JSONResponse
 

@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vibecode.serve.server import ServerProcess
 from vibecode.tap.channel import TapReader
+from vibecode.tap.events import RequestEvent, TapEvent
+from vibecode.tap.subscription import Subscription
 
 TRIVIAL_APP = """
 from fastapi import FastAPI
@@ -92,27 +93,20 @@ class Drain:
     """A tap reader emptied continuously in a thread, counting the events it receives."""
 
     def __init__(self, tap_dir: Path) -> None:
-        self.reader = TapReader(tap_dir, name="bench-drain")
         self.requests = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.subscription = Subscription(
+            TapReader(tap_dir, name="bench-drain"), self.count, limit=100_000, close_source=True
+        )
 
-    def run(self) -> None:
-        import select
-
-        while not self.stop.is_set():
-            if select.select([self.reader], [], [], 0.1)[0]:
-                events = self.reader.drain(100_000)
-                self.requests += sum(1 for event in events if event.get("type") == "request")
+    def count(self, events: list[TapEvent]) -> None:
+        self.requests += sum(1 for event in events if isinstance(event, RequestEvent))
 
     def __enter__(self) -> Drain:
-        self.thread.start()
+        self.subscription.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.reader.close()
+        self.subscription.stop()
 
 
 async def _raw_app(scope: object, receive: object, send: Any) -> None:
@@ -169,7 +163,7 @@ def main() -> None:
         (workspace / "app").mkdir(parents=True)
         (workspace / "app" / "__init__.py").write_text("")
         (workspace / "app" / "main.py").write_text(TRIVIAL_APP.lstrip())
-        common = {"port": 0, "reload": False, "access_log": False, "migrate": False}
+        common: dict[str, Any] = {"port": 0, "reload": False, "access_log": False, "migrate": False}
         plain = ServerProcess(workspace, tap=False, log_path=Path(folder) / "plain.log", **common)
         tapped = ServerProcess(workspace, tap=True, log_path=Path(folder) / "tap.log", **common)
         figures: dict[str, list[Run]] = {"no tap": [], "tap, no reader": [], "tap + reader": []}

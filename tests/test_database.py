@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from typing import cast
 
 import pytest
 from fastapi import FastAPI
@@ -113,13 +114,17 @@ async def test_requests_wait_for_a_session_slot_in_arrival_order(one_slot: Setti
     app = create_app(one_slot)
     async with lifespan_client(app) as client:
         state = app_state(app)
-        pool = state.engine.sync_engine.pool
+        pool = cast(QueuePool, state.engine.sync_engine.pool)
         finished: list[str] = []
         requests = []
         async with state.session_slots.take():  # the one slot is taken
             for name in ("first", "second"):
                 request = asyncio.create_task(client.get("/posts"))
-                request.add_done_callback(lambda _, name=name: finished.append(name))
+
+                def record(_: object, name: str = name) -> None:
+                    finished.append(name)
+
+                request.add_done_callback(record)
                 requests.append(request)
                 done, _ = await asyncio.wait(requests, timeout=0.05)
                 assert not done  # waiting for a slot...
@@ -161,7 +166,7 @@ async def test_a_login_waiting_for_its_hash_holds_no_slot_nor_connection(
         form = {"username": "slow@example.com", "password": "demo123"}
         login = asyncio.create_task(client.post("/users/login", data=form))
         await hashing.wait()
-        assert app_state(app).engine.sync_engine.pool.checkedout() == 0
+        assert cast(QueuePool, app_state(app).engine.sync_engine.pool).checkedout() == 0
         read = await client.get("/posts")  # the only slot is free for others meanwhile
         release.set()
         assert read.status_code == 200

@@ -79,7 +79,7 @@ async def test_elapsed_ms_is_rounded_to_a_tenth(client: AsyncClient) -> None:
 
 def test_elapsed_ms_keeps_one_decimal(monkeypatch: pytest.MonkeyPatch) -> None:
     # 2.3456789 s after the start: 2345.7 ms, neither a whole millisecond nor 13 decimals.
-    monkeypatch.setattr(demo.time, "perf_counter", lambda: 12.3456789)
+    monkeypatch.setattr(time, "perf_counter", lambda: 12.3456789)
     result = demo._result("async-sleep", started=10.0)
     monkeypatch.undo()
     assert result.elapsed_ms == 2345.7

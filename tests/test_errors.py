@@ -102,7 +102,7 @@ async def test_a_500_without_a_request_id_gets_a_fresh_one() -> None:
     request_id = response.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
     assert response.status_code == 500
-    assert json.loads(response.body) == {
+    assert json.loads(bytes(response.body)) == {
         "detail": "Internal server error",
         "request_id": request_id,
     }

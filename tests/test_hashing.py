@@ -40,7 +40,7 @@ async def test_the_hashing_queue_is_bounded(settings: Settings) -> None:
         with pytest.raises(HashingBusyError):
             await hasher.hash("c")  # nowhere to wait: refused at once
         blocked.release.set()
-        assert await asyncio.gather(running, waiting) == ["hashed", "hashed"]
+        assert list(await asyncio.gather(running, waiting)) == ["hashed", "hashed"]
         assert await hasher.hash("d") == "hashed"  # room again
     finally:
         blocked.release.set()

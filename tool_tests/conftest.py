@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-# The fixture-course kit (`workspace_kit`) is imported by the workspace and course tests alike
-# (with --import-mode=importlib, pytest adds no test folder to sys.path).
-sys.path.insert(0, str(Path(__file__).parent / "workspace"))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from typer.main import get_command
 
 from vibecode.cli.main import COMMAND_MODULES, QUICK_COMMANDS, build_app, requested_command
@@ -73,6 +74,7 @@ def _gc_enabled_after(argv: list[str]) -> bool:
     return verdict == "GC True"
 
 
+@pytest.mark.e2e
 def test_quick_commands_run_without_the_cyclic_gc_and_long_ones_with_it() -> None:
     assert set(COMMAND_MODULES) > QUICK_COMMANDS
     assert not _gc_enabled_after(["steps", "--help"])
@@ -103,3 +105,40 @@ def test_every_command_takes_the_course_and_track_options() -> None:
     for command in commands:
         names = {name for param in command.params for name in param.opts}
         assert {"--course", "--track"} <= names, command.name
+
+
+def test_help_shows_no_type_beside_a_flag_and_keeps_the_types_of_values() -> None:
+    # Every command's --help, through the real console script, at a fixed width.
+    env = {**__import__("os").environ, "COLUMNS": "120", "TERM": "dumb"}
+    for args in (
+        ["--help"],
+        ["demo", "--help"],
+        ["course", "--help"],
+        ["course", "check", "--help"],
+    ):
+        shown = subprocess.run(
+            [sys.executable, "-m", "vibecode", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+        assert "<bool>" not in shown, args
+        assert "--help" in shown
+    demo = subprocess.run(
+        [sys.executable, "-m", "vibecode", "demo", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "<str>" in demo  # --url takes a value: its type stays
+
+
+def test_a_hint_with_parentheses_is_not_nested_in_more_parentheses() -> None:
+    from vibecode.errors import VibecodeError
+
+    nested = VibecodeError("a server is running", hint="stop it first (Ctrl-C in its terminal)")
+    assert str(nested) == "a server is running; stop it first (Ctrl-C in its terminal)"
+    plain = VibecodeError("no workspace", hint="run `vibecode reset --step 1`")
+    assert str(plain) == "no workspace (run `vibecode reset --step 1`)"

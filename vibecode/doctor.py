@@ -23,7 +23,6 @@ KEY_PACKAGES = (
     "fastapi", "uvicorn", "sqlalchemy", "alembic", "aiosqlite", "asyncpg", "httpx", "aiohttp",
     "typer", "rich", "textual",
 )  # fmt: skip
-DASHBOARD_MIN = (100, 30)
 
 
 @dataclass(frozen=True)
@@ -125,11 +124,18 @@ def check_terminal(size: os.terminal_size | None = None, *, is_tty: bool | None 
     tty = sys.stdout.isatty() if is_tty is None else is_tty
     if not tty and size is None:
         return Finding("Terminal", None, "not a terminal: size not checked")
+    from vibecode import terminal
+
     columns, lines = size or shutil.get_terminal_size()
     shown = f"{columns}x{lines}"
-    minimum = f"{DASHBOARD_MIN[0]}x{DASHBOARD_MIN[1]}"
-    if columns >= DASHBOARD_MIN[0] and lines >= DASHBOARD_MIN[1]:
-        return Finding("Terminal", True, f"{shown} (dashboard needs {minimum})")
+    minimum = terminal.minimum()
+    if terminal.fits(columns, lines):
+        layout = (
+            "full layout"
+            if columns >= terminal.FULL_WIDTH and lines >= terminal.FULL_HEIGHT
+            else "compact layout"
+        )
+        return Finding("Terminal", True, f"{shown}: the dashboard's {layout} (it needs {minimum})")
     return Finding(
         "Terminal",
         False,

@@ -76,3 +76,13 @@ def workspace_path_problem(raw: object) -> str | None:
 def is_workspace_path(raw: object) -> bool:
     """Whether `raw` is a relative POSIX path inside a workspace (see `workspace_path_problem`)."""
     return workspace_path_problem(raw) is None
+
+
+def command_line(workspace: Path, *args: str) -> str:
+    """The exact `vibecode ...` command to type, with `-w` when the workspace is not the default."""
+    import shlex
+
+    parts = ["vibecode", *args]
+    if workspace != resolve_workspace(None):
+        parts += ["-w", str(workspace)]
+    return shlex.join(parts)

@@ -15,11 +15,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-# The test modules import `bench_kit` (with --import-mode=importlib, pytest adds no test folder
-# to sys.path).
-sys.path.insert(0, str(Path(__file__).parent))
-
-from bench_kit import FakeServer, RawServer, Seen, build_app, cli
+from tool_tests.bench.bench_kit import FakeServer, RawServer, Seen, build_app, cli
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench_kit import FakeServer
 from typer.testing import CliRunner
 
+from tool_tests.bench.bench_kit import FakeServer
 from vibecode.cli.main import app
 
 REQUIRED_KEYS = {"requests", "duration_s", "rps", "latency_ms", "status", "errors"}
@@ -108,17 +108,19 @@ def emit_tap(tap: Path, stop: threading.Event) -> None:
     """Play two servers on one tap: ours (pid 1001, answering /ok) and an unrelated one."""
     import socket
 
-    from vibecode.tap.channel import encode_batch, reader_sockets
+    from vibecode.tap.channel import reader_sockets
+    from vibecode.tap.events import LagEvent, RequestEvent, TapEvent, encode_batch
 
     sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     lags = [0.5, 1.0, 1.5, 40.0]
     index = 0
     while not stop.is_set():
-        batch = [
-            {"type": "request", "path": "/ok", "status": 200, "ms": 1.0, "pid": 1001},
-            {"type": "lag", "ms": lags[index % len(lags)], "pid": 1001},
-            {"type": "request", "path": "/elsewhere", "status": 200, "ms": 1.0, "pid": 2002},
-            {"type": "lag", "ms": 999.0, "pid": 2002},
+        now = time.time()
+        batch: list[TapEvent] = [
+            RequestEvent(t=now, method="GET", path="/ok", status=200, ms=1.0, pid=1001),
+            LagEvent(t=now, ms=lags[index % len(lags)], pid=1001),
+            RequestEvent(t=now, method="GET", path="/elsewhere", status=200, ms=1.0, pid=2002),
+            LagEvent(t=now, ms=999.0, pid=2002),
         ]
         index += 1
         for path in reader_sockets(tap):

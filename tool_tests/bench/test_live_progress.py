@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bench_kit import FakeServer
-
+from tool_tests.bench.bench_kit import FakeServer
 from vibecode.bench.config import LoadConfig
 from vibecode.bench.loadgen import run_load
 from vibecode.bench.result import LATENCY_BOUNDS_MS, Progress

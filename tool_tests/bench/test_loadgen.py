@@ -7,8 +7,8 @@ import threading
 import time
 
 import pytest
-from bench_kit import FakeServer, RawServer, count_at_least
 
+from tool_tests.bench.bench_kit import FakeServer, RawServer, count_at_least
 from vibecode.bench.config import LoadConfig
 from vibecode.bench.loadgen import run_load
 from vibecode.bench.result import LoadResult, Progress

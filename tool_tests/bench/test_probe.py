@@ -8,8 +8,8 @@ import itertools
 import time
 
 import pytest
-from bench_kit import FakeServer
 
+from tool_tests.bench.bench_kit import FakeServer
 from vibecode.bench.config import LoadConfig
 from vibecode.bench.measure import measure
 from vibecode.bench.probe import MIN_SAMPLES, TARGET_SAMPLES, Probe, ProbeResult, interval_for

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bench_kit import FakeServer
 from typer.testing import CliRunner
 
+from tool_tests.bench.bench_kit import FakeServer
 from vibecode.bench.scenarios import SHORT_SECONDS, run_scenario, side_database
 from vibecode.cli.main import app
 from vibecode.course.manifest import load_course
@@ -58,6 +58,7 @@ def steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.mark.e2e  # a whole scenario: both sides under seconds of real load
 def test_a_scenario_runs_both_sides_by_name(
     server: FakeServer, steps: Path, workspace: Path
 ) -> None:
@@ -79,6 +80,7 @@ def test_a_scenario_runs_both_sides_by_name(
     )
 
 
+@pytest.mark.e2e  # a whole scenario: both sides under seconds of real load
 def test_a_claim_that_does_not_hold_is_printed_with_the_figures_and_exits_1(
     server: FakeServer, steps: Path, workspace: Path
 ) -> None:
@@ -95,6 +97,7 @@ def test_a_claim_that_does_not_hold_is_printed_with_the_figures_and_exits_1(
     assert "measured the opposite, \u201cprivate\u201d" in line and "req/s" in line
 
 
+@pytest.mark.e2e  # a whole scenario: both sides under seconds of real load
 def test_short_runs_the_rehearsal_length_per_side(
     server: FakeServer, steps: Path, workspace: Path
 ) -> None:
@@ -105,6 +108,7 @@ def test_short_runs_the_rehearsal_length_per_side(
     assert comparison.b.result.duration_s == pytest.approx(SHORT_SECONDS, abs=0.1)
 
 
+@pytest.mark.e2e  # a whole scenario: both sides under seconds of real load
 def test_a_side_with_a_database_runs_on_its_own_server(
     server: FakeServer, steps: Path, workspace: Path
 ) -> None:
@@ -146,6 +150,7 @@ def test_a_scenario_without_a_server_says_how_to_start_one(steps: Path, workspac
         run_scenario(load_course(steps), "auth-vs-slow", ws=workspace, base_url=None)
 
 
+@pytest.mark.e2e
 def test_a_postgres_side_gets_a_throwaway_database_dropped_afterwards(
     tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -184,6 +189,7 @@ def test_without_the_right_to_create_databases_the_configured_one_is_used(
         assert url == f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
 
 
+@pytest.mark.e2e  # a whole scenario: both sides under seconds of real load
 def test_a_scenario_sets_how_long_its_requests_wait(
     server: FakeServer, steps: Path, workspace: Path
 ) -> None:

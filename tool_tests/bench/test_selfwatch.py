@@ -6,8 +6,8 @@ import threading
 import time
 
 import pytest
-from bench_kit import FakeServer
 
+from tool_tests.bench.bench_kit import FakeServer
 from vibecode.bench.config import LoadConfig
 from vibecode.bench.loadgen import run_load
 from vibecode.bench.selfwatch import SATURATED, CpuWatch, is_client_bound

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from workspace_kit import SMALL_COURSE, StepSpec, write_course
 
+from tool_tests.workspace.workspace_kit import SMALL_COURSE, StepSpec, write_course
 from vibecode.course.manifest import load_course
 from vibecode.course.manifest_cache import ManifestCache, cache_file_for
 from vibecode.errors import StepError

@@ -116,3 +116,26 @@ def test_every_command_in_the_script_exists() -> None:
         assert name in commands, f"SCRIPT.md uses `vibecode {name}`: no such command"
         for option in re.findall(r"(?<!\S)(--?[a-z][a-z-]*)", rest):
             assert option in commands[name], f"`vibecode {name}` has no option {option}"
+
+
+def test_no_talking_point_hard_codes_the_served_address() -> None:
+    """The served URL changes with --port and --host: talking points say `${url}`."""
+    import re
+
+    from vibecode.course.manifest import load_course
+    from vibecode.course.templating import SERVED_URL, talk_text
+    from vibecode.paths import steps_root
+
+    address = re.compile(r"https?://(localhost|127\.0\.0\.1|0\.0\.0\.0)(:\d+)?")
+    course = load_course(steps_root())
+    hard_coded = [
+        (step.number, point[:60])
+        for step in course.all_steps
+        for point in step.talking_points
+        if address.search(point)
+    ]
+    assert hard_coded == []
+    assert talk_text("curl ${url}/users -H 'Bearer ${token}'", url="http://10.0.0.5:9000/") == (
+        "curl http://10.0.0.5:9000/users -H 'Bearer ${token}'"
+    )
+    assert talk_text("open ${url}/docs", url=None) == f"open {SERVED_URL}/docs"

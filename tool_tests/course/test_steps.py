@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -40,9 +41,11 @@ def outcomes(
 ) -> Iterator[dict[int, StepOutcome]]:
     """`vibecode course check` of the selected steps, on every core."""
     selected = sorted(
-        item.callspec.params["step"].number
+        cast(Step, item.callspec.params["step"]).number
         for item in request.session.items
-        if item.originalname == "test_step_is_a_complete_program" and hasattr(item, "callspec")
+        if isinstance(item, pytest.Function)
+        and item.originalname == "test_step_is_a_complete_program"
+        and hasattr(item, "callspec")
     )
     workspace = tmp_path_factory.mktemp("course-check") / "workshop"
     results = rehearse(COURSE, workspace, selected, jobs=default_jobs(), benches=False)

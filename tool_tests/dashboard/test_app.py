@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from textual.app import App
 
 from vibecode.dashboard.app import DashboardApp, make_dashboard
@@ -17,13 +19,14 @@ from vibecode.dashboard.widgets.bench_panel import BenchPanel
 from vibecode.dashboard.widgets.course_panel import CoursePanel
 from vibecode.dashboard.widgets.metrics_panel import MetricsPanel
 from vibecode.dashboard.widgets.request_table import RequestTable
+from vibecode.tap.events import RequestEvent
 
 ScreenText = Callable[[App[None]], str]
 SIZE = (100, 30)
 
 
-def request(path: str, *, t: float, status: int = 200, ms: float = 1.5) -> dict[str, object]:
-    return {"type": "request", "t": t, "method": "GET", "path": path, "status": status, "ms": ms}
+def request(path: str, *, t: float, status: int = 200, ms: float = 1.5) -> RequestEvent:
+    return RequestEvent(t=t, method="GET", path=path, status=status, ms=ms)
 
 
 def activity(app: DashboardApp) -> str:
@@ -170,7 +173,12 @@ async def test_many_events_are_one_table_update_per_frame(
         table = app.query_one(RequestTable)
         shows: list[int] = []
         original = table.show
-        table.show = lambda rows: (shows.append(len(rows)), original(rows))[1]  # type: ignore[method-assign]
+
+        def show(rows: Any) -> None:
+            shows.append(len(rows))
+            original(rows)
+
+        table.show = show  # type: ignore[method-assign]
         fake.fake_tap.push(*(request(f"/r/{i}", t=clock.time() - 1) for i in range(5_000)))
         frame = app.refresh_frame()
         await pilot.pause()
@@ -277,7 +285,12 @@ async def test_the_traffic_panel_shows_what_bench_clients_wait_beside_the_app_ti
         traffic = app.query_one(MetricsPanel).traffic
         seen: list[float | None] = []
         original = traffic.show_wait
-        traffic.show_wait = lambda ms: (seen.append(ms), original(ms))[1]  # type: ignore[method-assign]
+
+        def show_wait(p99_ms: float | None) -> None:
+            seen.append(p99_ms)
+            original(p99_ms)
+
+        traffic.show_wait = show_wait  # type: ignore[method-assign]
         await pilot.press("b")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -497,6 +510,32 @@ async def test_80x24_is_a_compact_layout_that_gives_the_path_its_space(
         assert "In app" in text  # the tap's column says what it measures
         assert "Step 3 of 5 · Register users" in text
         assert "UP http://127.0.0.1:8000" in text
+
+
+@pytest.mark.parametrize(("width", "with_ids"), [(80, False), (100, True), (120, True)])
+async def test_the_request_id_column_when_the_path_keeps_its_room(
+    fake: FakeBackend, clock: FrozenClock, screen_text: ScreenText, width: int, with_ids: bool
+) -> None:
+    long_id = "4f1c2a9d0e3b47c6a1d5f0e2c3b4be07"  # the 32-hex id the course's app makes
+    app = make_dashboard(fake, clock=clock, live=False)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        fake.fake_tap.push(
+            replace(request("/demo/fail", t=clock.time() - 1, status=500), rid="demo-fail-7"),
+            replace(request("/demo/blocking-sleep?ms=50", t=clock.time() - 1), rid=long_id),
+            request("/docs", t=clock.time() - 1),  # an app without request ids (before step 11)
+        )
+        app.refresh_frame()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "500 Internal Server Error" in text  # never clipped
+        assert "/demo/blocking-sleep?ms=50" in text  # the path keeps its room beside the ids
+        if not with_ids:
+            assert "Request id" not in text and "demo-fail-7" not in text
+            return
+        assert "Request id" in text and "demo-fail-7" in text
+        [row] = [line for line in text.splitlines() if "/demo/blocking-sleep" in line]
+        assert "4f1c2a9d" in row and "…" in row and row.rstrip(" │").endswith("be07")
 
 
 async def test_a_running_server_with_a_broken_app_says_broken(

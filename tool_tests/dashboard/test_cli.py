@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from vibecode.errors import VibecodeError
 def test_a_small_terminal_is_refused_with_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(dashboard_cmd.shutil, "get_terminal_size", lambda: (79, 24))
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda: (79, 24))
     called: list[Any] = []
     monkeypatch.setattr(dashboard_cmd, "run_dashboard", lambda **kw: called.append(kw))
     result = CliRunner().invoke(app, ["dashboard"])
@@ -29,7 +30,7 @@ def test_a_small_terminal_is_refused_with_a_clear_message(
 
 
 def test_options_reach_the_dashboard(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(dashboard_cmd.shutil, "get_terminal_size", lambda: (100, 30))
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda: (100, 30))
     called: list[dict[str, Any]] = []
     monkeypatch.setattr(dashboard_cmd, "run_dashboard", lambda **kw: called.append(kw))
     monkeypatch.setenv("VIBECODE_WORKSPACE", str(tmp_path))
@@ -48,7 +49,7 @@ def test_options_reach_the_dashboard(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
 
 def test_a_domain_error_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dashboard_cmd.shutil, "get_terminal_size", lambda: (120, 40))
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda: (120, 40))
 
     def broken(**_: Any) -> None:
         raise VibecodeError("steps/: the steps folder does not exist")

@@ -143,7 +143,7 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
 
 def _alive(pid: int) -> bool:
     try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
     except psutil.NoSuchProcess:
         return False
 
@@ -238,3 +238,37 @@ def test_the_presenter_view_drives_the_dashboard_at_80x24(
         tmux("send-keys", "-t", name, "q")
         _wait(tmux, name, lambda text: "Quit vibecode" in text)
         tmux("send-keys", "-t", name, "y")
+
+
+def test_request_ids_paths_and_statuses_whole_at_100_and_80_columns(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    """Step 12 served for real: the generic 500's id in the table, nothing clipped at 80 either."""
+    course = load_course(steps_root())
+    workspace = tmp_path / "ws"
+    apply.goto(course, workspace, 12)
+    port = free_port()
+    ws = shlex.quote(str(workspace))
+    _start(tmux, "dash", (100, 30), f"{shlex.quote(str(VIBECODE))} dashboard -w {ws} --port {port}")
+    url = f"http://127.0.0.1:{port}"
+    _wait(tmux, "dash", lambda text: f"UP {url}" in text, timeout=60)
+    curl = ["curl", "-s", "-o", "/dev/null"]
+    subprocess.run([*curl, url + "/demo/blocking-sleep?ms=50"], check=True, timeout=10)
+    subprocess.run([*curl, url + "/demo/async-sleep?ms=50"], check=True, timeout=10)
+    subprocess.run([*curl, "-H", "X-Request-ID: e2e-fail-7", url + "/demo/fail"], timeout=10)
+
+    wide = _wait(tmux, "dash", lambda text: "/demo/fail" in text, timeout=20)
+    [fail] = [line for line in wide.splitlines() if "/demo/fail" in line]
+    assert "500 Internal Server Error" in fail and "e2e-fail-7" in fail, wide
+    assert "Request id" in wide
+    assert "/demo/blocking-sleep" in wide and "/demo/async-sleep" in wide
+
+    tmux("resize-window", "-t", "dash", "-x", "80", "-y", "24")
+    narrow = _wait(tmux, "dash", lambda text: "Request id" not in text and "/demo/fail" in text)
+    [fail] = [line for line in narrow.splitlines() if "/demo/fail" in line]
+    assert "500 Internal Server Error" in fail  # the status text whole
+    assert "/demo/blocking-sleep" in narrow and "/demo/async-sleep" in narrow  # never "/demo/bl…"
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    tmux("send-keys", "-t", "dash", "q")
+    _wait(tmux, "dash", lambda text: "Quit vibecode" in text)
+    tmux("send-keys", "-t", "dash", "y")

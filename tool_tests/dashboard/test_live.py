@@ -1,18 +1,25 @@
-"""Per-frame aggregation: the ring buffer, the per-second buckets, the tap pump."""
+"""Per-frame aggregation: the ring buffer, the per-second buckets, the tap's subscription."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from vibecode.dashboard.live import WINDOW_SECONDS, EventBuffer, LiveStats, TapPump, percentiles
-from vibecode.tap.channel import TapReader, encode_batch
+from vibecode.dashboard.live import WINDOW_SECONDS, EventBuffer, LiveStats, percentiles
+from vibecode.tap.channel import TapReader, tap_dir_for
+from vibecode.tap.events import LagEvent, RequestEvent, TapEvent, encode_batch
+from vibecode.tap.subscription import Subscription
 
 NOW = 1_764_130_000.0
 
 
-def request(t: float, *, status: int = 200, ms: float = 1.0, path: str = "/") -> dict[str, object]:
-    return {"type": "request", "t": t, "method": "GET", "path": path, "status": status, "ms": ms}
+def request(t: float, *, status: int = 200, ms: float = 1.0, path: str = "/") -> RequestEvent:
+    return RequestEvent(t=t, method="GET", path=path, status=status, ms=ms)
+
+
+def path_of(event: TapEvent) -> str:
+    assert isinstance(event, RequestEvent)
+    return event.path
 
 
 def test_the_ring_drops_the_oldest_and_counts_them() -> None:
@@ -20,7 +27,7 @@ def test_the_ring_drops_the_oldest_and_counts_them() -> None:
     ring.extend([request(NOW, path=f"/{i}") for i in range(7)])
     ring.extend([request(NOW, path=f"/{i}") for i in range(7, 25)])
     assert (ring.received, ring.dropped) == (25, 15)
-    assert [e["path"] for e in ring.take()] == [f"/{i}" for i in range(15, 25)]
+    assert [path_of(e) for e in ring.take()] == [f"/{i}" for i in range(15, 25)]
     assert ring.take() == []
 
 
@@ -36,7 +43,7 @@ def test_a_frame_has_one_value_per_second_of_the_last_minute() -> None:
     stats.add([request(NOW - 2 + i / 10, ms=float(i)) for i in range(10)])  # 10 in second -2
     stats.add([request(NOW - 1 + i / 20, ms=100.0, status=503) for i in range(20)])  # second -1
     stats.add([request(NOW + 0.5)])  # the current second is not complete: not in the series
-    stats.add([{"type": "lag", "t": NOW - 1, "ms": 250.0}, {"type": "lag", "t": NOW, "ms": 1.5}])
+    stats.add([LagEvent(t=NOW - 1, ms=250.0), LagEvent(t=NOW, ms=1.5)])
     frame = stats.frame(NOW + 0.7)
     assert len(frame.rps) == len(frame.p50) == len(frame.p99) == WINDOW_SECONDS
     assert frame.rps[-2:] == (10.0, 20.0)
@@ -59,25 +66,21 @@ def test_late_events_for_a_closed_second_still_count() -> None:
     assert frame.rps_now == 2.0 and frame.p99_now == 9.0
 
 
-def test_malformed_events_are_skipped() -> None:
-    stats = LiveStats()
-    stats.add([{"type": "request", "t": "soon"}, {"type": "lag"}, {"type": "other"}, request(NOW)])
-    assert stats.total == 1
-
-
-def test_the_pump_moves_datagrams_from_a_real_tap_into_the_ring(tmp_path: Path) -> None:
+def test_the_subscription_moves_datagrams_from_a_real_tap_into_the_ring(tmp_path: Path) -> None:
     import socket
 
     ring = EventBuffer()
-    with TapReader(tmp_path / "tap", name="test") as reader:
-        pump = TapPump(reader, ring).start()
+    tap_dir = tap_dir_for(tmp_path)  # under /tmp: a socket path has at most 107 bytes
+    with TapReader(tap_dir, name="test") as reader:
+        pump = Subscription(reader, ring.extend).start()
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
             for batch in range(3):
-                events = [request(NOW, path=f"/{batch}/{i}") for i in range(100)]
+                events: list[TapEvent] = [request(NOW, path=f"/{batch}/{i}") for i in range(100)]
                 sender.sendto(encode_batch(events), str(reader.path))
         deadline = time.monotonic() + 5
         while ring.received < 300 and time.monotonic() < deadline:
             time.sleep(0.01)
         pump.stop()
+    tap_dir.rmdir()  # the reader removed its socket when it closed
     assert ring.received == 300 and ring.dropped == 0
-    assert ring.take()[-1]["path"] == "/2/99"
+    assert path_of(ring.take()[-1]) == "/2/99"

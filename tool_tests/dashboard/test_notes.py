@@ -149,3 +149,23 @@ async def test_the_audience_view_shows_no_talking_points(
         for point in step.talking_points:
             assert point[:30] not in text
         assert "If it breaks" not in text
+
+
+async def test_a_talking_point_quotes_the_url_being_served(
+    clock: FrozenClock, screen_text: ScreenText
+) -> None:
+    course = load_course(steps_root())
+    register = next(step for step in course.steps if "${url}" in " ".join(step.talking_points))
+    fake = FakeBackend(course_=course, step=register.number, now=clock.time)
+    fake.url = "http://127.0.0.1:8765"  # served on another port than the default
+    app = make_notes(fake, clock=clock, live=False)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        points = app.query_one(TalkingPoints)
+        await pilot.press("end")
+        await pilot.pause(0.3)
+        shown = "".join(screen_text(app).split())
+        assert "http://127.0.0.1:8765/users/register" in shown, shown
+        assert "${url}" not in shown and ":8000/users" not in shown
+        assert points.items

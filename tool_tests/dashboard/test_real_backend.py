@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from vibecode.dashboard.real_backend import RealBackend
 from vibecode.errors import VibecodeError
 from vibecode.paths import steps_root
 from vibecode.serve.record import read_server
+from vibecode.tap.events import RequestEvent
 from vibecode.workspace import apply
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("forget_tap_folder")]
@@ -25,12 +26,12 @@ VIBECODE = Path(sys.executable).with_name("vibecode")
 
 
 @pytest.fixture
-def backend(tmp_path: Path) -> RealBackend:
+def backend(tmp_path: Path) -> Iterator[RealBackend]:
     from vibecode.serve.preflight import free_port
 
     course = load_course(steps_root())
     real = RealBackend(course, tmp_path / "ws", port=free_port("127.0.0.1"))
-    yield real  # type: ignore[misc]
+    yield real
     real.close()
 
 
@@ -78,7 +79,7 @@ def test_server_demo_and_tap(backend: RealBackend) -> None:
     paths: list[object] = []
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and "/openapi.json" not in paths:
-        paths += [e["path"] for e in tap.drain(100) if e.get("type") == "request"]
+        paths += [e.path for e in tap.drain(100) if isinstance(e, RequestEvent)]
         time.sleep(0.05)
     assert "/openapi.json" in paths
     assert paths.index("/health") < paths.index("/openapi.json")
@@ -133,13 +134,11 @@ def test_it_attaches_to_the_server_vibecode_serve_runs(tmp_path: Path) -> None:
         tap = backend.tap()
         assert tap is not None
         backend.run_demo(2, on_result=lambda line: None)
-        events: list[dict[str, object]] = []
-        while time.monotonic() < deadline and not any(
-            e.get("path") == "/openapi.json" for e in events
-        ):
-            events += tap.drain(100)
+        paths: list[str] = []
+        while time.monotonic() < deadline and "/openapi.json" not in paths:
+            paths += [e.path for e in tap.drain(100) if isinstance(e, RequestEvent)]
             time.sleep(0.05)
-        assert any(e.get("path") == "/openapi.json" for e in events)
+        assert "/openapi.json" in paths
         with pytest.raises(VibecodeError, match="not started by the dashboard"):
             backend.stop_server()
         backend.close()

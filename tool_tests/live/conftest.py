@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-# The test modules import `live_kit` (with --import-mode=importlib, pytest adds no test folder
-# to sys.path).
-sys.path.insert(0, str(Path(__file__).parent))
 
 from vibecode.course.manifest import Course, load_course
 from vibecode.paths import steps_root

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from live_kit import write_step
 
+from tool_tests.live.live_kit import write_step
 from vibecode.course.manifest import Course, load_course
 from vibecode.errors import StepError
 from vibecode.live.plan import dependencies_first, hunks_between, plan_step

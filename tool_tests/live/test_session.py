@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from live_kit import write_step
 
+from tool_tests.live.live_kit import write_step
 from vibecode.course.manifest import Course, load_course
 from vibecode.errors import VibecodeError
 from vibecode.live.player import Player

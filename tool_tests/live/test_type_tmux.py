@@ -123,7 +123,11 @@ def test_typing_key_by_key_in_a_real_terminal(
     for presses in range(1, 8):
         tmux.key("x")
         expected = line[: 3 * presses].rstrip()
-        pane = tmux.wait_for(lambda text, e=expected: code_line(text, 1) == e, timeout=10)
+
+        def typed(text: str, e: str = expected) -> bool:
+            return code_line(text, 1) == e
+
+        pane = tmux.wait_for(typed, timeout=10)
         assert "x" not in (code_line(pane, 1) or "").replace(expected, "")
         assert contents(workspace) == before  # inside a hunk nothing is written
     # Enter finishes the hunk: now, and only now, the file is on disk.

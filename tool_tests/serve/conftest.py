@@ -1,4 +1,4 @@
-"""Fixtures for the serve, tap, demo, rehearse and doctor tests."""
+"""Fixtures for the serve, rehearse and doctor tests."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -21,13 +22,13 @@ from vibecode.workspace.apply import goto
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_orphans")]
 
 
-def vibecode(*args: str, **kwargs: object) -> subprocess.Popen[str]:
+def vibecode(*args: str, **kwargs: Any) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "vibecode", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **kwargs,  # type: ignore[call-overload]
+        **kwargs,
     )
 
 

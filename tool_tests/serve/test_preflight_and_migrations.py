@@ -129,8 +129,8 @@ def test_a_failing_migration_gives_alembics_reason(app_workspace: Path) -> None:
         migrations.upgrade(app_workspace, database_url=None)
 
 
-def test_postgres_at_an_unknown_revision_says_what_to_do(
-    app_workspace: Path, monkeypatch: pytest.MonkeyPatch
+def test_another_sqlite_file_at_an_unknown_revision_says_what_to_do(
+    app_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import subprocess
 
@@ -141,6 +141,9 @@ def test_postgres_at_an_unknown_revision_says_what_to_do(
 
     fixtures.add_migrations(app_workspace, revisions=1)
     monkeypatch.setattr(migrations, "_alembic_upgrade", unknown_revision)
-    with pytest.raises(VibecodeError, match="PostgreSQL is at a migration revision") as caught:
-        migrations.upgrade(app_workspace, database_url="postgresql+asyncpg://u@h/db")
+    theirs = f"sqlite+aiosqlite:///{tmp_path / 'theirs.db'}"
+    with pytest.raises(
+        VibecodeError, match="a migration revision this step does not know"
+    ) as caught:
+        migrations.upgrade(app_workspace, database_url=theirs)
     assert "alembic downgrade" in str(caught.value)

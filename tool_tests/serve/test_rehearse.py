@@ -164,3 +164,25 @@ def test_a_scenario_that_fails_runs_once_more_and_says_so(
     )
     assert (check.problems, check.note) == (problems, note)
     assert calls == [True] * len(runs)  # short runs, at most two
+
+
+def test_the_rehearsal_table_shows_whole_titles_when_the_terminal_has_room() -> None:
+    import io
+
+    from rich.console import Console
+
+    from vibecode.rehearse.report import render_report
+    from vibecode.rehearse.runner import StepOutcome
+
+    title = "Read and list posts: eager loading, pagination, no N+1"
+    outcomes = [StepOutcome(16, title, 10, 12.3, checks=("tests 12 passed", "server"))]
+
+    def table(width: int) -> str:
+        console = Console(file=io.StringIO(), width=width)
+        render_report(console, outcomes, total_seconds=12.3)
+        return console.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+    assert title in table(160)
+    narrow = table(80)
+    assert title not in narrow and "Read and list posts: eage…" in narrow
+    assert "tests 12" in narrow  # the detail column keeps room to be read

@@ -15,6 +15,7 @@ from tool_tests.serve import fixtures
 from vibecode.errors import VibecodeError
 from vibecode.serve.server import ServerProcess
 from vibecode.tap.channel import TapReader
+from vibecode.tap.events import LagEvent, RequestEvent, TapEvent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("no_orphans")]
 
@@ -48,29 +49,29 @@ def test_serves_the_workspace_code_and_the_tap_reports_each_request(app_workspac
                 headers={"content-type": "application/json"},
             )  # fmt: skip
             urllib.request.urlopen(request, timeout=10).close()
-            events: list[dict[str, object]] = []
+            events: list[TapEvent] = []
             deadline = time.monotonic() + 5
             # Wait for the last request, not a count: the readiness probe may be in the tap too.
             while time.monotonic() < deadline and not (
-                any(e.get("path") == "/items" for e in events)
-                and any(e["type"] == "lag" for e in events)
+                any(isinstance(e, RequestEvent) and e.path == "/items" for e in events)
+                and any(isinstance(e, LagEvent) for e in events)
             ):
                 time.sleep(0.05)
                 events += reader.drain()
 
     assert status == 200
     assert body["file"] == str(app_workspace / "app" / "main.py")  # not the reference copy
-    requests = [e for e in events if e["type"] == "request" and e["path"] != "/openapi.json"]
-    assert [(e["method"], e["path"], e["status"]) for e in requests][-2:] == [
+    requests = [e for e in events if isinstance(e, RequestEvent) and e.path != "/openapi.json"]
+    assert [(e.method, e.path, e.status) for e in requests][-2:] == [
         ("GET", "/health", 200),
         ("POST", "/items", 201),
     ]
     for event in requests:
-        assert event["client"] == "127.0.0.1"
-        assert isinstance(event["ms"], float) and isinstance(event["t"], float)
-        assert isinstance(event["bytes"], int) and event["bytes"] > 0
-        assert event["pid"] == served_by  # one process without reload: uvicorn runs in it
-    assert any(e["type"] == "lag" for e in events), events
+        assert event.client == "127.0.0.1"
+        assert event.ms >= 0 and event.t > 1_700_000_000
+        assert event.bytes > 0
+        assert event.pid == served_by  # one process without reload: uvicorn runs in it
+    assert any(isinstance(e, LagEvent) for e in events), events
 
 
 def test_ready_through_openapi_before_health_exists_then_reloads_a_step(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from vibecode.errors import VibecodeError
 from vibecode.serve import runner
+from vibecode.serve.preflight import free_port
 from vibecode.serve.server import ServerProcess
 from vibecode.tap.channel import tap_dir_for
 
@@ -34,13 +35,15 @@ def test_the_child_gets_its_own_session_the_workspace_env_and_the_tap(
     app_workspace: Path,
 ) -> None:
     FakePopen.calls = []
-    server = ServerProcess(app_workspace, port=8123, reload=True, spawn=FakePopen)  # type: ignore[arg-type]
+    # start() checks that the port is free (it binds it a moment): a fixed one may be busy.
+    port = free_port()
+    server = ServerProcess(app_workspace, port=port, reload=True, spawn=FakePopen)  # type: ignore[arg-type]
     server.start()
 
     [(command, kwargs)] = FakePopen.calls
     assert command[:3] == [sys.executable, "-m", "vibecode.serve.runner"]
     assert command[3:] == [
-        "--host", "127.0.0.1", "--port", "8123", "--workers", "1",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
         "--parent-pid", str(os.getpid()), "--reload",
     ]  # fmt: skip
     assert kwargs["cwd"] == app_workspace
@@ -48,15 +51,16 @@ def test_the_child_gets_its_own_session_the_workspace_env_and_the_tap(
     assert kwargs["stdin"] == subprocess.DEVNULL
     assert kwargs["env"]["PYTHONPATH"] == str(app_workspace)
     assert kwargs["env"]["VIBECODE_TAP_DIR"] == str(tap_dir_for(app_workspace))
-    assert server.url == "http://127.0.0.1:8123"
+    assert server.url == f"http://127.0.0.1:{port}"
     assert server.running
     assert server.log_path == app_workspace / ".vibecode" / "server.log"
 
 
 def test_no_tap_and_no_access_log_and_workers(app_workspace: Path) -> None:
     FakePopen.calls = []
+    port = free_port("0.0.0.0")
     server = ServerProcess(
-        app_workspace, host="0.0.0.0", port=8124, reload=False, workers=3, tap=False,
+        app_workspace, host="0.0.0.0", port=port, reload=False, workers=3, tap=False,
         access_log=False, spawn=FakePopen,  # type: ignore[arg-type]
     )  # fmt: skip
     server.start()
@@ -66,7 +70,7 @@ def test_no_tap_and_no_access_log_and_workers(app_workspace: Path) -> None:
     assert command[command.index("--workers") + 1] == "3"
     assert "--no-access-log" in command
     assert "VIBECODE_TAP_DIR" not in kwargs["env"]
-    assert server.url == "http://127.0.0.1:8124"  # 0.0.0.0 is reached through loopback here
+    assert server.url == f"http://127.0.0.1:{port}"  # 0.0.0.0 is reached through loopback here
 
 
 def test_reload_with_workers_is_refused(app_workspace: Path) -> None:

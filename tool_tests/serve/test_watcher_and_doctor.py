@@ -16,9 +16,14 @@ def test_the_watcher_migrates_once_per_step_change(tmp_path: Path) -> None:
     steps = iter([1, 1, None, 2, 2, 3])
     migrated: list[Path] = []
     changes: list[tuple[int, bool]] = []
+
+    def migrate(ws: Path) -> MigrationResult:
+        migrated.append(ws)
+        return MigrationResult(ran=True)
+
     watcher = StepWatcher(
         tmp_path,
-        migrate=lambda ws: migrated.append(ws) or MigrationResult(ran=True),
+        migrate=migrate,
         on_change=lambda step, result, error: changes.append((step, error is None)),
         read_step=lambda ws: next(steps),
     )
@@ -59,14 +64,38 @@ def test_current_step_reads_the_state_and_ignores_an_apply_in_progress(tmp_path:
 
 
 def test_doctor_terminal_size() -> None:
-    small = check_terminal(os.terminal_size((80, 24)), is_tty=True)
+    small = check_terminal(os.terminal_size((79, 24)), is_tty=True)
+    short = check_terminal(os.terminal_size((120, 23)), is_tty=True)
+    least = check_terminal(os.terminal_size((80, 24)), is_tty=True)
     big = check_terminal(os.terminal_size((120, 40)), is_tty=True)
 
-    assert small.ok is False
-    assert "80x24 is smaller than the dashboard's 100x30" in small.detail
+    assert small.ok is False and short.ok is False
+    assert "79x24 is smaller than the dashboard's 80x24" in small.detail
     assert small.fix
-    assert big.ok is True
+    assert least.ok is True and "compact layout" in least.detail
+    assert big.ok is True and "full layout" in big.detail
     assert check_terminal(is_tty=False).ok is None
+
+
+def test_script_doctor_and_dashboard_agree_on_one_minimum(repo_root: Path) -> None:
+    """SCRIPT.md, `doctor` and the dashboard's refusal all quote vibecode.terminal's minimum."""
+    from vibecode import terminal
+    from vibecode.cli.dashboard_cmd import check_terminal as dashboard_check
+    from vibecode.errors import VibecodeError
+
+    width, height = terminal.MIN_WIDTH, terminal.MIN_HEIGHT
+    script = (repo_root / "SCRIPT.md").read_text()
+    assert f"the dashboard's pane needs {width}x{height} at least" in script
+    assert f"the full one\n      from {terminal.FULL_WIDTH}x{terminal.FULL_HEIGHT}" in script
+    for size in ((width, height), (width - 1, height), (width, height - 1)):
+        doctor_ok = check_terminal(os.terminal_size(size), is_tty=True).ok
+        try:
+            dashboard_check(size)
+            dashboard_ok = True
+        except VibecodeError as refused:
+            dashboard_ok = False
+            assert f"needs at least {width}x{height}" in str(refused)
+        assert doctor_ok is dashboard_ok, size
 
 
 def test_doctor_python_and_port() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from workspace_kit import SMALL_COURSE, Cli, write_course
 
+from tool_tests.workspace.workspace_kit import SMALL_COURSE, Cli, write_course
 from vibecode.course.manifest import Course, load_course
 
 

@@ -7,8 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from workspace_kit import InterruptAfter, assert_routes_agree, saved_contents, snapshot
 
+from tool_tests.workspace.workspace_kit import (
+    InterruptAfter,
+    assert_routes_agree,
+    saved_contents,
+    snapshot,
+)
 from vibecode.course.manifest import Course
 from vibecode.errors import StepError, VibecodeError
 from vibecode.workspace import apply

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from workspace_kit import StepSpec, write_course
 
+from tool_tests.workspace.workspace_kit import StepSpec, write_course
 from vibecode.course.manifest import Course, load_course
 from vibecode.workspace import apply
 from vibecode.workspace.checks import own_tests, run_step_tests

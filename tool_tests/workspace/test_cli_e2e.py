@@ -7,7 +7,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from workspace_kit import (
+
+from tool_tests.workspace.workspace_kit import (
     SMALL_COURSE,
     StepSpec,
     run_vibecode,
@@ -15,7 +16,6 @@ from workspace_kit import (
     snapshot,
     write_course,
 )
-
 from vibecode.course.manifest import load_course
 
 pytestmark = pytest.mark.e2e

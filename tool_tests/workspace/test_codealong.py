@@ -6,8 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from workspace_kit import CALC_V1, Cli, StepSpec, saved_contents, snapshot, write_course
 
+from tool_tests.workspace.workspace_kit import (
+    CALC_V1,
+    Cli,
+    StepSpec,
+    saved_contents,
+    snapshot,
+    write_course,
+)
 from vibecode.course.manifest import Course, load_course
 from vibecode.workspace import apply, follow
 from vibecode.workspace.merge import merge_texts

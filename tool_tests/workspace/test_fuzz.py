@@ -12,8 +12,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from workspace_kit import SMALL_COURSE, Cli, saved_contents, snapshot, write_course
 
+from tool_tests.workspace.workspace_kit import (
+    SMALL_COURSE,
+    Cli,
+    saved_contents,
+    snapshot,
+    write_course,
+)
 from vibecode.course.manifest import Course, load_course
 from vibecode.errors import VibecodeError
 from vibecode.workspace import apply

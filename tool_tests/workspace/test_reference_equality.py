@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from workspace_kit import assert_routes_agree
 
+from tool_tests.workspace.workspace_kit import assert_routes_agree
 from vibecode.course.manifest import load_course
 from vibecode.paths import project_root
 from vibecode.workspace.files import is_ignored

@@ -9,8 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from workspace_kit import Cli, InterruptAfter, run_vibecode, saved_contents, snapshot
 
+from tool_tests.workspace.workspace_kit import (
+    Cli,
+    InterruptAfter,
+    run_vibecode,
+    saved_contents,
+    snapshot,
+)
 from vibecode.course.manifest import Course
 from vibecode.errors import VibecodeError
 from vibecode.paths import project_root
@@ -20,6 +26,7 @@ from vibecode.workspace.lock import WorkspaceBusy, workspace_lock
 from vibecode.workspace.state import load_state, save_state
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("where", ["root", "home", "repository"])
 def test_the_real_cli_refuses_root_home_and_the_repository(
     where: str, course_root: Path, tmp_path: Path
@@ -216,7 +223,11 @@ def test_next_and_prev_at_a_step_that_does_not_exist(
     [
         (0, "interrupted before anything changed: the workspace is still at step 3"),
         # Its saved copy and manifest are written, then the pending record: then cut short.
-        (3, "the workspace is between step 3 and step 5; the next vibecode command finishes"),
+        (
+            3,
+            "the workspace is between step 3 and step 5, your edits saved first; "
+            "`vibecode status` completes the move to step 5, `vibecode goto 3` returns to step 3",
+        ),
     ],
 )
 def test_an_interrupted_move_says_what_is_true(
@@ -241,8 +252,22 @@ def test_an_interrupted_move_says_what_is_true(
     assert result.code == 130
     assert expected in result.stderr
     monkeypatch.setattr(apply, "goto", real_goto)
+    if limit:
+        # Both commands the message names do what it says.
+        back = tmp_path_copy(workspace)
+        assert cli("goto", "3", "-w", str(back)).code == 0
+        assert load_state(back).step == 3 and load_state(back).pending is None
     assert cli("status").code == 0
     assert load_state(workspace).step == (3 if limit == 0 else 5)
+
+
+def tmp_path_copy(workspace: Path) -> Path:
+    """A copy of the workspace beside it, to try a second way out of the same state."""
+    import shutil
+
+    copy = workspace.with_name(workspace.name + "-copy")
+    shutil.copytree(workspace, copy, symlinks=True)
+    return copy
 
 
 def test_restore_lists_every_good_set_beside_a_bad_one(course: Course, workspace: Path) -> None:

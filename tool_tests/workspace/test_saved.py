@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from workspace_kit import saved_contents
 
+from tool_tests.workspace.workspace_kit import saved_contents
 from vibecode.errors import VibecodeError
 from vibecode.workspace import saved
 from vibecode.workspace.files import sha256

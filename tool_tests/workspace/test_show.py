@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from workspace_kit import Cli, StepSpec, snapshot, write_course
 
+from tool_tests.workspace.workspace_kit import Cli, StepSpec, snapshot, write_course
 from vibecode.course.diffs import FileDiff
 from vibecode.course.manifest import Course, load_course
 from vibecode.workspace import apply

@@ -2,39 +2,28 @@
 
 from __future__ import annotations
 
-import select
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from vibecode.bench.result import LagSummary
 from vibecode.errors import VibecodeError
+from vibecode.tap.events import LagEvent, TapEvent
+from vibecode.tap.subscription import Subscription, TapSource
 
 NOT_VIBECODE = "n/a (not a vibecode server)"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0", "::"})
 
 
-class Reader(Protocol):
-    """What the watcher needs from `vibecode.tap.channel.TapReader`."""
-
-    def fileno(self) -> int: ...
-    def drain(self, limit: int = ...) -> list[dict[str, Any]]: ...
-    def close(self) -> None: ...
-
-
-ReaderFactory = Callable[[Path], Reader]
+ReaderFactory = Callable[[Path], TapSource]
 
 
 def tap_for(workspace: Path | None, url: str) -> Path | None:
     """The tap folder of the workspace's recorded server when `url` points at it, else None."""
     if workspace is None:
         return None
-    try:
-        from vibecode.serve.record import read_server
-    except ImportError:
-        return None
+    from vibecode.serve.record import read_server
+
     record = read_server(workspace)
     if record is None or not record.tap:
         return None
@@ -51,7 +40,7 @@ def same_server(a: str, b: str) -> bool:
     return host(first.hostname) == host(second.hostname) and first.port == second.port
 
 
-def _tap_reader(tap_dir: Path) -> Reader:
+def _tap_reader(tap_dir: Path) -> TapSource:
     from vibecode.tap.channel import TapReader
 
     return TapReader(tap_dir, name="bench")
@@ -66,43 +55,27 @@ class LagWatch:
         # Lag events come from every server on the tap; keep those of the processes that
         # answered our requests (matched on the path's fixed prefix).
         self._path_prefix = path.split("$", 1)[0]
-        self._reader = reader_factory(tap_dir)
         self._lags: list[tuple[int, float]] = []
         self._pids: set[int] = set()
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._collect, name="bench-lag", daemon=True)
+        self._subscription = Subscription(
+            reader_factory(tap_dir), self._take, name="bench-lag", limit=10_000, close_source=True
+        )
 
     def start(self) -> LagWatch:
         """Begin collecting."""
-        self._thread.start()
+        self._subscription.start()
         return self
 
-    def _collect(self) -> None:
-        try:
-            while not self._done.is_set():
-                ready, _, _ = select.select([self._reader], [], [], 0.1)
-                if ready:
-                    self._take(self._reader.drain())
-            self._take(self._reader.drain())
-        finally:
-            self._reader.close()
-
-    def _take(self, events: list[dict[str, Any]]) -> None:
+    def _take(self, events: list[TapEvent]) -> None:
         for event in events:
-            kind, pid = event.get("type"), event.get("pid")
-            if kind == "lag" and isinstance(event.get("ms"), int | float):
-                self._lags.append((pid if isinstance(pid, int) else -1, float(event["ms"])))
-            elif (
-                kind == "request"
-                and isinstance(pid, int)
-                and str(event.get("path", "")).startswith(self._path_prefix)
-            ):
-                self._pids.add(pid)
+            if isinstance(event, LagEvent):
+                self._lags.append((-1 if event.pid is None else event.pid, event.ms))
+            elif event.pid is not None and event.path.startswith(self._path_prefix):
+                self._pids.add(event.pid)
 
     def stop(self) -> LagSummary | None:
         """Stop collecting; the lag summary, or None when the server sent no lag samples."""
-        self._done.set()
-        self._thread.join(timeout=2)
+        self._subscription.stop()
         values = [ms for pid, ms in self._lags if pid in self._pids] if self._pids else []
         return summarize_lag(values or [ms for _, ms in self._lags])
 
@@ -135,5 +108,5 @@ def start_watch(
     """A started lag watch on `tap_dir` for the load on `url`; None when the tap cannot be read."""
     try:
         return LagWatch(tap_dir, path=urlsplit(url).path, reader_factory=reader_factory).start()
-    except (ImportError, OSError, VibecodeError):  # a tap problem never stops a benchmark
+    except (OSError, VibecodeError):  # a tap problem never stops a benchmark
         return None

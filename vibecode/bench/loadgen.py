@@ -60,16 +60,11 @@ def run_load(
 
 
 def make_transport(config: LoadConfig) -> Transport:
-    """The transport `config.client` names (aiohttp when the fast one's parser is missing)."""
+    """The transport `config.client` names: the keep-alive client on httptools, or aiohttp."""
     if config.client == "fast":
-        try:
-            import httptools  # noqa: F401 - ships with uvicorn[standard]
-        except ImportError:  # pragma: no cover - a leaner install than ours
-            pass
-        else:
-            from vibecode.bench.fastclient import FastTransport
+        from vibecode.bench.fastclient import FastTransport
 
-            return FastTransport(config)
+        return FastTransport(config)
     from vibecode.bench.aiohttpclient import AiohttpTransport
 
     return AiohttpTransport(config)
@@ -80,7 +75,7 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     # a trivial endpoint); it ships with uvicorn[standard].
     try:
         import uvloop
-    except ImportError:  # pragma: no cover - uvloop is a dependency, but optional here
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings uvloop except on Windows
         return None
     return uvloop.new_event_loop
 

@@ -129,32 +129,26 @@ def bench(
     A scenario's claims are checked against what was measured; exit code 1 when one did not
     hold or a side failed.
     """
-    try:
-        run_bench(
-            target=target,
-            concurrency=concurrency,
-            requests=requests,
-            duration=duration,
-            rate=rate,
-            method=method,
-            headers=header or [],
-            json_body=json_body,
-            warmup=warmup,
-            timeout=timeout,
-            processes=processes,
-            client=client,
-            compare=compare,
-            as_json=as_json,
-            save=save,
-            workspace=workspace,
-            base_url=url,
-            live=live,
-        )
-    except KeyboardInterrupt:
-        from vibecode.cli.output import err
-
-        err().print("[yellow]interrupted[/]")
-        raise typer.Exit(code=130) from None
+    run_bench(
+        target=target,
+        concurrency=concurrency,
+        requests=requests,
+        duration=duration,
+        rate=rate,
+        method=method,
+        headers=header or [],
+        json_body=json_body,
+        warmup=warmup,
+        timeout=timeout,
+        processes=processes,
+        client=client,
+        compare=compare,
+        as_json=as_json,
+        save=save,
+        workspace=workspace,
+        base_url=url,
+        live=live,
+    )
 
 
 def run_bench(
@@ -232,8 +226,9 @@ def run_bench(
         )
     _emit(data, renderable, as_json=as_json, save=save)
     if not clean:
-        # The report above says what went wrong or which claim did not hold.
-        raise typer.Exit(code=1)
+        from vibecode.errors import CheckFailed
+
+        raise CheckFailed("the benchmark did not pass: the report above says why")
 
 
 def _emit(data: dict[str, Any], renderable: Any, *, as_json: bool, save: Path | None) -> None:

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vibecode.cli.check_report import print_report
-from vibecode.cli.options import WorkspaceOption
-from vibecode.cli.output import command_line, err, out
+from vibecode.cli.options import DatabaseUrlOption, WorkspaceOption
+from vibecode.cli.output import err, out
 from vibecode.cli.workspace_cmds import repair_first
 from vibecode.course.loader import load
 from vibecode.errors import CheckFailed, VibecodeError
-from vibecode.paths import resolve_workspace
+from vibecode.paths import command_line, resolve_workspace
+from vibecode.room import hooks as room
+from vibecode.workspace.render import print_report
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
@@ -38,10 +39,7 @@ def check(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show pytest's own output.")
     ] = False,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Run the tests against this database URL."),
-    ] = None,
+    database_url: DatabaseUrlOption = None,
 ) -> None:
     """Run the step's tests on your code, its own new tests first: are you done?"""
     from vibecode.workspace.state import load_state
@@ -69,6 +67,7 @@ def check(
                 course, ws, state.step, database_url=database_url, stop_first=not run_all
             )
         label = ""
+    room.checked(ws, state.step, report)
     if report.no_tests:
         out().print(f"Step {report.step} declares no tests: nothing to check.", highlight=False)
         return
@@ -76,7 +75,7 @@ def check(
         from rich.markup import escape
 
         out().print(escape(report.output), highlight=False)
-    print_report(course, ws, report, label=label)
+    print_report(course, ws, report, label=label, console=out())
     if report.ok:
         if next_step:
             err().print(

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vibecode.cli.options import Database, WorkspaceOption
+from vibecode.authoring.render import print_conflict, print_save_report
+from vibecode.cli.options import Database, JobsOption, WorkspaceOption
 from vibecode.cli.output import err, out
 from vibecode.course.loader import load
 from vibecode.paths import resolve_workspace
 
 if TYPE_CHECKING:
-    from vibecode.authoring.carry import CarryConflict
-    from vibecode.authoring.writer import SaveReport
+    pass
 
 course_app = typer.Typer(
     name="course",
@@ -78,7 +78,7 @@ def record(
     out().print(
         f"{verb} step {done.number} ({done.slug}): {', '.join(done.changed)}", highlight=False
     )
-    _print_report(done.report)
+    print_save_report(done.report, console=out())
     if not amend:
         out().print(
             f"[dim]Its talking points and demos are in {_step_toml(done.number)}; the workspace "
@@ -128,10 +128,12 @@ def save(*, workspace: WorkspaceOption = None) -> None:
     try:
         saved = save_edit(load(whole=True), ws, reload=lambda: load(whole=True))
     except CarryConflict as conflict:
-        _print_conflict(conflict, ws)
-        raise typer.Exit(code=1) from None
+        from vibecode.errors import CheckFailed
+
+        print_conflict(conflict, ws, console=err())
+        raise CheckFailed("the change conflicts with a later step: settle it as above") from None
     out().print(f"Saved step {saved.step}.", highlight=False)
-    _print_report(saved.report)
+    print_save_report(saved.report, console=out())
 
 
 @course_app.command("absorb")
@@ -158,7 +160,7 @@ def absorb(
             f"{escape(where)} {move.kind} -> step {move.step} ({escape(title)})", highlight=False
         )
     if done.report is not None:
-        _print_report(done.report)
+        print_save_report(done.report, console=out())
     else:
         out().print("[dim]Dry run: nothing was written.[/]")
 
@@ -169,9 +171,7 @@ def check(
     step: Annotated[int | None, typer.Option(help="Check only this step.")] = None,
     start: Annotated[int | None, typer.Option("--from", help="Check from this step on.")] = None,
     db: Annotated[Database, typer.Option(help="Database to check on.")] = Database.sqlite,
-    jobs: Annotated[
-        int | None, typer.Option(min=1, help="Steps at once (default: one per core).")
-    ] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Prove the course: every step's tests, migrations, server and demos; the reference."""
     from vibecode.errors import CheckFailed
@@ -192,7 +192,7 @@ def check(
         benches=False,
     )
     if not passed:
-        raise typer.Exit(code=CheckFailed.exit_code)
+        raise CheckFailed("the course check failed: the steps above say what failed")
 
 
 @course_app.command("import")
@@ -248,46 +248,6 @@ def blame(
 def _step_toml(number: int) -> Path:
     course = load(whole=True)
     return course.all_steps[number - 1].directory / "step.toml"
-
-
-def _print_report(report: SaveReport) -> None:
-    console = out()
-    steps = report.steps_changed
-    if steps:
-        console.print(f"Steps changed: {', '.join(str(n) for n in steps)}.", highlight=False)
-    if report.reference_written or report.reference_deleted:
-        console.print(
-            f"Reference updated: {len(report.reference_written)} written, "
-            f"{len(report.reference_deleted)} removed.",
-            highlight=False,
-        )
-    for script in [report.script, *report.track_scripts]:
-        if script is not None:
-            console.print(f"{script} regenerated.", highlight=False)
-
-
-def _print_conflict(conflict: CarryConflict, workspace: Path) -> None:
-    from rich.markup import escape
-
-    console = err()
-    console.print(f"[bold red]conflict:[/] {escape(str(conflict))}", highlight=False)
-    for item in conflict.files:
-        console.print(f"\n[bold]{escape(item.path)}[/]", highlight=False)
-        console.print(f"  your change (step {conflict.edited}):", highlight=False)
-        for line in item.ours.splitlines() or ["(nothing)"]:
-            console.print(f"    [green]{escape(line)}[/]", highlight=False)
-        console.print(f"  step {conflict.step}:", highlight=False)
-        for line in item.theirs.splitlines() or ["(nothing)"]:
-            console.print(f"    [yellow]{escape(line)}[/]", highlight=False)
-    console.print(
-        f"\nNothing was written to the course. The workspace {workspace} is now at step "
-        f"{conflict.step} with both sides marked (<<<<<<< your change ... >>>>>>> the later step)."
-        f"\nTo resolve: edit the marked files into what step {conflict.step} should hold, then "
-        "`vibecode course save` (it goes on from there).\n"
-        "To give up the edit: `vibecode course edit --abort`.",
-        highlight=False,
-        soft_wrap=True,
-    )
 
 
 def register(app: typer.Typer) -> None:

@@ -110,6 +110,16 @@ def show(
     )
 
 
+def _points(step: Step) -> list[str]:
+    """The step's talking points, `${url}` filled with the running server's URL."""
+    from vibecode.course.templating import talk_text
+    from vibecode.paths import resolve_workspace
+    from vibecode.serve.record import read_server
+
+    running = read_server(resolve_workspace(None))
+    return [talk_text(point, url=running.url if running else None) for point in step.talking_points]
+
+
 def _plain_header(course: Course, step: Step, changes: list[FileDiff]) -> str:
     lines = [
         f"Step {step.number}/{course.last}: {step.title}",
@@ -119,7 +129,7 @@ def _plain_header(course: Course, step: Step, changes: list[FileDiff]) -> str:
     if step.tests:
         lines.append("tests: " + ", ".join(step.tests))
     lines += ["", "Talking points:"]
-    lines += [f"- {point}" for point in step.talking_points]
+    lines += [f"- {point}" for point in _points(step)]
     lines.append("")
     for change in changes:
         added, removed = change.counts
@@ -156,7 +166,7 @@ def _rendered(course: Course, step: Step, changes: list[FileDiff], *, talking_po
                 title_align="left",
             )
         )
-        points = "\n".join(f"- {escape(point)}" for point in step.talking_points)
+        points = "\n".join(f"- {escape(point)}" for point in _points(step))
         console.print(Panel(points, title="Talking points", title_align="left"))
     for change in changes:
         for row in render_diff(change, width=console.width):

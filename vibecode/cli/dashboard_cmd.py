@@ -10,10 +10,6 @@ import typer
 
 from vibecode.cli.options import Database, WorkspaceOption
 
-MIN_WIDTH = 80
-MIN_HEIGHT = 24
-"""Keep in step with `vibecode.dashboard.theme` (not imported here: it imports Textual)."""
-
 
 def dashboard(
     *,
@@ -40,13 +36,13 @@ def dashboard(
 
 def check_terminal(size: tuple[int, int] | None = None) -> None:
     """Refuse a terminal smaller than the layout needs, with what to do about it."""
+    from vibecode import terminal
     from vibecode.errors import VibecodeError
 
     width, height = size or shutil.get_terminal_size()
-    if width < MIN_WIDTH or height < MIN_HEIGHT:
+    if not terminal.fits(width, height):
         raise VibecodeError(
-            f"the terminal is {width}x{height}; the dashboard needs at least "
-            f"{MIN_WIDTH}x{MIN_HEIGHT}",
+            f"the terminal is {width}x{height}; the dashboard needs at least {terminal.minimum()}",
             hint="enlarge the window or lower the font size",
         )
 

@@ -42,6 +42,10 @@ COMMAND_MODULES: dict[str, str] = {
     "type": "live_cmds",
     "notes": "live_cmds",
     "course": "course_author_cmds",
+    "db": "db_cmds",
+    "room": "room_cmds",
+    "join": "room_cmds",
+    "leave": "room_cmds",
 }
 
 
@@ -52,18 +56,21 @@ COMMAND_MODULES: dict[str, str] = {
 # dashboard, bench...) keep it.
 QUICK_COMMANDS = frozenset(
     {"steps", "show", "status", "next", "prev", "goto", "checkout", "diff", "check", "reset"}
-    | {"restore", "script", "hint", "solution"}
+    | {"restore", "script", "hint", "solution", "join", "leave"}
 )
 
 
 def build_app(command: str | None = None) -> typer.Typer:
     """The Typer app with `command`'s module registered, or every module when it is None."""
     import typer
+    from typer.core import TyperCommand
 
+    from vibecode.cli import help_format
     from vibecode.cli.options import selecting_course
     from vibecode.cli.output import guarded
 
     app = typer.Typer(
+        cls=help_format.Group,
         name="vibecode",
         help="Live-coding demos and workshops for async FastAPI + SQLAlchemy 2.0.",
         no_args_is_help=True,
@@ -80,6 +87,7 @@ def build_app(command: str | None = None) -> typer.Typer:
         import_module(f"vibecode.cli.{COMMAND_MODULES[command]}").register(app)
         # Typer builds a Click command for every registered one: keep only the one named.
         app.registered_commands = [c for c in app.registered_commands if _name(c) == command]
+        app.registered_groups = [g for g in app.registered_groups if g.name == command]
     else:
         for name in dict.fromkeys(COMMAND_MODULES.values()):
             import_module(f"vibecode.cli.{name}").register(app)
@@ -87,6 +95,10 @@ def build_app(command: str | None = None) -> typer.Typer:
     for info in [c for typer_app in (app, *groups) for c in typer_app.registered_commands]:
         if info.callback is not None:
             info.callback = guarded(selecting_course(info.callback))
+        if info.cls in (None, TyperCommand):
+            info.cls = help_format.Command
+    for group in groups:
+        group.info.cls = help_format.Group
     return app
 
 

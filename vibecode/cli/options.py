@@ -26,6 +26,18 @@ WorkspaceOption = Annotated[
 """`--workspace/-w` (and `VIBECODE_WORKSPACE`), for every command that reads a workspace."""
 
 
+DatabaseUrlOption = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Run the step's tests against this database URL."),
+]
+"""`--database-url`, for the commands that run a step's tests (`check`, `next`)."""
+
+JobsOption = Annotated[
+    int | None, typer.Option(min=1, help="Steps at once (default: one per core).")
+]
+"""`--jobs`, for the commands that prove steps one per core (`rehearse`, `course check`)."""
+
+
 class Database(StrEnum):
     """The databases a workspace can be served on."""
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from vibecode.errors import VibecodeError
+from vibecode.errors import Interrupted, VibecodeError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,6 +50,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     """A command whose domain and file-system errors become one line on stderr and an exit code.
 
     `vibecode.cli.main` wraps every registered command with it: commands raise, this reports.
+    Ctrl-C is `Interrupted` (exit 130) unless the command said more about what it left.
     """
 
     @functools.wraps(command)
@@ -62,17 +62,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             fail(VibecodeError(f"{where}{error.strerror or error}"))
+        except KeyboardInterrupt:
+            fail(Interrupted())
 
     return run
-
-
-def command_line(workspace: Path, *args: str) -> str:
-    """The exact `vibecode ...` command to type, with `-w` when the workspace is not the default."""
-    import shlex
-
-    from vibecode.paths import resolve_workspace
-
-    parts = ["vibecode", *args]
-    if workspace != resolve_workspace(None):
-        parts += ["-w", str(workspace)]
-    return shlex.join(parts)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vibecode.cli.options import Database, WorkspaceOption
+from vibecode.cli.options import Database, JobsOption, WorkspaceOption
 from vibecode.cli.output import err, out
 
 
@@ -81,7 +81,7 @@ def demo(
         resolve_workspace(workspace), name=name, url=url, start=start, console=out(), paced=step
     )
     if not ok:
-        raise typer.Exit(code=CheckFailed.exit_code)  # the summary above says what failed
+        raise CheckFailed("a demo request did not answer as the step expects (above)")
 
 
 def watch(
@@ -115,9 +115,7 @@ def rehearse(
         int | None, typer.Option("--from", help="Rehearse from this step to the last.")
     ] = None,
     db: Annotated[Database, typer.Option(help="Database to rehearse on.")] = Database.sqlite,
-    jobs: Annotated[
-        int | None, typer.Option(min=1, help="Steps at once (default: one per core).")
-    ] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Play the whole talk unattended in temporary workspaces and report every step."""
     from vibecode.course.loader import load
@@ -133,7 +131,7 @@ def rehearse(
         course=load(), step=step, start=start, database=db.value, console=out(), jobs=jobs
     )
     if not passed:
-        raise typer.Exit(code=CheckFailed.exit_code)  # the table above says what failed
+        raise CheckFailed("the rehearsal failed: the table above says what failed")
 
 
 def doctor(
@@ -156,7 +154,7 @@ def doctor(
     findings = diagnose(folder, host=host, port=port, database_url=database_url)
     render_findings(out(), findings)
     if any(finding.ok is False for finding in findings):
-        raise typer.Exit(code=CheckFailed.exit_code)  # the table above lists each fix
+        raise CheckFailed("the machine is not ready: the table above lists each fix")
 
 
 def register(app: typer.Typer) -> None:

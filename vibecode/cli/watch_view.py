@@ -17,10 +17,11 @@ def watch_checks(
     """Check on every save until Ctrl-C, clearing the screen between verdicts on a terminal."""
     from rich.markup import escape
 
-    from vibecode.cli.check_report import print_report
-    from vibecode.cli.output import command_line
+    from vibecode.paths import command_line
+    from vibecode.room import hooks as room
     from vibecode.workspace import watch
     from vibecode.workspace.checks import TestReport
+    from vibecode.workspace.render import print_report
 
     gc.enable()  # `check` starts with the collector off (a quick command); watching is not quick
     console = out()
@@ -38,7 +39,7 @@ def watch_checks(
             console.print(f"Step {report.step} declares no tests: nothing to check.")
         else:
             label = "your code, ahead of the workspace" if next_step else ""
-            print_report(course, workspace, report, label=label)
+            print_report(course, workspace, report, label=label, console=out())
         took = time.monotonic() - started[0]
         if not final:
             console.print(
@@ -46,6 +47,7 @@ def watch_checks(
                 highlight=False,
             )
             return
+        room.checked(workspace, report.step - 1 if next_step else report.step, report)
         console.print(
             f"[dim]{time.strftime('%H:%M:%S')}: answered in {took:.1f}s. Watching "
             f"{escape(str(workspace))}: save a file to check again, Ctrl-C to stop."

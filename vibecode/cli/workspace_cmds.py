@@ -6,17 +6,19 @@ are imported inside the commands, so `vibecode --help` and `vibecode status` sta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from vibecode.cli.options import WorkspaceOption
-from vibecode.cli.output import command_line, err, out
+from vibecode.cli.options import DatabaseUrlOption, WorkspaceOption
+from vibecode.cli.output import err, out
 from vibecode.course.loader import load
 from vibecode.errors import VibecodeError
-from vibecode.paths import resolve_workspace
+from vibecode.paths import command_line, resolve_workspace
+from vibecode.room import hooks as room
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
@@ -25,18 +27,10 @@ if TYPE_CHECKING:
 
 
 def print_saved(workspace: Path, saved: SavedFile) -> None:
-    """One line for a saved file: what was saved, and the command that brings it back."""
-    from rich.markup import escape
+    """One line on stderr for a saved file, and the command that brings it back."""
+    from vibecode.workspace.render import print_saved as show
 
-    from vibecode.workspace.saved import WHY
-
-    back = command_line(workspace, "restore", saved.set_id, saved.path)
-    err().print(
-        f"[yellow]saved[/] {escape(saved.path)} [dim]({escape(WHY.get(saved.why, saved.why))})[/]"
-        f" -> get it back: [bold]{escape(back)}[/]",
-        soft_wrap=True,
-        highlight=False,
-    )
+    show(workspace, saved, console=err())
 
 
 def repair_first(course: Course, workspace: Path) -> None:
@@ -54,47 +48,9 @@ def repair_first(course: Course, workspace: Path) -> None:
 
 def report_move(course: Course, workspace: Path, result: ApplyResult) -> None:
     """What a goto/next/prev/reset did, on stdout; saved files were announced as they were saved."""
-    from rich.markup import escape
+    from vibecode.workspace.render import print_move
 
-    console = out()
-    if result.created:
-        err().print(f"created the workspace {escape(str(workspace))}", highlight=False)
-    if result.step == 0:
-        heading = "[bold]Step 0[/]: the empty workspace"
-    else:
-        step = course.step(result.step)
-        heading = (
-            f"[bold]Step {step.number}/{course.last}[/]: {escape(step.title)}\n"
-            f"[dim]{escape(step.goal)}[/]"
-        )
-    console.print(heading, highlight=False)
-    counts = [f"{len(result.written)} written", f"{len(result.deleted)} deleted"]
-    if result.unchanged:
-        counts.append(f"{len(result.unchanged)} unchanged")
-    if result.saved:
-        counts.append(f"{len(result.saved)} saved first")
-    if result.kept:
-        counts.append(f"{len(result.kept)} of yours kept")
-    if result.merged:
-        counts.append(f"{len(result.merged)} merged")
-    arrow = f"step {result.from_step} -> {result.step}"
-    console.print(f"{arrow}: {', '.join(counts)}", highlight=False)
-    for path in result.kept:
-        console.print(f"  [cyan]kept[/] {escape(path)} (yours)", highlight=False)
-    for path in result.merged:
-        console.print(
-            f"  [green]merged[/] {escape(path)}: your changes and step {result.step}'s",
-            highlight=False,
-        )
-    saved_sets = {saved.path: saved.set_id for saved in result.saved}
-    for path in result.conflicts:
-        compare = command_line(workspace, "restore", saved_sets.get(path, "latest"), path, "--diff")
-        err().print(
-            f"[red]conflict[/] {escape(path)}: your version saved, step {result.step}'s written; "
-            f"compare: [bold]{escape(compare)}[/]",
-            highlight=False,
-            soft_wrap=True,
-        )
+    print_move(course, workspace, result, console=out(), notes=err())
 
 
 def _move(
@@ -105,12 +61,21 @@ def _move(
     ws = resolve_workspace(workspace)
     course = load()
     before = _step_on_disk(ws)
-    try:
+    with _saying_what_an_interrupt_left(ws, before):
         result = apply(course, ws, lambda saved: print_saved(ws, saved))
-    except KeyboardInterrupt:
-        err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
     report_move(course, ws, result)
+    room.moved(ws, result.step)
+
+
+@contextlib.contextmanager
+def _saying_what_an_interrupt_left(workspace: Path, before: int | None) -> Iterator[None]:
+    """Ctrl-C during a move: `Interrupted` with what the state on disk says (exit 130)."""
+    from vibecode.errors import Interrupted
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(interrupted_message(workspace, before)) from None
 
 
 def _step_on_disk(workspace: Path) -> int | None:
@@ -131,10 +96,13 @@ def interrupted_message(workspace: Path, before: int | None) -> str:
     except VibecodeError:
         return "interrupted before the workspace was created: nothing changed"
     if state.pending is not None:
+        # Which way it goes depends on the command: say both, each with its command.
+        finish = command_line(workspace, "status")
+        back = command_line(workspace, "goto", str(state.step))
         return (
             f"interrupted: the workspace is between step {state.step} and step "
-            f"{state.pending.step}; the next vibecode command finishes the move to step "
-            f"{state.pending.step} (nothing is lost)"
+            f"{state.pending.step}, your edits saved first; `{finish}` completes the move to "
+            f"step {state.pending.step}, `{back}` returns to step {state.step}"
         )
     if state.step == before:
         return f"interrupted before anything changed: the workspace is still at step {state.step}"
@@ -196,6 +164,9 @@ def status(workspace: WorkspaceOption = None) -> None:
         for path, why in changes.unreadable:
             table.add_row(escape(path), f"[red]not read[/]: {escape(why)}")
         console.print(table)
+    room_line = room.status_line(ws, state.step)
+    if room_line is not None:
+        console.print(escape(room_line), highlight=False, soft_wrap=True)
     if state.step < course.last:
         upcoming = course.step(state.step + 1)
         console.print(
@@ -214,10 +185,7 @@ def next_(
             "--keep-mine", help="Keep your files even if they do not pass the step's tests."
         ),
     ] = False,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="Run the step's tests against this database URL."),
-    ] = None,
+    database_url: DatabaseUrlOption = None,
 ) -> None:
     """Go to the next step; your own code is kept when it passes that step's tests."""
     from rich.markup import escape
@@ -228,7 +196,7 @@ def next_(
     course = load()
     repair_first(course, ws)
     before = _step_on_disk(ws)
-    try:
+    with _saying_what_an_interrupt_left(ws, before):
         result = advance(
             course,
             ws,
@@ -241,14 +209,12 @@ def next_(
                 highlight=False,
             ),
         )
-    except KeyboardInterrupt:
-        err().print(f"[red]{interrupted_message(ws, before)}[/]", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
+    room.moved(ws, result.apply.step)
     if result.theirs and not result.kept:
-        from vibecode.cli.check_report import print_report
+        from vibecode.workspace.render import print_report
 
         if result.report is not None and not result.report.no_tests:
-            print_report(course, ws, result.report, label="your code", to=err())
+            print_report(course, ws, result.report, label="your code", console=err())
         why = (
             f"step {result.apply.step} has no tests to check your code"
             if result.report is None or result.report.no_tests

@@ -57,6 +57,10 @@ class RequestSpec:
     capture: Mapping[str, str] = field(default_factory=dict)
     """Variable name -> dotted path into the JSON response body (`access_token`, `author.id`)."""
     note: str = ""
+    show_headers: tuple[str, ...] = ()
+    """Response headers `vibecode demo` shows besides its usual few (`X-Request-ID`)."""
+    show_log: bool = False
+    """After the answer, `vibecode demo` shows the server's log lines carrying its request id."""
 
 
 @dataclass(frozen=True)
@@ -451,6 +455,8 @@ def _request(fields: _Fields) -> RequestSpec:
         expect=tuple(statuses),
         capture=fields.string_table("capture"),
         note=fields.string("note", default=""),
+        show_headers=fields.strings("show_headers", default=()),
+        show_log=fields.boolean("show_log", default=False),
     )
     if spec.json is not None and spec.form is not None:
         fields.problem("form", "a request has either json or form, not both")
@@ -641,6 +647,12 @@ class _Fields:
             wanted = f"a number of at least {at_least:g}" if at_least is not None else None
             self.problem(key, f"must be {wanted or 'a positive number'}")
         return float(value)
+
+    def boolean(self, key: str, *, default: Any = _MISSING) -> bool:
+        value = self.raw(key, default=default)
+        if not isinstance(value, bool):
+            self.problem(key, "must be true or false")
+        return bool(value)
 
     def strings(self, key: str, *, default: Any = _MISSING) -> tuple[str, ...]:
         value = self.raw(key, default=default)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vibecode.course.manifest import BenchScenario, BenchTarget, Course, RequestSpec, Step
+from vibecode.course.templating import talk_text
 
 POINT_AT = "Point at:"
 IF_IT_BREAKS = "If it breaks:"
@@ -63,6 +64,11 @@ Each attendee works in a workspace of their own (`vibecode goto 1` creates `./wo
   (a three-way merge per file; a conflict saves their version and says how to compare).
 - Nothing is lost: every file the tool replaces is saved first (`vibecode restore`), and
   `vibecode steps` shows which steps they passed, reached or skipped.
+- **In the room.** `vibecode join URL CODE --name NAME` (the presenter's screen shows the
+  command; its QR code leads to it): from then on `check`, `next`, `prev`, `goto` and `reset`
+  tell the room their step and which tests pass, with timestamps, never their code, in the
+  background (a room that is gone slows nothing). `vibecode status` says "the presenter is at
+  step 9, you are at 7"; `vibecode leave` stops the reports.
 """
 
 PREFLIGHT = """\
@@ -72,8 +78,9 @@ PREFLIGHT = """\
       terminal size). Fix what it names before going on.
 - [ ] `vibecode rehearse`: the whole talk runs unattended in a temporary workspace (every
       step's tests, migrations, demos and a short run of every benchmark). Start only when green.
-- [ ] Terminal: the dashboard works from 80 columns by 24 rows; 120x36 or more at the font size
-      the back row can read is better. Check it on the projector, not on your laptop screen.
+- [ ] Terminal: the dashboard's pane needs {minimum} at least (its compact layout; the full one
+      from {full}) at the font size the back row can read. `vibecode doctor` run in that pane
+      checks it; check it on the projector, not on your laptop screen.
 - [ ] PostgreSQL is up for the last step: `pg_isready -h 127.0.0.1 -p 5432` answers "accepting
       connections" (otherwise start it now; `vibecode doctor` says how).
 - [ ] Start from an empty workspace: `vibecode reset --step 0` (old edits are saved, as always).
@@ -81,6 +88,13 @@ PREFLIGHT = """\
       workspace and reloads on every step), `vibecode dashboard` in the right one (the audience
       view: the code being typed, requests, latency, loop lag, the benchmark).
 - [ ] On the laptop: `vibecode notes` (the presenter view), and a pane for the commands below.
+- [ ] A workshop: `vibecode room --host 0.0.0.0` in a pane of its own (on the presenter's
+      workspace; `--db postgres` for a big room). Project the join URL, code and QR code it
+      prints while people join, then `vibecode room close`. The dashboard shows the room's
+      histogram (attendees per step, how many pass it, no names); `vibecode notes` shows names,
+      who is stuck (failing one step for more than `--stuck-minutes`, 5 by default) and the
+      most common failing test of your step. Your `next`, `goto` and `type` move "the
+      presenter's step" the attendees see in `vibecode status`. Ctrl-C stops the room.
 - [ ] Start the talk timer when you start talking: `c` in either view (it survives restarts
       of both; `C` resets it). Both views say how far ahead or behind the schedule you are.
 - [ ] The keys, the same in both views: `t` type the next step, `n`/`p` (or a clicker's
@@ -112,9 +126,16 @@ def script_path(course: Course) -> Path:
     return target.with_name(f"{target.stem}-{course.track.name}{target.suffix}")
 
 
+def _preflight() -> str:
+    """The pre-flight list, with the terminal sizes the dashboard and `doctor` use."""
+    from vibecode import terminal
+
+    return PREFLIGHT.replace("{minimum}", terminal.minimum()).replace("{full}", terminal.full())
+
+
 def render_script(course: Course) -> str:
     """The full SCRIPT.md for `course` (or its track), deterministic (same steps, same bytes)."""
-    parts = [HEADER, *_track(course), _overview(course), PREFLIGHT]
+    parts = [HEADER, *_track(course), _overview(course), _preflight()]
     parts.extend(_section(course, step) for step in course.steps)
     parts.append(_closing(course))
     return "\n".join(parts).rstrip("\n") + "\n"
@@ -163,7 +184,8 @@ def _overview(course: Course) -> str:
 
 
 def _section(course: Course, step: Step) -> str:
-    points = _split_points(step.talking_points)
+    # SCRIPT.md is written before any server runs: `${url}` is serve's default address.
+    points = _split_points(tuple(talk_text(point, url=None) for point in step.talking_points))
     lines = [f"## Step {step.number}: {step.title} ({step.minutes} min)", ""]
     lines += [f"**Goal:** {step.goal}", ""]
     lines += [f"**Files:** {_files(course, step)}", ""]

@@ -9,6 +9,17 @@ from typing import Any
 
 from vibecode.errors import VibecodeError
 
+SERVED_URL = "http://127.0.0.1:8000"
+"""`${url}` in talking points when no server runs: where `vibecode serve` listens by default."""
+
+
+def talk_text(text: str, *, url: str | None) -> str:
+    """A talking point with `${url}` filled: the running server's URL, else SERVED_URL.
+
+    Only `${url}`: a point may quote other `${...}` (a demo's placeholders) as they are.
+    """
+    return Template(text).safe_substitute(url=(url or SERVED_URL).rstrip("/"))
+
 
 def new_run_id() -> str:
     """A short random id for `${run}`, so repeated demos register fresh emails."""

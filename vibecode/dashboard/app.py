@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import ContentSwitcher, Static
 
+from vibecode import terminal
 from vibecode.dashboard.backend import (
     Backend,
     BenchOutcome,
@@ -29,14 +30,13 @@ from vibecode.dashboard.backend import (
     DemoLine,
     PacedDemo,
     ServerStatus,
-    TapSource,
     TypingJob,
 )
 from vibecode.dashboard.clock import Clock
-from vibecode.dashboard.live import EventBuffer, Frame, LiveStats, TapPump
+from vibecode.dashboard.live import EventBuffer, Frame, LiveStats
 from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.talk_app import SHARED_NOTES, TalkApp
-from vibecode.dashboard.theme import BAD, MIN_HEIGHT, MIN_WIDTH, OK, WARN
+from vibecode.dashboard.theme import BAD, OK, WARN
 from vibecode.dashboard.widgets.activity import ActivityPanel
 from vibecode.dashboard.widgets.bench_panel import BenchPanel
 from vibecode.dashboard.widgets.course_panel import CoursePanel
@@ -45,15 +45,17 @@ from vibecode.dashboard.widgets.diff_view import DiffView
 from vibecode.dashboard.widgets.key_bar import KeyBar
 from vibecode.dashboard.widgets.metrics_panel import MetricsPanel
 from vibecode.dashboard.widgets.request_table import RequestTable, latency_label, status_label
+from vibecode.dashboard.widgets.room_panel import RoomPanel
 from vibecode.dashboard.widgets.server_panel import ServerPanel
 from vibecode.dashboard.widgets.talk_clock import TalkClockLine
 from vibecode.dashboard.widgets.typing_panel import TypingPanel
 from vibecode.talk.state import Cue, TalkState
+from vibecode.tap.subscription import Subscription, TapSource
 
 FPS = 5.0
 """Frames per second of the live panels (the requirement is 4 or more)."""
-COMPACT_WIDTH = 110
-COMPACT_HEIGHT = 34
+COMPACT_WIDTH = terminal.FULL_WIDTH
+COMPACT_HEIGHT = terminal.FULL_HEIGHT
 """Below either, one column: the course and the server shrink to a line each."""
 SHORT_HEIGHT = 30
 """Below this, the traffic panel gives its rows to the main view."""
@@ -135,7 +137,7 @@ class DashboardApp(TalkApp):
         self.diff_shown = False
         self.last_frame: Frame | None = None
         self._tap: TapSource | None = None
-        self._pump: TapPump | None = None
+        self._pump: Subscription | None = None
         self._server_lock = threading.Lock()
         self._job: str | None = None
         self._bench_turn: dict[int, int] = {}
@@ -158,6 +160,9 @@ class DashboardApp(TalkApp):
         self.clock_line = TalkClockLine(backend.course, id="clock")
         self.course_panel = CoursePanel(backend.course, id="course")
         self.server_panel = ServerPanel(id="server")
+        self.room_panel = RoomPanel(
+            backend.workspace, names=False, last_step=backend.course.last, id="room"
+        )
         self.compact_server = ServerPanel(id="compact-server")
         self.compact_server.compact = True
         self.compact_server.add_class("-compact")
@@ -180,6 +185,7 @@ class DashboardApp(TalkApp):
             with Vertical(id="left"):
                 yield self.course_panel
                 yield self.server_panel
+                yield self.room_panel
             with Vertical(id="right"):
                 yield self.metrics
                 with ContentSwitcher(initial="requests", id="switcher"):
@@ -210,14 +216,14 @@ class DashboardApp(TalkApp):
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
-        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        small = not terminal.fits(width, height)
         self.set_class(small, "-too-small")
         self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "-compact")
         self.set_class(height < SHORT_HEIGHT, "-short")
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}x{height}; the dashboard needs at least "
-                f"{MIN_WIDTH}x{MIN_HEIGHT}. Enlarge it or lower the font size."
+                f"{terminal.minimum()}. Enlarge it or lower the font size."
             )
 
     def _draw_banner(self) -> None:
@@ -277,7 +283,9 @@ class DashboardApp(TalkApp):
         except (OSError, ValueError):
             fd = -1
         if fd >= 0:
-            self._pump = TapPump(tap, self.buffer, limit=DRAIN_LIMIT).start()
+            self._pump = Subscription(
+                tap, self.buffer.extend, name="vibecode-tap-pump", limit=DRAIN_LIMIT
+            ).start()
 
     # Following ----------------------------------------------------------------------------------
 

@@ -17,12 +17,12 @@ from typing import Any, Protocol
 from vibecode.course.diffs import FileDiff
 from vibecode.course.manifest import BenchScenario, Course
 from vibecode.dashboard.sample import sample_course, sample_plan
+from vibecode.demo.paced import Preview
 from vibecode.errors import VibecodeError
 from vibecode.live.player import Finished, Player
 from vibecode.talk.state import TalkStore
-
-TapEvent = dict[str, Any]
-"""One tap event as it arrives on the wire (see docs/ARCHITECTURE.md, "The tap")."""
+from vibecode.tap.events import RequestEvent, TapEvent
+from vibecode.tap.subscription import TapSource
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,8 @@ class DemoLine:
     body: Any = None
 
 
-@dataclass(frozen=True)
-class DemoPreview:
-    """A demo request as it will be sent, shown before the key that sends it."""
-
-    name: str
-    method: str
-    path: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: Any = None
-    note: str = ""
+DemoPreview = Preview
+"""A demo request as it will be sent, shown before the key that sends it (`demo.paced`'s own)."""
 
 
 class PacedDemo(Protocol):
@@ -178,22 +170,6 @@ class BenchOutcome:
 
     name: str
     lines: tuple[str, ...]
-
-
-class TapSource(Protocol):
-    """A tap reader: `vibecode.tap.channel.TapReader` or a fake."""
-
-    def fileno(self) -> int:
-        """A file descriptor to wait on, or -1 when the source can only be polled."""
-        ...
-
-    def drain(self, limit: int) -> list[TapEvent]:
-        """Up to `limit` events already received, without blocking."""
-        ...
-
-    def close(self) -> None:
-        """Release the socket."""
-        ...
 
 
 class Backend(Protocol):
@@ -298,7 +274,7 @@ class FakeTap:
         """No descriptor: the dashboard polls it every frame."""
         return -1
 
-    def drain(self, limit: int) -> list[TapEvent]:
+    def drain(self, limit: int = 10_000) -> list[TapEvent]:
         """Up to `limit` pending events."""
         with self._lock:
             count = min(limit, len(self._events))
@@ -456,17 +432,16 @@ class FakeBackend:
             body={"status": "ok"} if status < 300 else {"detail": "canned"},
         )
         self.fake_tap.push(
-            {
-                "type": "request",
-                "t": self.now() + index * 0.01,
-                "method": spec.method,
-                "path": path,
-                "status": status,
-                "ms": line.ms,
-                "bytes": 20,
-                "client": "127.0.0.1",
-                "pid": 4242,
-            }
+            RequestEvent(
+                t=self.now() + index * 0.01,
+                method=spec.method,
+                path=path,
+                status=status,
+                ms=line.ms,
+                bytes=20,
+                client="127.0.0.1",
+                pid=4242,
+            )
         )
         return line
 

@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 
 from vibecode.dashboard.backend import BenchProgress
-from vibecode.dashboard.theme import PROJECTOR, THEME_NAME
+from vibecode.dashboard.theme import THEME_NAME, projector
 from vibecode.dashboard.widgets.bench_panel import BenchPanel
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ class BenchLiveApp(App[None], Generic[T]):
         yield self.panel
 
     def on_mount(self) -> None:
-        self.register_theme(PROJECTOR)
+        self.register_theme(projector())
         self.theme = THEME_NAME
         self.panel.begin(self.title_text, self.sides)
         self.run_worker(self._run, thread=True)

@@ -9,12 +9,12 @@ counted: the dashboard falls behind in detail, never in time.
 from __future__ import annotations
 
 import math
-import select
 import threading
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+
+from vibecode.tap.events import LagEvent, RequestEvent, TapEvent
 
 WINDOW_SECONDS = 60
 """How much history the sparklines show."""
@@ -22,31 +22,24 @@ SAMPLES_PER_SECOND = 2_000
 """Latencies kept per second for percentiles; beyond this, requests are counted, not sampled."""
 
 
-@dataclass(frozen=True, slots=True)
-class RequestRow:
-    """One request, as the live table shows it."""
-
-    t: float
-    method: str
-    path: str
-    status: int
-    ms: float
+RequestRow = RequestEvent
+"""One request, as the live table shows it: the tap's event itself."""
 
 
 class EventBuffer:
     """A bounded ring of raw events with counts of what was received and what was dropped.
 
-    Thread-safe: the tap pump fills it from its thread, the frame timer empties it.
+    Thread-safe: the tap's subscription fills it from its thread, the frame timer empties it.
     """
 
     def __init__(self, capacity: int = 20_000) -> None:
         self.capacity = capacity
-        self._events: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._events: deque[TapEvent] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self.received = 0
         self.dropped = 0
 
-    def extend(self, events: list[dict[str, Any]]) -> None:
+    def extend(self, events: list[TapEvent]) -> None:
         """Append events; when full, the oldest go (and are counted as dropped)."""
         with self._lock:
             overflow = len(self._events) + len(events) - self.capacity
@@ -55,7 +48,7 @@ class EventBuffer:
             self.received += len(events)
             self._events.extend(events)
 
-    def take(self) -> list[dict[str, Any]]:
+    def take(self) -> list[TapEvent]:
         """Everything buffered, oldest first; the ring is empty afterwards."""
         with self._lock:
             events = list(self._events)
@@ -64,55 +57,6 @@ class EventBuffer:
 
     def __len__(self) -> int:
         return len(self._events)
-
-
-class TapReading(Protocol):
-    """What the pump needs from a tap reader."""
-
-    def fileno(self) -> int:
-        """The socket to wait on."""
-        ...
-
-    def drain(self, limit: int) -> list[dict[str, Any]]:
-        """Events already received, without blocking."""
-        ...
-
-
-class TapPump:
-    """Reads a tap on its own thread into an `EventBuffer`.
-
-    The socket then stays drained while the UI thread is busy with a frame or a layout:
-    the kernel queue of a datagram socket is short (10 datagrams by default), so a stalled
-    reader would make the server's middleware drop events it could have delivered.
-    """
-
-    def __init__(self, tap: TapReading, buffer: EventBuffer, *, limit: int = 2_000) -> None:
-        self.tap = tap
-        self.buffer = buffer
-        self.limit = limit
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="vibecode-tap-pump", daemon=True)
-
-    def start(self) -> TapPump:
-        """Start reading."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop reading (before the tap is closed)."""
-        self._stop.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=1.0)
-
-    def _run(self) -> None:
-        try:
-            fd = self.tap.fileno()
-            while not self._stop.is_set():
-                ready, _, _ = select.select([fd], [], [], 0.1)
-                if ready:
-                    self.buffer.extend(self.tap.drain(self.limit))
-        except (OSError, ValueError):  # the tap was closed under us: nothing more to read
-            return
 
 
 @dataclass
@@ -182,26 +126,15 @@ class LiveStats:
         self._lag: deque[tuple[float, float]] = deque(maxlen=1_000)
         self.total = 0
 
-    def add(self, events: Iterable[dict[str, Any]]) -> None:
-        """Fold a batch of raw events in; malformed events are skipped."""
+    def add(self, events: Iterable[TapEvent]) -> None:
+        """Fold a batch of events in (the tap's parser already dropped malformed ones)."""
         for event in events:
-            try:
-                kind = event.get("type")
-                if kind == "request":
-                    self._request(event)
-                elif kind == "lag":
-                    self._lag.append((float(event["t"]), float(event["ms"])))
-            except (KeyError, TypeError, ValueError, AttributeError):
-                continue
+            if isinstance(event, LagEvent):
+                self._lag.append((event.t, event.ms))
+            else:
+                self._request(event)
 
-    def _request(self, event: dict[str, Any]) -> None:
-        row = RequestRow(
-            t=float(event["t"]),
-            method=str(event["method"]),
-            path=str(event["path"]),
-            status=int(event["status"]),
-            ms=float(event["ms"]),
-        )
+    def _request(self, row: RequestEvent) -> None:
         second = self._seconds.get(int(row.t))
         if second is None:
             second = self._seconds[int(row.t)] = _Second()

@@ -18,12 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from vibecode.course.templating import talk_text
 from vibecode.dashboard.backend import Backend
 from vibecode.dashboard.clock import Clock
 from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.talk_app import SHARED_NOTES, TalkApp
 from vibecode.dashboard.theme import ACCENT, BAD, DIM, OK, WARN
 from vibecode.dashboard.widgets.key_bar import KeyBar
+from vibecode.dashboard.widgets.room_panel import RoomPanel
 from vibecode.dashboard.widgets.talk_clock import TalkClockLine
 from vibecode.dashboard.widgets.talking_points import TalkingPoints
 from vibecode.talk.state import TalkState
@@ -87,6 +89,9 @@ class NotesApp(TalkApp):
         self.points = TalkingPoints(id="points")
         self.room = Static(id="room")
         self.next_step = Static(id="next")
+        self.progress = RoomPanel(
+            backend.workspace, names=True, last_step=backend.course.last, id="progress"
+        )
         self.side_line = Static(id="side-line")
         self.log_line = Static(id="log")
         self.messages: list[str] = []
@@ -102,6 +107,7 @@ class NotesApp(TalkApp):
             with Vertical(id="side"):
                 yield self.room
                 yield self.next_step
+                yield self.progress
         yield self.log_line
         yield KeyBar(id="keys")
 
@@ -130,7 +136,8 @@ class NotesApp(TalkApp):
                 f"PRESENTER · Step {step.number} of {course.last} · {step.title} "
                 f"({step.minutes} min)"
             )
-            self.points.show(step.talking_points)
+            url = self.backend.server_status().url
+            self.points.show(tuple(talk_text(point, url=url) for point in step.talking_points))
         else:
             self.banner.update(f"PRESENTER · Step 0 of {course.last} · the empty workspace")
             self.points.show(("Press n (or t to type it) for step 1.",))

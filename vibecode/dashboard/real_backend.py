@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vibecode.course import diffs
 from vibecode.course.manifest import Course
@@ -23,7 +23,6 @@ from vibecode.dashboard.backend import (
     GotoResult,
     RescueResult,
     ServerStatus,
-    TapSource,
     TypingJob,
 )
 from vibecode.dashboard.server_log import import_problem
@@ -33,7 +32,11 @@ from vibecode.serve.environment import database_kind, resolve_database_url
 from vibecode.serve.server import ServerProcess
 from vibecode.talk.state import TalkStore
 from vibecode.tap.channel import TapReader, tap_dir_for
+from vibecode.tap.subscription import TapSource
 from vibecode.workspace import apply, state
+
+if TYPE_CHECKING:
+    from vibecode.demo.runner import DemoResult
 
 SHOWN_HEADERS = ("content-type", "location", "x-request-id", "www-authenticate")
 """Answer headers the paced demo shows."""
@@ -289,32 +292,25 @@ class RealBackend:
 
     def run_demo(self, number: int, *, on_result: Callable[[DemoLine], None]) -> list[DemoLine]:
         """Fire step `number`'s demo requests against the running server."""
-        from vibecode.demo.runner import DemoResult, run_requests
+        from vibecode.demo.runner import run_requests
 
-        def line(result: DemoResult) -> DemoLine:
-            return DemoLine(
-                name=result.spec.name,
-                method=result.method,
-                path=result.spec.path,
-                status=result.status,
-                ok=result.ok,
-                ms=result.ms,
-                error=result.error,
-                note=result.spec.note,
-            )
-
+        base_url = self._base_url()
         results = run_requests(
-            self._base_url(),
+            base_url,
             self._course.step(number).demos,
-            on_result=lambda result: on_result(line(result)),
+            on_result=lambda result: on_result(demo_line(result, base_url)),
         )
-        return [line(result) for result in results]
+        return [demo_line(result, base_url) for result in results]
 
     def run_bench(
         self, scenario_name: str, *, on_progress: Callable[[BenchProgress], None]
     ) -> BenchOutcome:
-        """Run a benchmark scenario on the running server, side A then side B."""
+        """Run a benchmark scenario on the running server, side A then side B, and judge it.
+
+        The judgement is `vibecode.bench.verdict.judge`'s, as in `vibecode bench` and `rehearse`.
+        """
         from vibecode.bench.scenarios import run_scenario
+        from vibecode.bench.verdict import judge
         from vibecode.dashboard.bench_feed import BenchFeed
 
         _, scenario = self._course.find_bench(scenario_name)
@@ -338,10 +334,8 @@ class RealBackend:
                 f"{figures.get('label', key)}: {figures.get('rps', 0):,.0f} req/s  "
                 f"p50 {latency.get('p50', 0):,.1f} ms  p99 {latency.get('p99', 0):,.1f} ms"
             )
-        rps_ratio = summary.get("ratios", {}).get("rps")
-        if rps_ratio:
-            better = scenario.a.label if rps_ratio["better"] == "a" else scenario.b.label
-            lines.append(f"{better} serves {rps_ratio['ratio']}x the requests per second")
+        verdict = judge(comparison)
+        lines += [*verdict.problems, *(outcome.line() for outcome in verdict.claims)]
         return BenchOutcome(name=scenario.name, lines=tuple(lines))
 
     # Tap and life cycle ----------------------------------------------------------------------
@@ -419,28 +413,30 @@ class RealPacedDemo:
 
     def preview(self, index: int) -> DemoPreview:
         """Request `index` as it will be sent."""
-        shown = self.demo.preview(index)
-        return DemoPreview(
-            shown.name, shown.method, shown.path, shown.headers, shown.body, shown.note
-        )
+        preview: DemoPreview = self.demo.preview(index)
+        return preview
 
     def send(self, index: int) -> DemoLine:
         """Fire request `index`; its answer with the headers worth showing and the body."""
-        result = self.demo.send(index)
-        headers = {
-            name: value
-            for name, value in result.response_headers.items()
-            if name.lower() in SHOWN_HEADERS
-        }
-        return DemoLine(
-            name=result.spec.name,
-            method=result.method,
-            path=result.url.removeprefix(self.demo.base_url.rstrip("/")),
-            status=result.status,
-            ok=result.ok,
-            ms=result.ms,
-            error=result.error,
-            note=result.spec.note,
-            headers=headers,
-            body=result.body,
-        )
+        return demo_line(self.demo.send(index), self.demo.base_url)
+
+
+def demo_line(result: DemoResult, base_url: str) -> DemoLine:
+    """A demo request's answer as the panels show it: the path sent, the headers worth showing."""
+    headers = {
+        name: value
+        for name, value in result.response_headers.items()
+        if name.lower() in SHOWN_HEADERS
+    }
+    return DemoLine(
+        name=result.spec.name,
+        method=result.method,
+        path=result.url.removeprefix(base_url.rstrip("/")),
+        status=result.status,
+        ok=result.ok,
+        ms=result.ms,
+        error=result.error,
+        note=result.spec.note,
+        headers=headers,
+        body=result.body,
+    )

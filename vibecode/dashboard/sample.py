@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vibecode.course.manifest import BenchScenario, BenchTarget, Course, RequestSpec, Step
+from vibecode.tap.events import LagEvent, RequestEvent, TapEvent
 
 if TYPE_CHECKING:
     from vibecode.live.plan import StepPlan
@@ -84,7 +85,7 @@ def sample_course(root: Path = Path("/nonexistent/steps")) -> Course:
     )
 
 
-def sample_traffic(now: float, *, seed: int = 7) -> list[dict[str, Any]]:
+def sample_traffic(now: float, *, seed: int = 7) -> list[TapEvent]:
     """A minute of tap events ending at `now`: steady traffic, then a blocking endpoint's spike."""
     rng = random.Random(seed)
     paths = [
@@ -97,7 +98,7 @@ def sample_traffic(now: float, *, seed: int = 7) -> list[dict[str, Any]]:
         ("POST", "/users/register", 422),
         ("GET", "/demo/blocking-sleep?ms=50", 200),
     ]
-    events: list[dict[str, Any]] = []
+    events: list[TapEvent] = []
     start = int(now) - 60
     for second in range(60):
         blocking = 47 <= second < 57
@@ -110,20 +111,19 @@ def sample_traffic(now: float, *, seed: int = 7) -> list[dict[str, Any]]:
                 status = 500
             base = 900.0 if blocking else 4.0
             events.append(
-                {
-                    "type": "request",
-                    "t": start + second + index / count,
-                    "method": method,
-                    "path": path,
-                    "status": status,
-                    "ms": round(base * (0.5 + rng.random()) + rng.random() * 3, 2),
-                    "bytes": 120,
-                    "client": "127.0.0.1",
-                    "pid": 4242,
-                }
+                RequestEvent(
+                    t=start + second + index / count,
+                    method=method,
+                    path=path,
+                    status=status,
+                    ms=round(base * (0.5 + rng.random()) + rng.random() * 3, 2),
+                    bytes=120,
+                    client="127.0.0.1",
+                    pid=4242,
+                )
             )
         lag = 480.0 + rng.random() * 400 if blocking else 0.4 + rng.random()
-        events.append({"type": "lag", "t": start + second + 0.5, "ms": round(lag, 2), "pid": 4242})
+        events.append(LagEvent(t=start + second + 0.5, ms=round(lag, 2), pid=4242))
     return events
 
 

@@ -24,7 +24,7 @@ from vibecode.dashboard.backend import Backend, GotoResult
 from vibecode.dashboard.clock import Clock, SystemClock
 from vibecode.dashboard.screens.confirm import ConfirmScreen
 from vibecode.dashboard.screens.help import HelpScreen
-from vibecode.dashboard.theme import BAD, OK, PROJECTOR, THEME_NAME, WARN
+from vibecode.dashboard.theme import BAD, OK, THEME_NAME, WARN, projector
 from vibecode.errors import VibecodeError
 from vibecode.talk.state import TalkState
 
@@ -90,7 +90,7 @@ class TalkApp(App[None]):
 
     def on_mount(self) -> None:
         self._ui_thread = threading.get_ident()
-        self.register_theme(PROJECTOR)
+        self.register_theme(projector())
         self.theme = THEME_NAME
         self.talk = self.backend.talk.read()
         self._startup()

@@ -1,37 +1,46 @@
 """A high-contrast theme for projectors: black, white and saturated signal colours.
 
 Colour is never the only carrier of meaning: every coloured value also has a word or a number.
+Textual is imported by `projector()` only, so the theme costs nothing until a view is built.
 """
 
 from __future__ import annotations
 
-from textual.theme import Theme
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
 
 THEME_NAME = "vibecode-projector"
-MIN_WIDTH = 80
-MIN_HEIGHT = 24
-"""The smallest terminal the layout is designed for."""
 
-PROJECTOR = Theme(
-    name=THEME_NAME,
-    primary="#FFD700",
-    secondary="#00D7FF",
-    accent="#00D7FF",
-    foreground="#FFFFFF",
-    background="#000000",
-    surface="#000000",
-    panel="#1C1C1C",
-    success="#00FF5F",
-    warning="#FFAF00",
-    error="#FF5F5F",
-    dark=True,
-    variables={
-        "footer-key-foreground": "#FFD700",
-        "footer-description-foreground": "#FFFFFF",
-        "block-cursor-background": "#FFD700",
-        "block-cursor-foreground": "#000000",
-    },
-)
+
+@cache
+def projector() -> Theme:
+    """The theme every view registers."""
+    from textual.theme import Theme
+
+    return Theme(
+        name=THEME_NAME,
+        primary="#FFD700",
+        secondary="#00D7FF",
+        accent="#00D7FF",
+        foreground="#FFFFFF",
+        background="#000000",
+        surface="#000000",
+        panel="#1C1C1C",
+        success="#00FF5F",
+        warning="#FFAF00",
+        error="#FF5F5F",
+        dark=True,
+        variables={
+            "footer-key-foreground": "#FFD700",
+            "footer-description-foreground": "#FFFFFF",
+            "block-cursor-background": "#FFD700",
+            "block-cursor-foreground": "#000000",
+        },
+    )
+
 
 OK = "bold #00FF5F"
 WARN = "bold #FFAF00"

@@ -16,7 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 
 from vibecode.dashboard.backend import TypingJob
-from vibecode.dashboard.theme import PROJECTOR, THEME_NAME
+from vibecode.dashboard.theme import THEME_NAME, projector
 from vibecode.dashboard.widgets.typing_panel import TypingPanel
 
 FRAME_S = 1 / 60
@@ -55,7 +55,7 @@ class TypeApp(App[bool]):
         yield self.panel
 
     def on_mount(self) -> None:
-        self.register_theme(PROJECTOR)
+        self.register_theme(projector())
         self.theme = THEME_NAME
         self._draw()
         # Everything built so far lives as long as the app: out of the collector's way, so a

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any
 
@@ -90,7 +91,11 @@ class PacedDemo:
 
 
 def run_paced(
-    demo: PacedDemo, console: Console, *, wait: Callable[[str], bool] | None = None
+    demo: PacedDemo,
+    console: Console,
+    *,
+    wait: Callable[[str], bool] | None = None,
+    log: Path | None = None,
 ) -> bool:
     """`vibecode demo --step`: each request shown, sent on Enter, answered; q (or EOF) stops.
 
@@ -98,6 +103,7 @@ def run_paced(
     """
     from rich.markup import escape
 
+    from vibecode.demo.log_match import log_about
     from vibecode.demo.render import render_result, render_summary
 
     ask = wait or _enter
@@ -110,7 +116,8 @@ def run_paced(
         )
         if not ask("Enter sends it, q stops the demo"):
             break
-        render_result(console, demo.send(index))
+        result = demo.send(index)
+        render_result(console, result, log=log_about(result, log))
     render_summary(console, demo.results)
     return bool(demo.results) and all(result.ok for result in demo.results)
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from vibecode.demo.log_match import LogMatch
 from vibecode.demo.runner import DemoResult
 
 if TYPE_CHECKING:
@@ -30,8 +31,18 @@ def status_style(status: int | None) -> str:
     return {2: "bold green", 3: "bold cyan", 4: "bold yellow"}.get(status // 100, "bold red")
 
 
-def render_result(console: Console, result: DemoResult, *, all_headers: bool = False) -> None:
-    """Print one request (method, URL, headers, body) and its answer (status, time, body)."""
+def render_result(
+    console: Console,
+    result: DemoResult,
+    *,
+    all_headers: bool = False,
+    log: LogMatch | None = None,
+) -> None:
+    """Print one request (method, URL, headers, body) and its answer (status, time, body).
+
+    The answer's headers are the usual few plus those the request declares (`show_headers`);
+    `log` is the server's log lines about it (`show_log`).
+    """
     from rich.markup import escape
     from rich.rule import Rule
 
@@ -54,10 +65,11 @@ def render_result(console: Console, result: DemoResult, *, all_headers: bool = F
         f"  [dim]{result.ms:.1f} ms[/]",
         highlight=False,
     )
+    wanted = {*SHOWN_RESPONSE_HEADERS, *(name.lower() for name in spec.show_headers)}
     shown = {
         name: value
         for name, value in result.response_headers.items()
-        if all_headers or name.lower() in SHOWN_RESPONSE_HEADERS
+        if all_headers or name.lower() in wanted
     }
     _headers(console, shown)
     if result.body not in (None, ""):
@@ -65,10 +77,28 @@ def render_result(console: Console, result: DemoResult, *, all_headers: bool = F
     if result.captured:
         names = ", ".join(f"${{{name}}}" for name in result.captured)
         console.print(f"[dim]captured {escape(names)}[/]")
+    if log is not None:
+        _log_lines(console, log)
     if result.error is not None:
         console.print(f"[bold red]✗ {escape(result.error)}[/]")
     elif spec.note:
         console.print(f"[italic]→ {escape(spec.note)}[/]")
+
+
+def _log_lines(console: Console, log: LogMatch) -> None:
+    from rich.markup import escape
+
+    if not log.lines:
+        console.print(f"[yellow]no server log line holds {escape(log.request_id)} yet[/]")
+        return
+    console.print(f"[dim]server log, request {escape(log.request_id)}:[/]", highlight=False)
+    for line in log.lines:
+        console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
+    if log.traceback_lines:
+        console.print(
+            f"  [dim]… and its traceback ({log.traceback_lines} lines, in the serve pane)[/]",
+            highlight=False,
+        )
 
 
 def _headers(console: Console, headers: Mapping[str, str]) -> None:

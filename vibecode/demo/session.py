@@ -84,7 +84,7 @@ def run_demo(
         return _fire(url, specs, console, paced=paced)
     running = record.read_server(workspace)
     if running is not None:
-        return _fire(running.url, specs, console, paced=paced)
+        return _fire(running.url, specs, console, paced=paced, log=Path(running.log))
     if not start:
         raise VibecodeError(
             f"no server is running for {workspace}",
@@ -97,22 +97,30 @@ def run_demo(
         server = ServerProcess(workspace, port=0, reload=False)
         server.__enter__()
     try:
-        return _fire(server.url, specs, console, paced=paced)
+        return _fire(server.url, specs, console, paced=paced, log=server.log_path)
     finally:
         server.stop()
 
 
-def _fire(base_url: str, specs: list[RequestSpec], console: Console, *, paced: bool) -> bool:
+def _fire(
+    base_url: str,
+    specs: list[RequestSpec],
+    console: Console,
+    *,
+    paced: bool,
+    log: Path | None = None,
+) -> bool:
+    from vibecode.demo.log_match import log_about
     from vibecode.demo.render import render_result, render_summary
     from vibecode.demo.runner import run_requests
 
     if paced:
         from vibecode.demo.paced import PacedDemo, run_paced
 
-        return run_paced(PacedDemo(base_url, specs), console)
+        return run_paced(PacedDemo(base_url, specs), console, log=log)
 
     def show(result: DemoResult) -> None:
-        render_result(console, result)
+        render_result(console, result, log=log_about(result, log))
 
     results = run_requests(base_url, specs, on_result=show)
     render_summary(console, results)

@@ -12,6 +12,13 @@ from vibecode.rehearse.runner import OnPhase, StepOutcome
 if TYPE_CHECKING:
     from rich.console import Console
 
+TITLE_MIN = 26
+"""The title column's width on a narrow terminal (the longest titles are cut with …)."""
+OTHER_COLUMNS = 40
+"""Step, verdict, seconds and budget with the table's borders and padding."""
+DETAIL_MIN = 36
+"""What the checked / what failed column keeps before the title takes more."""
+
 
 @contextmanager
 def progress(
@@ -66,7 +73,9 @@ def render_report(
 
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("Step", justify="right")
-    table.add_column("Title", max_width=26, overflow="ellipsis", no_wrap=True)
+    # Whole titles when the terminal has room for them beside a readable detail column.
+    title_width = max(TITLE_MIN, console.width - OTHER_COLUMNS - DETAIL_MIN)
+    table.add_column("Title", max_width=title_width, overflow="ellipsis", no_wrap=True)
     table.add_column("", justify="center")
     table.add_column("Seconds", justify="right")
     table.add_column("Budget", justify="right")

@@ -58,9 +58,71 @@ def drop_database(database_url: str, name: str) -> None:
     _run(database_url, drop)
 
 
+def set_schema_aside(database_url: str, *, stamp: str) -> str:
+    """Rename the URL's current schema to `vibecode_saved_<stamp>` and create it again, empty.
+
+    The data stays in the renamed schema (in the same database), as SQLite's file is moved
+    aside rather than deleted: `DROP SCHEMA <name> CASCADE` removes it for good. One
+    transaction: a failure leaves the schema as it was. Returns the saved schema's name.
+    """
+    saved = f"vibecode_saved_{stamp.lower()}"
+    if not DATABASE_NAME.match(saved):
+        raise VibecodeError(f"{saved!r} is not a safe schema name")
+
+    async def rename(connection: Any) -> str:
+        async with connection.transaction():
+            current = await connection.fetchval("SELECT current_schema()")
+            if current is None:  # no schema of the search path exists: nothing to keep
+                await connection.execute('CREATE SCHEMA "public"')
+                return ""
+            name = str(current).replace('"', '""')
+            target, number = saved, 1
+            while await connection.fetchval(
+                "SELECT 1 FROM pg_namespace WHERE nspname = $1", target
+            ):
+                number += 1  # a second reset within the same second
+                target = f"{saved}_{number}"
+            owner, acl = await connection.fetchrow(
+                "SELECT pg_get_userbyid(nspowner), nspacl::text[] FROM pg_namespace "
+                "WHERE nspname = $1",
+                current,
+            )
+            await connection.execute(f'ALTER SCHEMA "{name}" RENAME TO "{target}"')
+            await connection.execute(f'CREATE SCHEMA "{name}"')
+            await _same_owner_and_usage(connection, name, owner, acl or [])
+        return target
+
+    return _run(database_url, rename)
+
+
+async def _same_owner_and_usage(connection: Any, schema: str, owner: str, acl: list[str]) -> None:
+    """Give the new schema its predecessor's owner and public USAGE, where this user may.
+
+    PostgreSQL 15 creates `public` owned by pg_database_owner with USAGE for everyone; a schema
+    made by the connecting user would be that user's alone. The owner is best effort (a
+    savepoint): without the right to change it, the connecting user (the app's) owns it.
+    """
+    # asyncpg ships no type information (the first import in this module says so to mypy).
+    import asyncpg  # type: ignore[import-untyped]
+
+    quoted = owner.replace('"', '""')
+    try:
+        async with connection.transaction():  # a savepoint inside the caller's transaction
+            await connection.execute(f'ALTER SCHEMA "{schema}" OWNER TO "{quoted}"')
+    except asyncpg.PostgresError:
+        pass  # not allowed to: the connecting user (the app's) keeps it
+    if any(entry.startswith("=") and "U" in entry.split("/")[0] for entry in acl):
+        await connection.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO PUBLIC')
+
+
+def database_name(database_url: str) -> str:
+    """The database part of a URL (`postgres` when it names none)."""
+    return urlsplit(database_url).path.lstrip("/") or "postgres"
+
+
 def _run(database_url: str, work: Callable[[Any], Awaitable[T]]) -> T:
     # asyncpg ships no type information; the calls above are few and simple.
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     async def main() -> T:
         connection = await asyncpg.connect(plain_url(database_url), timeout=5)

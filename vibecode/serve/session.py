@@ -194,10 +194,12 @@ def _echo(console: Console, line: str) -> None:
 def _report_migration(console: Console, result: migrations.MigrationResult | None) -> None:
     if result is None or not result.ran:
         return
-    if result.moved_aside is not None:
+    if result.kept_at is not None:
+        from rich.markup import escape
+
         console.print(
-            "[yellow]The database came from a later step: moved it to "
-            f"{result.moved_aside} and rebuilt it.[/]"
+            "[yellow]The database came from a later step: kept its data in "
+            f"{escape(result.kept_at)} and rebuilt it.[/]"
         )
     if result.applied:
         console.print(f"[green]Migrations applied:[/] {', '.join(result.applied)}", highlight=False)

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import socket
 import stat
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from vibecode.errors import VibecodeError
+from vibecode.tap.events import TapEvent, parse_batch
 
 TAP_ROOT = Path("/tmp")
 SOCKET_SUFFIX = ".sock"
@@ -51,11 +50,6 @@ def reader_sockets(tap_dir: Path) -> list[str]:
         return []
 
 
-def encode_batch(events: list[dict[str, Any]]) -> bytes:
-    """One datagram: a compact JSON array of events."""
-    return json.dumps(events, separators=(",", ":")).encode()
-
-
 class TapReader:
     """A reader registered in a tap folder: receives every event the served app emits."""
 
@@ -75,23 +69,18 @@ class TapReader:
         self._closed = False
 
     def fileno(self) -> int:
-        """The socket's descriptor, for select() or an event loop's add_reader()."""
+        """The socket's descriptor, for `subscription.batches` or an event loop's add_reader()."""
         return self._socket.fileno()
 
-    def drain(self, limit: int = 10_000) -> list[dict[str, Any]]:
-        """Every event waiting, up to about `limit`, without blocking."""
-        events: list[dict[str, Any]] = []
+    def drain(self, limit: int = 10_000) -> list[TapEvent]:
+        """Every valid event waiting, up to about `limit`, without blocking."""
+        events: list[TapEvent] = []
         while len(events) < limit:
             try:
                 datagram = self._socket.recv(MAX_DATAGRAM_BYTES)
             except (BlockingIOError, InterruptedError):
                 break
-            try:
-                batch = json.loads(datagram)
-            except ValueError:
-                continue
-            if isinstance(batch, list):
-                events.extend(event for event in batch if isinstance(event, dict))
+            events.extend(parse_batch(datagram))
         return events
 
     def close(self) -> None:

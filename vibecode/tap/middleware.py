@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vibecode.tap.channel import reader_sockets
+from vibecode.tap.events import REQUEST_FORMAT, datagram, encode_lag
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -31,10 +31,8 @@ FLUSH_INTERVAL = 0.05
 LAG_INTERVAL = 0.25
 MAX_PENDING = 10_000
 EVENTS_PER_DATAGRAM = 400
-REQUEST_EVENT = (
-    '{"type":"request","t":%.6f,"method":%s,"path":%s,"status":%d,"ms":%.3f,"bytes":%d,'
-    '"client":%s,"pid":%d}'
-)
+REQUEST_ID = b"x-request-id"
+"""The answer's request id (the app's header, when it sets one), carried to the dashboard."""
 
 
 class TapMiddleware:
@@ -53,7 +51,8 @@ class TapMiddleware:
         self.tap_dir = Path(tap_dir)
         self.flush_interval = flush_interval
         self.lag_interval = lag_interval
-        self.pending: deque[tuple[Any, ...] | dict[str, Any]] = deque(maxlen=max_pending)
+        # A request is a tuple until the flush encodes it; a lag sample is encoded at once.
+        self.pending: deque[tuple[Any, ...] | str] = deque(maxlen=max_pending)
         # perf_counter() + offset = wall-clock time, without a second clock call per request.
         self._clock_offset = time.time() - time.perf_counter()
         self.pid = os.getpid()
@@ -73,7 +72,7 @@ class TapMiddleware:
         # Read before the app runs: routers may add to the scope on the way down.
         method, path, client = scope["method"], scope["path"], scope.get("client")
         began = time.perf_counter()
-        response = [500, 0]  # status, body bytes
+        response: list[Any] = [500, 0, None]  # status, body bytes, request id
 
         async def tapped_send(message: Message) -> None:
             kind = message["type"]
@@ -81,15 +80,16 @@ class TapMiddleware:
                 response[1] += len(message.get("body", b""))
             elif kind == "http.response.start":
                 response[0] = message["status"]
+                for name, value in message.get("headers", ()):
+                    if name == REQUEST_ID:  # ASGI header names are lower-case
+                        response[2] = value
             await send(message)
 
         try:
             await self.app(scope, receive, tapped_send)
         finally:
             # A tuple now, the event dict at flush time: the request pays for an append only.
-            self.pending.append(
-                (began, time.perf_counter(), method, path, client, response[0], response[1])
-            )
+            self.pending.append((began, time.perf_counter(), method, path, client, *response))
 
     def _watch_shutdown(self, receive: Receive) -> Receive:
         async def watched() -> Message:
@@ -132,14 +132,7 @@ class TapMiddleware:
             # How late the loop woke us up: the time other callbacks held the loop.
             worst_lag = max(worst_lag, now - before - self.flush_interval)
             if now - window_start >= self.lag_interval:
-                self.pending.append(
-                    {
-                        "type": "lag",
-                        "t": time.time(),
-                        "ms": round(worst_lag * 1000, 3),
-                        "pid": self.pid,
-                    }
-                )
+                self.pending.append(encode_lag(t=time.time(), ms=worst_lag * 1000, pid=self.pid))
                 worst_lag = 0.0
                 window_start = now
             self.flush()
@@ -156,7 +149,7 @@ class TapMiddleware:
                 return
             encoded = [self._encode(item) for item in pending]
             datagrams = [
-                ("[" + ",".join(encoded[i : i + EVENTS_PER_DATAGRAM]) + "]").encode()
+                datagram(encoded[i : i + EVENTS_PER_DATAGRAM])
                 for i in range(0, len(encoded), EVENTS_PER_DATAGRAM)
             ]
             for reader in readers:
@@ -164,13 +157,11 @@ class TapMiddleware:
         except Exception:
             pass
 
-    def _encode(self, item: tuple[Any, ...] | dict[str, Any]) -> str:
-        if isinstance(item, dict):
-            return json.dumps(item, separators=(",", ":"))
-        # Formatting the JSON object directly is about 3x cheaper than a dict + json.dumps,
-        # and this runs in the served app's process.
-        began, ended, method, path, client, status, size = item
-        return REQUEST_EVENT % (
+    def _encode(self, item: tuple[Any, ...] | str) -> str:
+        if isinstance(item, str):
+            return item
+        began, ended, method, path, client, status, size, request_id = item
+        return REQUEST_FORMAT % (
             began + self._clock_offset,
             quote(method),
             quote(path),
@@ -179,13 +170,14 @@ class TapMiddleware:
             size,
             quote(client[0]) if client else "null",
             self.pid,
+            quote(request_id.decode("latin-1")) if request_id else "null",
         )
 
     def _send_all(self, reader: str, datagrams: list[bytes]) -> None:
         assert self._socket is not None
-        for datagram in datagrams:
+        for packet in datagrams:
             try:
-                self._socket.sendto(datagram, reader)
+                self._socket.sendto(packet, reader)
             except BlockingIOError:
                 return  # a slow reader: its buffer is full, drop the rest for it
             except (ConnectionRefusedError, FileNotFoundError):

@@ -75,6 +75,8 @@ class TestReport:
     collected: int = 0
     stopped: bool = False
     """The run stopped at its first failure (the tests after it did not run)."""
+    outcomes: tuple[tuple[str, str], ...] = ()
+    """(test id, outcome) for each test that ran, in order: what the room is told."""
 
     @property
     def failures(self) -> tuple[tuple[str, str], ...]:
@@ -284,17 +286,20 @@ def read_report(
     """A `TestReport` from the plugin's JSON lines (and pytest's output, when it wrote none)."""
     counts = {"passed": 0, "failed": 0, "error": 0, "skipped": 0}
     problems: list[Problem] = []
+    outcomes: list[tuple[str, str]] = []
     collected, stopped, finished = 0, False, False
     for event in _events(report):
         kind = event.get("event")
         if kind == "test":
             outcome = str(event.get("outcome"))
             counts[outcome if outcome in counts else "error"] += 1
+            outcomes.append((str(event.get("nodeid")), outcome if outcome in counts else "error"))
             if outcome in ("failed", "error"):
                 problems.append(_problem(event))
         elif kind == "error":
             counts["error"] += 1
             problems.append(_problem(event))
+            outcomes.append((str(event.get("nodeid") or "collection"), "error"))
         elif kind == "collected":
             collected = _int(event.get("count"))
         elif kind == "finish":
@@ -320,6 +325,7 @@ def read_report(
         returncode=returncode or (1 if problems else 0),
         collected=collected,
         stopped=stopped,
+        outcomes=tuple(outcomes),
     )
 
 

@@ -45,6 +45,23 @@ def fit_path(path: str, width: int) -> str:
 
 
 STATUS_MIN_WIDTH = len("200 OK")
+ID_WIDTH = 18
+"""The request id's column at most: a demo's `demo-fail-1a2b3c4d`, a 32-hex id's start and end."""
+ID_MIN = 10
+PATH_ROOM = 28
+"""What the path keeps before an id column is added (`/demo/blocking-sleep?ms=50` is 26)."""
+WIDEST_STATUS = len("500 Internal Server Error")
+
+
+def id_width(width: int, *, with_time: bool) -> int:
+    """How much of the request id a table this wide shows (0: no column).
+
+    Counted with the widest status, so the column does not come and go with the traffic.
+    """
+    fixed = 6 + 1 + WIDEST_STATUS + 1 + 8 + (9 if with_time else 0) + 1
+    room = width - fixed - PATH_ROOM - 1
+    shown = min(ID_WIDTH, room)
+    return shown if shown >= ID_MIN else 0
 
 
 class RequestTable(Static):
@@ -92,7 +109,8 @@ class RequestTable(Static):
         shown = self.rows[:visible]
         # As wide as the longest status on screen (`500 Internal Server Error`): never clipped.
         status_width = max([STATUS_MIN_WIDTH, *(len(status_label(r.status)) for r in shown)])
-        fixed = 6 + 1 + status_width + 1 + 8 + (9 if with_time else 0)
+        ids = id_width(width, with_time=with_time)
+        fixed = 6 + 1 + status_width + 1 + 8 + (9 if with_time else 0) + (ids + 1 if ids else 0)
         path_width = max(8, width - fixed - 1)
         if with_time:
             table.add_column("Time", no_wrap=True, width=8)
@@ -100,9 +118,12 @@ class RequestTable(Static):
         table.add_column("Path", no_wrap=True, overflow="crop", ratio=1, min_width=8)
         table.add_column("Status", no_wrap=True, width=status_width)
         table.add_column("In app", no_wrap=True, justify="right", width=8)
+        if ids:
+            # The id joins a row to its log line (step 11): its start and end stay readable.
+            table.add_column("Request id", no_wrap=True, width=ids)
         if not self.rows:
             empty: list[str | Text] = ["", Text("waiting for requests…", DIM), "", ""]
-            table.add_row(*([""] if with_time else []), *empty)
+            table.add_row(*([""] if with_time else []), *empty, *([""] if ids else []))
         for row in shown:
             cells: list[str | Text] = [
                 row.method,
@@ -110,6 +131,8 @@ class RequestTable(Static):
                 Text(status_label(row.status), status_style(row.status)),
                 latency_label(row.ms),
             ]
+            if ids:
+                cells.append(Text(fit_path(row.rid, ids), DIM) if row.rid else "-")
             if with_time:
                 stamp = datetime.fromtimestamp(row.t).strftime("%H:%M:%S")
                 table.add_row(Text(stamp, DIM), *cells)

@@ -10,7 +10,12 @@ from vibecode.proof.schedule import run_steps
 
 def test_every_step_runs_once_and_results_come_back_in_order() -> None:
     seen: list[int] = []
-    results = run_steps([1, 2, 3, 4, 5], jobs=2, work=lambda n, w: seen.append(n) or n * 10)
+
+    def work(n: int, w: object) -> int:
+        seen.append(n)
+        return n * 10
+
+    results = run_steps([1, 2, 3, 4, 5], jobs=2, work=work)
     assert results == {1: 10, 2: 20, 3: 30, 4: 40, 5: 50}
     assert list(results) == [1, 2, 3, 4, 5]
     assert sorted(seen) == [1, 2, 3, 4, 5]

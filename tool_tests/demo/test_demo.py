@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -161,3 +162,91 @@ def test_long_header_values_keep_their_start_and_end() -> None:
     assert len(short) == 72
     assert short.startswith("Bearer aaaa") and short.endswith("…" + "END-OF-TOKEN")
     assert abbreviate("Bearer short") == "Bearer short"
+
+
+def failing_server(request: httpx.Request) -> httpx.Response:
+    """Answers the generic 500 with the request id it was sent, as the course's app does."""
+    rid = request.headers.get("x-request-id", "made-1")
+    return httpx.Response(
+        500,
+        json={"detail": "Internal server error", "request_id": rid},
+        headers={"X-Request-ID": rid, "Server": "uvicorn"},
+    )
+
+
+def rendered(spec: RequestSpec, log: object = None) -> str:
+    [result] = run_requests(
+        "http://demo.test", [spec], transport=httpx.MockTransport(failing_server)
+    )
+    buffer = io.StringIO()
+    render_result(Console(file=buffer, width=120, color_system=None), result, log=log)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def test_a_request_shows_the_headers_it_declares_and_only_those() -> None:
+    plain = RequestSpec(name="fail", method="GET", path="/demo/fail", expect=(500,))
+    assert "x-request-id" not in rendered(plain).lower()
+    declared = RequestSpec(
+        name="fail",
+        method="GET",
+        path="/demo/fail",
+        expect=(500,),
+        headers={"X-Request-ID": "demo-fail-7"},
+        show_headers=("X-Request-ID",),  # any case matches
+    )
+    text = rendered(declared)
+    assert "x-request-id: demo-fail-7" in text  # the answer's header, not only the request's
+    assert "server:" not in text.lower()
+
+
+def test_the_log_lines_of_a_request_are_found_by_its_id(tmp_path: Path) -> None:
+    from vibecode.demo.log_match import find_lines, log_about
+
+    log = tmp_path / "server.log"
+    log.write_text(
+        "INFO:     Application startup complete.\n"
+        "2026-12-01 10:00:00,001 ERROR app.errors [other-1] request.unhandled_exception\n"
+        "2026-12-01 10:00:01,002 ERROR app.errors [demo-fail-7] request.unhandled_exception\n"
+        "Traceback (most recent call last):\n"
+        '  File "/ws/app/api/demo.py", line 26, in fail\n'
+        "    raise DemoFailure(...)\n"
+        "app.api.demo.DemoFailure: demo failure: database password=hunter2 rejected\n"
+        'INFO:     127.0.0.1:1 - "GET /demo/fail HTTP/1.1" 500 Internal Server Error\n'
+    )
+    match = find_lines(log, "demo-fail-7", wait=0)
+    assert match.lines == (
+        "2026-12-01 10:00:01,002 ERROR app.errors [demo-fail-7] request.unhandled_exception",
+    )
+    assert match.traceback_lines == 4
+    assert find_lines(log, "nobody", wait=0).lines == ()
+
+    spec = RequestSpec(
+        name="fail", method="GET", path="/demo/fail", expect=(500,),
+        headers={"X-Request-ID": "demo-fail-7"}, show_log=True,
+    )  # fmt: skip
+    [result] = run_requests(
+        "http://demo.test", [spec], transport=httpx.MockTransport(failing_server)
+    )
+    found = log_about(result, log)
+    assert found is not None and found.lines == match.lines
+    text = rendered(spec, found)
+    assert "server log, request demo-fail-7:" in text
+    assert "[demo-fail-7] request.unhandled_exception" in text
+    assert "its traceback (4 lines" in text
+    assert "hunter2" not in text  # the secret stays in the log, as it stays out of the body
+    quiet = RequestSpec(name="fail", method="GET", path="/demo/fail", expect=(500,))
+    assert log_about(result.__class__(**{**result.__dict__, "spec": quiet}), log) is None
+
+
+def test_show_log_must_be_a_boolean(tmp_path: Path) -> None:
+    from vibecode.course.manifest import load_step
+    from vibecode.errors import StepError
+
+    folder = tmp_path / "01-x"
+    folder.mkdir()
+    (folder / "step.toml").write_text(
+        'title = "x"\ngoal = "y"\nminutes = 1\ntalking_points = ["z"]\n'
+        '[[demo]]\nname = "a"\npath = "/"\nshow_log = "yes"\n'
+    )
+    with pytest.raises(StepError, match="show_log: must be true or false"):
+        load_step(folder, number=1, slug="x")
