@@ -180,4 +180,4 @@ def test_an_unsafe_secret_stops_the_served_app_with_its_reason(
 
 def test_other_names_are_not_in_the_main_module() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'apps'"):
-        _ = main.apps  # type: ignore[attr-defined]
+        _ = main.apps
