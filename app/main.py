@@ -73,4 +73,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-app = create_app()
+app: FastAPI  # what `uvicorn app.main:app` serves, built by __getattr__ when first looked up
+
+
+def __getattr__(name: str) -> FastAPI:
+    """Build `app` from the environment when uvicorn looks it up, or stop in one line.
+
+    Not at import: tests import create_app and build their own. An unsafe secret stops the
+    server here, with its reason and what to do: refused in the lifespan, the same line would
+    come buried in uvicorn's traceback.
+    """
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    settings = get_settings()
+    try:
+        settings.check_secret_key()
+    except ValueError as refused:
+        raise SystemExit(str(refused)) from None
+    built = globals()["app"] = create_app(settings)
+    return built

@@ -7,6 +7,11 @@ original). Fails when the score is under 90% or a survivor is missing from that 
 
     .venv/bin/python scripts/mutation.py            # run, then report
     .venv/bin/python scripts/mutation.py --report   # report on the last run only
+    .venv/bin/python scripts/mutation.py "app.core.logging*"   # only these mutants, then report
+
+Names or patterns re-run only those mutants (quick, after changing one module); the score is
+then over every mutant's latest result, so run the whole set once at the end. The machine may
+be shared: run it under `nice -n 10`.
 """
 
 # ruff: noqa: T201 - a script that reports to its terminal
@@ -38,8 +43,9 @@ def results() -> dict[str, str]:
 
 def main() -> int:
     """Run mutmut unless --report, then print the score and check the survivors file."""
-    if "--report" not in sys.argv[1:]:
-        subprocess.run([str(MUTMUT), "run"], cwd=ROOT, check=False)
+    arguments = sys.argv[1:]
+    if "--report" not in arguments:
+        subprocess.run([str(MUTMUT), "run", *arguments], cwd=ROOT, check=False)
     statuses = results()
     counts = Counter(statuses.values())
     survived = sorted(name for name, status in statuses.items() if status == "survived")

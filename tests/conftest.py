@@ -14,7 +14,7 @@ import pytest
 from alembic import command
 from fastapi import FastAPI
 from httpx import AsyncClient
-from sqlalchemy import Connection, MetaData, pool
+from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import Settings
@@ -46,7 +46,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database, whose schema is built by the migrations."""
     await create_database_if_missing(database_url)
-    engine = create_async_engine(database_url, poolclass=pool.NullPool)
+    # Pooled: the rows are emptied after every test, and opening a connection for each of them
+    # (a thread and a connect on aiosqlite) made that cost more than most tests.
+    engine = create_async_engine(database_url)
     # Start from nothing: a previous, interrupted run may have left tables behind.
     async with engine.begin() as connection:
         await connection.run_sync(_drop_everything)
@@ -103,10 +105,33 @@ def settings(database_url: str) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def _apps() -> list[tuple[Settings, FastAPI]]:
+    """The apps built so far in this run, with the settings of each (see `app`)."""
+    return []
+
+
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    """A fresh app built from the test settings."""
-    return create_app(settings)
+def app(settings: Settings, _apps: list[tuple[Settings, FastAPI]]) -> FastAPI:
+    """The app built from the test settings, shared by every test with equal settings.
+
+    Each test runs its own lifespan (`client`), which makes everything a test can change
+    (engine, hasher, rate limiter) afresh. A new app per test made FastAPI analyse each
+    route's dependencies again at every test's first request, a fifth of the suite's time. A
+    test that changes the app itself (adds a route) builds its own with create_app.
+    Under mutmut, which runs for a mutant only the tests that called its function, every
+    test builds its own, so that each of them tests the mutants of create_app.
+    """
+    import os  # (the steps before 19 import no os here)
+
+    if "MUTANT_UNDER_TEST" in os.environ:
+        return create_app(settings)
+    for built_from, built in _apps:
+        if built_from == settings:  # every field, secrets included
+            return built
+    built = create_app(settings)
+    _apps.append((settings, built))
+    return built
 
 
 @pytest.fixture

@@ -51,6 +51,27 @@ async def test_registration_and_logins_are_logged_by_id(
     assert "audit@example.com" not in repr(events)  # ids, never the email
 
 
+async def test_an_upgrade_at_login_is_logged_by_id(
+    app: Any, client: AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from app.core.state import app_state
+    from app.models.user import User
+
+    old = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=16, parallelism=2),))
+    async with app_state(app).session_factory() as session:
+        user = User(email="old-log@example.com", hashed_password=old.hash(PASSWORD))
+        session.add(user)
+        await session.commit()
+    form = {"username": "old-log@example.com", "password": PASSWORD}
+    assert (await client.post("/users/login", data=form)).status_code == 200
+    [rehashed] = [e for e in _events(caplog) if e[1] == "user.password_rehashed"]
+    assert rehashed[0] == "app.users"
+    assert rehashed[2] == {"user_id": user.id}
+
+
 async def test_post_changes_are_logged_by_id(
     client: AsyncClient, new_account: NewAccount, caplog: pytest.LogCaptureFixture
 ) -> None:

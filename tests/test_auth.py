@@ -3,7 +3,7 @@
 import base64
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -215,3 +215,47 @@ async def test_a_current_hash_is_left_alone_at_login(
     await client.post("/users/login", data={"username": user["email"], "password": PASSWORD})
     async with app_state(app).session_factory() as session:
         assert await session.scalar(select(User.hashed_password)) == before
+
+
+async def test_tokens_are_signed_with_the_configured_algorithm(settings: Settings) -> None:
+    from app.main import create_app
+    from tests.helpers import lifespan_client
+
+    hs512 = settings.model_copy(update={"algorithm": "HS512"})
+    async with lifespan_client(create_app(hs512)) as client:
+        body = {"email": "alg@example.com", "password": PASSWORD, "confirm_password": PASSWORD}
+        assert (await client.post("/users/register", json=body)).status_code == 201
+        form = {"username": "alg@example.com", "password": PASSWORD}
+        token = (await client.post("/users/login", data=form)).json()["access_token"]
+    assert jwt.get_unverified_header(token)["alg"] == "HS512"
+    key = settings.secret_key.get_secret_value()
+    assert jwt.decode(token, key, algorithms=["HS512"])["sub"]
+
+
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's local time zone is UTC+05:45 (a POSIX rule: no time zone database needed)."""
+    import time
+
+    monkeypatch.setenv("TZ", "XYZ-05:45")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_from_utc")
+async def test_times_are_utc_whatever_the_servers_time_zone(
+    client: AsyncClient, settings: Settings
+) -> None:
+    from datetime import UTC, datetime, timedelta  # (this file's step 9 has no datetime yet)
+
+    body = {"email": "tz@example.com", "password": PASSWORD, "confirm_password": PASSWORD}
+    user = (await client.post("/users/register", json=body)).json()
+    form = {"username": "tz@example.com", "password": PASSWORD}
+    token = (await client.post("/users/login", data=form)).json()["access_token"]
+    now = datetime.now(UTC)
+    assert abs(datetime.fromisoformat(user["created_at"]) - now) < timedelta(minutes=1)
+    # A local time taken for UTC would put `iat` hours ahead: not yet valid.
+    claims = jwt.decode(token, settings.secret_key.get_secret_value(), algorithms=["HS256"])
+    assert abs(claims["iat"] - now.timestamp()) < 60

@@ -1,11 +1,18 @@
 """Settings: read from the environment, and refuse a guessable secret outside DEBUG."""
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from pydantic import SecretStr
 
+from app import main
 from app.core.config import MIN_SECRET_KEY_BYTES, PLACEHOLDER_SECRET_KEYS, Settings
+from app.core.state import app_state
 from app.main import create_app
 from tests.helpers import ROOT, lifespan_client
 
@@ -91,3 +98,86 @@ async def test_debug_allows_a_short_or_placeholder_secret_but_not_none(settings:
     with pytest.raises(ValueError, match="SECRET_KEY is not set"):
         async with lifespan_client(create_app(empty)):
             pass
+
+
+HOW_TO_FIX = (
+    'Set it to a random string (python -c "import secrets; print(secrets.token_urlsafe(32))").'
+)
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("changeme", "is a published placeholder"),
+        ("x" * (MIN_SECRET_KEY_BYTES - 1), f"is shorter than {MIN_SECRET_KEY_BYTES} bytes"),
+        ("", "is not set"),
+    ],
+)
+def test_the_refusal_says_what_is_wrong_and_how_to_fix_it(
+    key: str, problem: str, settings: Settings
+) -> None:
+    unsafe = settings.model_copy(update={"secret_key": SecretStr(key)})
+    with pytest.raises(ValueError) as raised:
+        unsafe.check_secret_key()
+    assert str(raised.value) == f"SECRET_KEY {problem}: anyone could forge tokens. {HOW_TO_FIX}"
+
+
+def test_uvicorn_refuses_a_guessable_secret_in_one_line(tmp_path: Path) -> None:
+    # The real server, as the README starts it: it stops before binding any port.
+    environment = {  # only what it needs: nothing from the developer's environment
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "SECRET_KEY": "changeme",
+        "DEBUG": "false",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'app.db'}",
+    }
+    server = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", "0"],
+        cwd=tmp_path,  # no .env there
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert server.returncode != 0
+    assert server.stdout == ""
+    [line] = server.stderr.splitlines()
+    assert line.startswith("SECRET_KEY ") and line.endswith(HOW_TO_FIX)
+
+
+@pytest.fixture
+def _unbuilt() -> Iterator[None]:
+    """app.main as a fresh import has it: the served app not built yet (and not kept after)."""
+    vars(main).pop("app", None)
+    yield
+    vars(main).pop("app", None)
+
+
+@pytest.mark.usefixtures("_unbuilt")
+def test_the_served_app_is_built_from_the_environment_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main, "get_settings", lambda: settings)
+    served = main.app
+    assert isinstance(served, FastAPI)
+    assert app_state(served).settings is settings
+    assert main.app is served  # looked up again: the same app
+
+
+@pytest.mark.usefixtures("_unbuilt")
+def test_an_unsafe_secret_stops_the_served_app_with_its_reason(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unsafe = settings.model_copy(update={"secret_key": SecretStr("changeme")})
+    monkeypatch.setattr(main, "get_settings", lambda: unsafe)
+    with pytest.raises(SystemExit) as stopped:
+        _ = main.app
+    assert str(stopped.value.code) == (
+        f"SECRET_KEY is a published placeholder: anyone could forge tokens. {HOW_TO_FIX}"
+    )
+
+
+def test_other_names_are_not_in_the_main_module() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'apps'"):
+        _ = main.apps

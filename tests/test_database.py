@@ -173,9 +173,14 @@ async def test_a_login_waiting_for_its_hash_holds_no_slot_nor_connection(
         assert (await login).status_code == 200
 
 
-async def test_an_in_memory_sqlite_database_gets_no_pool_options(settings: Settings) -> None:
+@pytest.mark.parametrize(
+    "url", ["sqlite+aiosqlite://", "sqlite+aiosqlite:///", "sqlite+aiosqlite:///:memory:"]
+)
+async def test_an_in_memory_sqlite_database_gets_no_pool_options(
+    url: str, settings: Settings
+) -> None:
     # One shared connection (StaticPool) takes no pool_size; a file database gets the pool.
-    in_memory = create_engine(settings.model_copy(update={"database_url": "sqlite+aiosqlite://"}))
+    in_memory = create_engine(settings.model_copy(update={"database_url": url}))
     on_file = create_engine(
         settings.model_copy(update={"database_url": "sqlite+aiosqlite:///x.db"})
     )
@@ -188,3 +193,29 @@ async def test_an_in_memory_sqlite_database_gets_no_pool_options(settings: Setti
     finally:
         await in_memory.dispose()
         await on_file.dispose()
+
+
+async def test_overflow_connections_count_as_slots(settings: Settings) -> None:
+    from app.core.tuning import SessionSlots
+
+    sizes = {"db_pool_size": 1, "db_max_overflow": 1, "db_pool_timeout": 0.5}
+    slots = SessionSlots(settings.model_copy(update=sizes))
+    async with slots.take(), slots.take():  # the second is the overflow connection's: no wait
+        assert slots.size == 2
+
+
+async def test_the_services_work_on_a_session_outside_any_request(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    # A script or a shell gets its session from the factory: it holds no request slot.
+    from app.schemas.user import UserCreate
+    from app.services.user_service import UserService
+    from tests.helpers import PASSWORD
+
+    state = app_state(app)
+    async with state.session_factory() as session:
+        users = UserService(session, state.hasher)
+        user = await users.register(
+            UserCreate(email="script@example.com", password=PASSWORD, confirm_password=PASSWORD)
+        )
+        assert await users.authenticate("script@example.com", PASSWORD) == user

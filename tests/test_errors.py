@@ -1,5 +1,6 @@
 """Error handling: generic 500 bodies, request ids, stack traces only in the log."""
 
+import io
 import json
 import logging
 import re
@@ -9,6 +10,9 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from app.core.config import Settings
+from app.core.logging import configure_logging
+from app.main import create_app
 from tests.helpers import lifespan_client
 
 
@@ -17,12 +21,13 @@ class Boom(Exception):
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
+def app(settings: Settings) -> FastAPI:
     """The app plus a route that fails unexpectedly."""
 
     async def explode() -> None:
         raise Boom("database password=hunter2 rejected")
 
+    app = create_app(settings)
     app.add_api_route("/explode", explode)
     return app
 
@@ -101,3 +106,18 @@ async def test_a_500_without_a_request_id_gets_a_fresh_one() -> None:
         "detail": "Internal server error",
         "request_id": request_id,
     }
+
+
+async def test_a_422_lists_where_what_and_which_kind_of_error(client: AsyncClient) -> None:
+    response = await client.post("/users/register", json={"email": "a@example.com"})
+    assert response.status_code == 422
+    [missing, *_] = response.json()["detail"]
+    assert missing == {"loc": ["body", "password"], "msg": "Field required", "type": "missing"}
+
+
+async def test_what_a_request_logs_carries_its_request_id(client: AsyncClient) -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", stream=stream)  # the app's handler, writing to a buffer
+    await client.post("/users/register", json={}, headers={"X-Request-ID": "trace-me-422"})
+    [line] = [line for line in stream.getvalue().splitlines() if "request.invalid" in line]
+    assert " [trace-me-422] request.invalid" in line

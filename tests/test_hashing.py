@@ -118,3 +118,42 @@ async def test_the_dummy_hash_costs_what_a_real_one_does(settings: Settings) -> 
         hasher.close()
     [dummy] = verified
     assert dummy.rsplit("$", 2)[0] == parameters
+
+
+async def test_no_more_hashes_run_at_once_than_there_are_threads(settings: Settings) -> None:
+    hasher = PasswordHasher(settings.model_copy(update={"hash_threads": 2}))
+    blocked = _BlockedHash()
+    hasher._hash = blocked  # type: ignore[assignment]
+    try:
+        hashes = [asyncio.ensure_future(hasher.hash(str(n))) for n in range(3)]
+        for _ in range(2):
+            assert await asyncio.to_thread(blocked.started.acquire, timeout=5)
+        # Two threads are busy: the third hash waits for one of them.
+        assert not await asyncio.to_thread(blocked.started.acquire, timeout=0.1)
+        blocked.release.set()
+        assert await asyncio.gather(*hashes) == ["hashed"] * 3
+    finally:
+        blocked.release.set()
+        hasher.close()
+
+
+async def test_closing_waits_for_running_hashes_and_cancels_waiting_ones(
+    settings: Settings,
+) -> None:
+    hasher = PasswordHasher(settings.model_copy(update={"hash_threads": 1, "hash_queue_size": 1}))
+    blocked = _BlockedHash()
+    hasher._hash = blocked  # type: ignore[assignment]
+    running = asyncio.ensure_future(hasher.hash("a"))
+    waiting = asyncio.ensure_future(hasher.hash("b"))
+    try:
+        await asyncio.to_thread(blocked.started.acquire)
+        closing = asyncio.ensure_future(asyncio.to_thread(hasher.close))
+        await asyncio.sleep(0.05)
+        assert not closing.done()  # the running hash is waited for
+        assert waiting.cancelled()  # the waiting one never starts
+        blocked.release.set()
+        await closing
+        assert await running == "hashed"
+    finally:
+        blocked.release.set()
+        hasher.close()

@@ -55,3 +55,38 @@ async def test_cors_is_off_unless_origins_are_configured(
     assert on.status_code == 200
     assert on.headers["access-control-allow-origin"] == "https://app.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PATCH", "DELETE"])
+async def test_an_allowed_origin_may_call_every_method_with_a_token_and_json(
+    method: str, settings: Settings
+) -> None:
+    allowed = settings.model_copy(update={"cors_origins": ["https://app.example"]})
+    preflight = {
+        "Origin": "https://app.example",
+        "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
+    async with lifespan_client(create_app(allowed)) as cors_client:
+        response = await cors_client.options("/posts", headers=preflight)
+    assert response.status_code == 200, response.text
+    assert method in response.headers["access-control-allow-methods"].split(", ")
+
+
+async def test_a_response_without_a_content_type_gets_the_headers_but_no_policy() -> None:
+    # A bare ASGI answer (a 304, a stream with no media type): the middleware must cope.
+    from httpx import ASGITransport
+    from starlette.types import Receive, Scope, Send
+
+    from app.core.headers import SecurityHeadersMiddleware
+
+    async def bare(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 304, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    transport = ASGITransport(app=SecurityHeadersMiddleware(bare))
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/")
+    assert response.status_code == 304
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response.headers

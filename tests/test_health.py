@@ -73,7 +73,7 @@ async def test_requests_fail_after_the_connect_timeout_instead_of_hanging(
 ) -> None:
     with blackhole() as port:
         url = f"postgresql+asyncpg://postgres@127.0.0.1:{port}/hung_test"
-        hung = settings.model_copy(update={"database_url": url, "db_connect_timeout": 0.3})
+        hung = settings.model_copy(update={"database_url": url, "db_connect_timeout": 0.1})
         async with lifespan_client(create_app(hung), raise_app_exceptions=False) as client:
             started = time.perf_counter()
             read = await client.get("/posts")

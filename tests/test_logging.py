@@ -3,21 +3,28 @@
 import asyncio
 import io
 import logging
+import re
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
+from app.core.config import Settings
 from app.core.logging import (
     MAX_LOGGED_CHARS,
     REDACTED,
+    KeyValueFormatter,
     RedactionFilter,
+    RequestIdFilter,
     configure_logging,
     redact,
     redact_text,
 )
+from app.main import create_app
 from tests.helpers import lifespan_client
 
 PASSWORD = "S3cret-Passw0rd-xyz"
@@ -47,12 +54,13 @@ def recorder() -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def app(app: FastAPI) -> FastAPI:
+def app(settings: Settings) -> FastAPI:
     """The app plus a route whose failure message carries a secret."""
 
     async def leak(request_token: str) -> None:
         raise RuntimeError(f"upstream refused token={request_token} authorization=Bearer abc")
 
+    app = create_app(settings)
     app.add_api_route("/leak", leak)
     return app
 
@@ -250,3 +258,100 @@ async def test_the_loop_keeps_answering_while_a_megabyte_path_is_logged(
         tick.cancel()
     assert statuses == [422]
     assert max(gaps) < 1.0, f"the event loop stalled {max(gaps):.2f} s"
+
+
+def test_a_bearer_token_in_free_text_is_replaced_in_place() -> None:
+    assert redact_text("upstream sent Bearer abc123 back") == "upstream sent Bearer [REDACTED] back"
+
+
+def test_objects_without_secrets_reach_the_formatter_unchanged() -> None:
+    # A format such as %.1f needs the number itself, not its text.
+    amount = Decimal("2.5")
+    assert redact(amount) is amount
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "took %.1f ms", (amount,), None)
+    RedactionFilter().filter(record)
+    assert record.getMessage() == "took 2.5 ms"
+
+
+def test_an_object_whose_text_holds_a_secret_becomes_its_scrubbed_text() -> None:
+    class Url:
+        def __str__(self) -> str:
+            return "https://api.example/?token=abc123"
+
+    assert redact(Url()) == f"https://api.example/?token={REDACTED}"
+
+
+def test_a_value_of_exactly_the_cap_is_logged_whole() -> None:
+    whole = "a" * MAX_LOGGED_CHARS
+    assert redact(whole) == whole
+    assert redact(whole + "b") == f"{whole}...[1 more characters]"
+
+
+def _record_with_exception(message: str) -> logging.LogRecord:
+    try:
+        raise RuntimeError(message)
+    except RuntimeError:
+        return logging.LogRecord("app", logging.ERROR, __file__, 1, "failed", None, sys.exc_info())
+
+
+def test_a_traceback_is_scrubbed_for_every_later_formatter() -> None:
+    record = _record_with_exception("upstream refused password=hunter2")
+    RedactionFilter().filter(record)
+    formatted = logging.Formatter().format(record)  # a handler after the app's
+    assert "RuntimeError: upstream refused password=[REDACTED]" in formatted
+    assert "hunter2" not in formatted
+
+
+def test_a_stack_is_scrubbed_and_kept() -> None:
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "here", None, None)
+    record.stack_info = 'Stack (most recent call last):\n  call(password="hunter2")'
+    RedactionFilter().filter(record)
+    assert record.stack_info == f"Stack (most recent call last):\n  call(password={REDACTED})"
+
+
+def test_a_record_outside_any_request_gets_the_placeholder_id() -> None:
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "startup", None, None)
+    RequestIdFilter().filter(record)
+    assert record.request_id == "-"  # type: ignore[attr-defined]
+
+
+def test_extras_follow_the_message_and_the_traceback_follows_them() -> None:
+    record = _record_with_exception("boom")
+    record.user_id = 7
+    record.path = "/posts"
+    line = KeyValueFormatter("%(levelname)s %(message)s").format(record)
+    first, *traceback_lines = line.split("\n")
+    assert first == "ERROR failed user_id=7 path='/posts'"
+    assert traceback_lines[0] == "Traceback (most recent call last):"
+    assert traceback_lines[-1] == "RuntimeError: boom"
+
+
+def test_a_record_without_extras_is_the_plain_line() -> None:
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "hello %s", ("you",), None)
+    assert KeyValueFormatter("%(levelname)s %(message)s").format(record) == "INFO hello you"
+
+
+def test_the_app_handler_writes_time_level_logger_request_id_and_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure_logging("INFO")
+    stderr = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)  # after configure: the handler looks it up
+    logging.getLogger("app.test").info("hello", extra={"user_id": 3})
+    line = stderr.getvalue()
+    pattern = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO app\.test \[-\] hello user_id=3\n"
+    assert re.fullmatch(pattern, line), line
+
+
+@pytest.mark.parametrize("name", ["uvicorn", "uvicorn.error", "uvicorn.access"])
+def test_each_uvicorn_logger_is_scrubbed(name: str) -> None:
+    uvicorn_logger = logging.getLogger(name)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    uvicorn_logger.addHandler(handler)
+    try:
+        configure_logging("INFO")
+        uvicorn_logger.warning('"GET /reset?token=abc123 HTTP/1.1" 200')
+    finally:
+        uvicorn_logger.removeHandler(handler)
+    assert stream.getvalue() == f'"GET /reset?token={REDACTED} HTTP/1.1" 200\n'

@@ -5,6 +5,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from app.core.config import Settings
+from app.main import create_app
+
 # Each route's answers; the suite's behaviour tests produce every one of them.
 ANSWERS = {
     ("post", "/users/register"): {"201", "400", "413", "422", "503"},
@@ -52,3 +55,9 @@ def test_documented_errors_have_the_error_body_and_a_reason(app: FastAPI) -> Non
     }
     login = paths["/users/login"]["post"]["responses"]
     assert "Retry-After" in login["429"]["description"]
+
+
+def test_the_document_carries_the_configured_name_and_version(settings: Settings) -> None:
+    named = settings.model_copy(update={"app_name": "Workshop API", "version": "2.3.4"})
+    info = create_app(named).openapi()["info"]
+    assert (info["title"], info["version"]) == ("Workshop API", "2.3.4")

@@ -100,6 +100,20 @@ async def test_list_orders_by_creation_time_not_by_id(
     assert [p["id"] for p in response.json()] == [first["id"], second["id"]]
 
 
+async def test_posts_created_at_the_same_instant_list_the_later_one_first(
+    app: FastAPI, client: AsyncClient, new_account: NewAccount
+) -> None:
+    # Pages are stable only if ties have an order: without one, a post could show on two pages.
+    account = await new_account()
+    created = [await _create(client, account, title=f"post {i}") for i in range(4)]
+    async with app_state(app).engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE posts SET created_at = :t"), {"t": datetime(2030, 1, 1, tzinfo=UTC)}
+        )
+    response = await client.get("/posts")
+    assert [p["id"] for p in response.json()] == [p["id"] for p in reversed(created)]
+
+
 async def test_list_paginates(client: AsyncClient, new_account: NewAccount) -> None:
     account = await new_account()
     created = [await _create(client, account, title=f"post {i}") for i in range(5)]

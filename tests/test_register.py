@@ -116,3 +116,16 @@ async def test_database_errors_hide_their_parameters_outside_debug(
             )
     assert "dup@example.com" not in str(raised.value)
     assert "hide_parameters=True" in str(raised.value)
+
+
+def test_a_time_with_an_offset_keeps_it_and_a_naive_one_is_taken_as_utc() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from pydantic import TypeAdapter
+
+    from app.schemas.common import UtcDatetime
+
+    times = TypeAdapter(UtcDatetime)
+    plus_two = datetime(2026, 1, 1, 12, tzinfo=timezone(timedelta(hours=2)))
+    assert times.validate_python(plus_two) == plus_two  # the same instant: 10:00 UTC
+    assert times.validate_python(datetime(2026, 1, 1, 12)) == datetime(2026, 1, 1, 12, tzinfo=UTC)
