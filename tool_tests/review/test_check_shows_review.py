@@ -14,7 +14,7 @@ from vibecode.workspace.apply import goto
 
 STEPS = Path(__file__).resolve().parents[2] / "steps"
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.e2e
 
 
 def _check(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -42,7 +42,6 @@ def _env(ws: Path) -> dict[str, str]:
 
 
 @pytest.mark.e2e
-@pytest.mark.slow
 def test_an_owned_feature_at_the_last_step_passes_its_tests_alembic_check_and_review(
     tmp_path: Path,
 ) -> None:
@@ -196,7 +195,6 @@ def test_the_cli_says_what_it_wrote_and_refuses_in_one_line(tmp_path: Path) -> N
 
 
 @pytest.mark.e2e
-@pytest.mark.slow
 @pytest.mark.parametrize(("step", "owned"), [(5, False), (10, True)])
 def test_the_first_steps_that_can_have_it_pass_too(step: int, owned: bool, tmp_path: Path) -> None:
     from vibecode.proof.review import rules_not_yet_taught
@@ -225,7 +223,6 @@ def test_a_step_without_alembic_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.slow
 @pytest.mark.parametrize(("name", "owned"), [("gadget", False), ("widget", True)])
 def test_the_generated_code_passes_ruff_and_mypy_strict(
     name: str, owned: bool, tmp_path: Path

@@ -56,6 +56,11 @@ def check(
         watch_checks(course, ws, next_step=next_step, database_url=database_url)
         return
     state = load_state(ws)
+    review = None
+    if with_review:
+        from vibecode.cli.review_cmds import start_review
+
+        review = start_review(course, ws, state.step + 1 if next_step else state.step)
     if next_step:
         from vibecode.workspace.follow import check_next
 
@@ -79,10 +84,8 @@ def check(
 
         out().print(escape(report.output), highlight=False)
     print_report(course, ws, report, label=label, console=out())
-    if with_review:
-        from vibecode.cli.review_cmds import show_review
-
-        show_review(course, ws, report.step)
+    if review is not None:
+        review.show()
     if report.ok:
         if next_step:
             err().print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +13,7 @@ from vibecode.cli.options import WorkspaceOption
 
 if TYPE_CHECKING:
     from vibecode.course.manifest import Course
+    from vibecode.review.runner import Review
 
 
 class Kind(StrEnum):
@@ -108,22 +110,55 @@ def new(
     )
 
 
-def show_review(course: Course, ws: Path, step: int) -> None:
-    """`vibecode check`'s closing part: the review of the attendee's code, rules of step `step`.
+class BackgroundReview:
+    """`vibecode check`'s closing part: the review of the attendee's code with the rules of one
+    step, started beside the tests (its tools run on the core pytest leaves free) and shown
+    after them.
 
     Advice beside the tests: it never changes check's exit code (the step's tests say whether
     the step is done); `vibecode review` exits 1 on a finding.
     """
-    from vibecode.cli.output import err, out
-    from vibecode.proof.review import rules_not_yet_taught
-    from vibecode.review.render import as_text
-    from vibecode.review.runner import review as run_review
 
+    def __init__(self, course: Course, ws: Path, step: int) -> None:
+        from vibecode.proof.review import rules_not_yet_taught
+
+        self._ws = ws
+        self._skip = rules_not_yet_taught(course, step)
+        self._result: Review | None = None
+        self._error: BaseException | None = None
+        # A daemon thread: a check that fails early never waits for the review to exit.
+        self._thread = threading.Thread(target=self._run, name="vibecode-review", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from vibecode.review.runner import review as run_review
+
+        try:
+            self._result = run_review(self._ws, skip=self._skip)
+        except BaseException as error:  # shown in the command's thread, as it would be there
+            self._error = error
+
+    def show(self) -> None:
+        """Wait for the review and print it."""
+        from vibecode.cli.output import err, out
+        from vibecode.review.render import as_text
+
+        with err().status("reviewing your code..."):
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        out().print("")
+        out().print("Review (the template's rules):", style="bold", highlight=False)
+        for line in as_text(self._result):
+            out().print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def start_review(course: Course, ws: Path, step: int) -> BackgroundReview | None:
+    """The review `vibecode check` shows after the tests, started now; None when the course
+    does not teach the template's rules or nothing is written yet."""
     if course.info.review_from is None or not (ws / "app").is_dir():
-        return  # a course that does not teach the template, or nothing written yet
-    with err().status("reviewing your code..."):
-        result = run_review(ws, skip=rules_not_yet_taught(course, step))
-    out().print("")
-    out().print("Review (the template's rules):", style="bold", highlight=False)
-    for line in as_text(result):
-        out().print(line, highlight=False, markup=False, soft_wrap=True)
+        return None
+    if not 1 <= step <= course.last:
+        return None  # the check itself says what is wrong with the step
+    return BackgroundReview(course, ws, step)
