@@ -54,3 +54,42 @@ def test_one_edit_and_one_command_change_every_step_since_6(tmp_path: Path) -> N
         assert after.checkpoint(number) == before.checkpoint(number)
     assert course_problems(after) == []  # app/ is the last step, the history canonical
     assert (tmp_path / "SCRIPT.md").read_text(encoding="utf-8") == render_script(after)
+
+
+def test_a_save_that_rewrites_the_reference_keeps_the_authors_own_edits_first(
+    tmp_path: Path,
+) -> None:
+    from vibecode.authoring.writer import checkpoints, save_course
+
+    steps = copy_of_the_repository(tmp_path)
+    security = tmp_path / "app" / "core" / "security.py"
+    reference = security.read_bytes()
+    security.write_bytes(reference.replace(OLD, NEW))  # an edit not absorbed yet
+    untouched = (tmp_path / "app" / "main.py").read_bytes()
+
+    course = load_course(steps)
+    report = save_course(course, checkpoints(course))  # the last step is the reference again
+
+    assert security.read_bytes() == reference
+    assert report.reference_written == ["app/core/security.py"]
+    assert report.reference_saved is not None
+    saved = sorted(
+        p.relative_to(report.reference_saved) for p in report.reference_saved.rglob("*.*")
+    )
+    assert saved == [Path("app/core/security.py")]  # only what the author changed
+    assert (report.reference_saved / "app/core/security.py").read_bytes() == reference.replace(
+        OLD, NEW
+    )
+    assert report.reference_saved.is_relative_to(tmp_path / ".vibecode")
+    assert (tmp_path / "app" / "main.py").read_bytes() == untouched
+
+
+def test_a_save_with_nothing_of_the_authors_in_the_way_saves_nothing(tmp_path: Path) -> None:
+    from vibecode.authoring.writer import checkpoints, save_course
+
+    steps = copy_of_the_repository(tmp_path)
+    course = load_course(steps)
+    report = save_course(course, checkpoints(course))
+
+    assert report.reference_written == [] and report.reference_saved is None
+    assert not (tmp_path / ".vibecode").exists()

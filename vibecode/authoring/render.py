@@ -23,6 +23,12 @@ def print_save_report(report: SaveReport, *, console: Console) -> None:
             f"{len(report.reference_deleted)} removed.",
             highlight=False,
         )
+    if report.reference_saved is not None:
+        console.print(
+            f"Your own edits of the reference were saved first: {report.reference_saved}",
+            highlight=False,
+            soft_wrap=True,
+        )
     for script in [report.script, *report.track_scripts]:
         if script is not None:
             console.print(f"{script} regenerated.", highlight=False)

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from vibecode.atomic import atomic_write
@@ -39,6 +40,8 @@ class SaveReport:
     steps_changed: list[int] = field(default_factory=list)
     reference_written: list[str] = field(default_factory=list)
     reference_deleted: list[str] = field(default_factory=list)
+    reference_saved: Path | None = None
+    """Where the author's own edits of the reference went before it was rewritten."""
     script: Path | None = None
     track_scripts: list[Path] = field(default_factory=list)
 
@@ -90,8 +93,9 @@ def save_course(
     report.steps_changed = [n for n in range(1, len(versions)) if old[n] != versions[n]]
     atomic_write(course.root / WEAVE_FILE, text)
     if write_reference and course.info.reference is not None:
-        written, deleted = write_reference_files(course, old[-1], versions[-1])
+        written, deleted, saved = write_reference_files(course, old[-1], versions[-1])
         report.reference_written, report.reference_deleted = written, deleted
+        report.reference_saved = saved
     report.script = write_script(course.root, track=None)
     for name in course.info.tracks:
         track_script = write_script(course.root, track=name, only_if_present=True)
@@ -146,29 +150,46 @@ def reference_view(course: Course, files: Files) -> dict[str, bytes]:
 
 def write_reference_files(
     course: Course, old_last: Files, new_last: Files
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], Path | None]:
     """Make the reference equal the new last step: write what differs, remove what it dropped.
 
     Only files the old last step had are removed: anything else in the reference is the
-    author's and stays (`course check` reports it).
+    author's and stays (`course check` reports it). A file the author changed since the last
+    step had it (an edit not absorbed yet) is copied under `.vibecode/saved/` first; the folder
+    is returned (None when nothing needed saving).
     """
     root = course.info.reference
     assert root is not None
     current = reference_files(course)
     target = reference_view(course, new_last)
+    old_view = reference_view(course, old_last)
     written = [path for path, data in target.items() if current.get(path) != data]
+    deleted = [path for path in sorted(old_view) if path not in target and path in current]
+    saved = _save_own_edits(
+        root, {path: current[path] for path in [*written, *deleted] if path in current}, old_view
+    )
     for path in written:
         destination = root / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(destination, target[path])
-    deleted = [
-        path
-        for path in sorted(reference_view(course, old_last))
-        if path not in target and path in current
-    ]
     for path in deleted:
         (root / path).unlink()
-    return written, deleted
+    return written, deleted, saved
+
+
+def _save_own_edits(root: Path, replaced: Files, old_view: Files) -> Path | None:
+    """Copy the files about to be replaced that differ from the course's last step (the
+    author's own edits) under `root/.vibecode/saved/reference-<UTC>/`."""
+    own = {path: data for path, data in replaced.items() if old_view.get(path) != data}
+    if not own:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    folder = root / ".vibecode" / "saved" / f"reference-{stamp}"
+    for path, data in own.items():
+        destination = folder / path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(destination, data)
+    return folder
 
 
 def write_script(root: Path, *, track: str | None, only_if_present: bool = False) -> Path | None:
