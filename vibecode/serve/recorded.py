@@ -30,7 +30,7 @@ from vibecode.serve import migrations, preflight, record
 from vibecode.serve.environment import database_kind, sqlite_url
 from vibecode.serve.log import import_problem, tail
 from vibecode.serve.record import BROKEN, STARTING, UP, WAITING, ServerRecord
-from vibecode.serve.server import LOG_FILE, ServerProcess, Spawn
+from vibecode.serve.server import LOG_FILE, ServerProcess, Spawn, refuse_reload_with_workers
 from vibecode.serve.watcher import StepWatcher, current_step
 from vibecode.tap.channel import tap_dir_for
 from vibecode.tap.folders import remove_if_unused, sweep_stale
@@ -75,10 +75,7 @@ class RecordedServer:
         spawn: Spawn | None = None,
         interval: float = SUPERVISE_INTERVAL,
     ) -> None:
-        if workers > 1 and reload:
-            raise VibecodeError(
-                "uvicorn cannot reload with several workers", hint="add --no-reload"
-            )
+        refuse_reload_with_workers(reload=reload, workers=workers)
         self.workspace = workspace.resolve()
         self.host = host
         self.port = port

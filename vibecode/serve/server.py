@@ -28,6 +28,12 @@ STOP_TIMEOUT = 5.0
 Spawn = Callable[..., "subprocess.Popen[bytes]"]
 
 
+def refuse_reload_with_workers(*, reload: bool, workers: int) -> None:
+    """uvicorn's reloader runs one worker: say so before anything starts."""
+    if workers > 1 and reload:
+        raise VibecodeError("uvicorn cannot reload with several workers", hint="add --no-reload")
+
+
 class ServerProcess:
     """The workspace's app served by uvicorn in its own process group; a context manager."""
 
@@ -46,10 +52,7 @@ class ServerProcess:
         log_path: Path | None = None,
         spawn: Spawn = subprocess.Popen,
     ) -> None:
-        if workers > 1 and reload:
-            raise VibecodeError(
-                "uvicorn cannot reload with several workers", hint="add --no-reload"
-            )
+        refuse_reload_with_workers(reload=reload, workers=workers)
         self.workspace = workspace.resolve()
         self.host = host
         self.port = port
