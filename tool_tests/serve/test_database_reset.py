@@ -94,6 +94,7 @@ def tables(url: str, schema: str) -> set[str]:
     return {str(name) for (name,) in rows}
 
 
+@pytest.mark.e2e  # real PostgreSQL
 def test_going_back_on_postgres_keeps_the_data_in_a_schema_and_rebuilds(
     app_workspace: Path, pg_url: str
 ) -> None:
@@ -136,6 +137,7 @@ def vibecode(
     )
 
 
+@pytest.mark.e2e  # real PostgreSQL
 def test_db_reset_on_postgres_twice_keeps_both_copies(app_workspace: Path, pg_url: str) -> None:
     workspace = with_migrations(app_workspace, 2)
     migrations.upgrade(workspace, database_url=pg_url)
