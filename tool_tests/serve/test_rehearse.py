@@ -35,6 +35,9 @@ def test_rehearse_reports_each_step_and_fails_on_a_broken_demo_and_a_false_claim
     steps = fixtures.make_course(tmp_path / "steps", read_expect=418, claimed_ratio=100)
     monkeypatch.setenv("VIBECODE_STEPS", str(steps))
     monkeypatch.setenv("COLUMNS", "200")
+    scratch = tmp_path / "tmp"  # the rehearsal's temporary folders, removed with tmp_path
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
 
     done = subprocess.run([sys.executable, "-m", "vibecode", "rehearse"],
                           capture_output=True, text=True, timeout=180)  # fmt: skip
@@ -49,11 +52,9 @@ def test_rehearse_reports_each_step_and_fails_on_a_broken_demo_and_a_false_claim
     assert "bench sleepy: claim did not hold" in done.stdout.replace("\n", " "), done.stdout
     assert "1 of 2 steps passed" in done.stdout
     assert not workspace.exists()  # the user's workspace is never touched
-    kept = done.stdout.split("kept for a look: ")[1].split()[0]
-    assert Path(kept).is_dir() and Path(kept) != workspace
-    import shutil
-
-    shutil.rmtree(Path(kept).parent)
+    kept = Path(done.stdout.split("kept for a look: ")[1].splitlines()[0].strip())
+    assert kept.is_dir() and kept != workspace
+    assert kept.parent.parent == scratch and kept.parent.name.startswith("vibecode-rehearse-")
 
 
 def test_fresh_sqlite_database_per_step(tmp_path: Path) -> None:

@@ -77,5 +77,8 @@ def run_rehearsal(
         shutil.rmtree(workspace.parent, ignore_errors=True)
     else:
         # The first worker's workspace; the others are beside it (workshop-2...).
-        console.print(f"[dim]The rehearsal workspace is kept for a look: {workspace}[/]")
+        # One line whatever the width: the path is for copying.
+        console.print(
+            f"[dim]The rehearsal workspace is kept for a look: {workspace}[/]", soft_wrap=True
+        )
     return passed
