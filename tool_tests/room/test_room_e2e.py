@@ -317,6 +317,7 @@ def test_a_closed_room_refuses_joins(
     refused = cli("join", room.record.join_url, room.record.code, "--name", "Bob", workspace=bob)
     assert refused.returncode == 2
     assert "the room is closed" in refused.stderr
+    assert "the presenter closed the room to newcomers" in refused.stderr  # not "check the code"
     assert "Traceback" not in refused.stderr
     assert read_joined(bob) is None
     assert cli("next", workspace=ada).returncode == 0  # those inside keep reporting

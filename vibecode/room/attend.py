@@ -27,6 +27,14 @@ def split_join_url(url: str, code: str | None) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}", chosen
 
 
+JOIN_HINTS = {
+    403: "check the code on the presenter's screen",
+    409: "the presenter closed the room to newcomers: ask them",
+    422: "a name is 1 to 40 printable characters",
+}
+"""What to do about each refusal of a join, by the room's status."""
+
+
 def join(workspace: Path, url: str, code: str | None, *, name: str) -> JoinedRoom:
     """Exchange the join code for this attendee's token and record the room."""
     from vibecode.workspace.state import load_state
@@ -42,7 +50,7 @@ def join(workspace: Path, url: str, code: str | None, *, name: str) -> JoinedRoo
             timeout=JOIN_TIMEOUT_S,
         )
     except RoomRefused as error:
-        raise VibecodeError(str(error), hint="check the code on the presenter's screen") from None
+        raise VibecodeError(str(error), hint=JOIN_HINTS.get(error.status)) from None
     room = JoinedRoom(
         url=base, token=str(answer["token"]), name=name, attendee=int(answer["attendee"])
     )

@@ -1,6 +1,6 @@
 """The room service: a Starlette app that `vibecode room` runs under uvicorn.
 
-    POST /api/join       {"code", "name"} -> 201 {"token", "attendee"}  (403: wrong code, closed)
+    POST /api/join       {"code", "name"} -> 201 {"token", "attendee"}  (403 wrong code, 409 closed)
     POST /api/report     attendee token, a move or a check -> 202 {"presenter_step"}
     GET  /api/presenter  attendee token -> {"presenter_step", "step"}
     GET  /api/summary    no token: per step, how many attendees and how many pass it (no names)
@@ -140,7 +140,7 @@ class Room:
                 self.limiter.hit(item, "join", address)
             raise Problem(403, "wrong join code")
         if await self.store.is_closed():
-            raise Problem(403, "the room is closed: it takes no new attendees")
+            raise Problem(409, "the room is closed: it takes no new attendees")
         token = secrets.token_urlsafe(24)
         attendee = await self.store.join(name=body.name, token=token)
         return JSONResponse(
