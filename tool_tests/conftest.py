@@ -7,7 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from tool_tests.tmux_kit import Tmux
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    """A private tmux server (its own socket), killed at the end whatever happens."""
+    server = Tmux()
+    try:
+        yield server
+    finally:
+        server.kill()
 
 
 @pytest.fixture

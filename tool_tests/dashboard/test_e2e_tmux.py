@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 
+from tool_tests.tmux_kit import Tmux
 from vibecode.course.manifest import load_course
 from vibecode.paths import steps_root
 from vibecode.workspace import apply
@@ -33,42 +31,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-class Tmux:
-    """A private tmux server (its own socket), killed at the end whatever happens."""
-
-    def __init__(self) -> None:
-        self.socket = f"vibecode-test-{uuid.uuid4().hex[:8]}"
-
-    def __call__(self, *args: str) -> str:
-        command = ["tmux", "-L", self.socket, *args]
-        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-    def pane(self) -> str:
-        return self("capture-pane", "-p", "-t", "dash")
-
-    def wait_for(self, found: Callable[[str], bool], timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.pane()
-            if found(text):
-                return text
-            time.sleep(0.2)
-        raise AssertionError(f"not on screen after {timeout} s:\n{text}")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    server = Tmux()
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 @pytest.fixture
@@ -89,35 +51,16 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
         f"{shlex.quote(str(VIBECODE))} dashboard -w {shlex.quote(str(course_workspace))} "
         f"--port {port}; echo $? > {shlex.quote(str(exit_file))}"
     )
-    env = {**os.environ, "TERM": "xterm-256color"}
-    env.pop("VIBECODE_WORKSPACE", None)
-    subprocess.run(
-        [
-            "tmux",
-            "-L",
-            tmux.socket,
-            "new-session",
-            "-d",
-            "-s",
-            "dash",
-            "-x",
-            "100",
-            "-y",
-            "30",
-            command,
-        ],
-        env=env,
-        check=True,
-    )
+    tmux.start(command, size=(100, 30), session="dash")
     url = f"http://127.0.0.1:{port}"
-    tmux.wait_for(lambda text: f"UP {url}" in text, timeout=60)
+    tmux.wait_for(lambda text: f"UP {url}" in text, timeout=60, session="dash")
     pane_pid = int(tmux("list-panes", "-t", "dash", "-F", "#{pane_pid}").strip())
     started = [p.pid for p in psutil.Process(pane_pid).children(recursive=True)]
     assert len(started) >= 2  # the dashboard and the uvicorn server it started
 
     for path in ("/health", "/e2e-marker-one", "/e2e-marker-two"):
         subprocess.run(["curl", "-s", "-o", "/dev/null", url + path], check=True, timeout=10)
-    text = tmux.wait_for(lambda text: "/e2e-marker-two" in text, timeout=20)
+    text = tmux.wait_for(lambda text: "/e2e-marker-two" in text, timeout=20, session="dash")
     lines = text.splitlines()
     marker_two = next(i for i, line in enumerate(lines) if "/e2e-marker-two" in line)
     marker_one = next(i for i, line in enumerate(lines) if "/e2e-marker-one" in line)
@@ -127,7 +70,7 @@ def test_dashboard_in_tmux_shows_curl_requests_and_quits_cleanly(
     assert max(len(line) for line in lines) <= 100 and len(lines) <= 30
 
     tmux("send-keys", "-t", "dash", "q")
-    tmux.wait_for(lambda text: "Quit vibecode dashboard?" in text, timeout=10)
+    tmux.wait_for(lambda text: "Quit vibecode dashboard?" in text, timeout=10, session="dash")
     tmux("send-keys", "-t", "dash", "y")
     deadline = time.monotonic() + 30
     while not exit_file.exists() and time.monotonic() < deadline:
@@ -151,44 +94,6 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _start(tmux: Tmux, name: str, size: tuple[int, int], command: str) -> None:
-    env = {**os.environ, "TERM": "xterm-256color"}
-    env.pop("VIBECODE_WORKSPACE", None)
-    subprocess.run(
-        [
-            "tmux",
-            "-L",
-            tmux.socket,
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            str(size[0]),
-            "-y",
-            str(size[1]),
-            command,
-        ],
-        env=env,
-        check=True,
-    )
-
-
-def _pane(tmux: Tmux, name: str) -> str:
-    return tmux("capture-pane", "-p", "-t", name)
-
-
-def _wait(tmux: Tmux, name: str, found: Callable[[str], bool], timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    text = ""
-    while time.monotonic() < deadline:
-        text = _pane(tmux, name)
-        if found(text):
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f"not on screen of {name} after {timeout} s:\n{text}")
-
-
 def test_the_presenter_view_drives_the_dashboard_at_80x24(
     tmux: Tmux, course_workspace: Path
 ) -> None:
@@ -198,21 +103,29 @@ def test_the_presenter_view_drives_the_dashboard_at_80x24(
     course = load_course(steps_root())
     port = free_port()
     ws = shlex.quote(str(course_workspace))
-    _start(tmux, "dash", (80, 24), f"{shlex.quote(str(VIBECODE))} dashboard -w {ws} --port {port}")
-    _wait(tmux, "dash", lambda text: f"UP http://127.0.0.1:{port}" in text, timeout=60)
-    _start(tmux, "notes", (100, 30), f"{shlex.quote(str(VIBECODE))} notes -w {ws}")
-    _wait(tmux, "notes", lambda text: "PRESENTER · Step 3 of" in text)
-    _wait(tmux, "notes", lambda text: "live requests" in text)  # it sees the audience view
+    tmux.start(
+        f"{shlex.quote(str(VIBECODE))} dashboard -w {ws} --port {port}",
+        size=(80, 24),
+        session="dash",
+    )
+    tmux.wait_for(lambda text: f"UP http://127.0.0.1:{port}" in text, timeout=60, session="dash")
+    tmux.start(f"{shlex.quote(str(VIBECODE))} notes -w {ws}", size=(100, 30), session="notes")
+    tmux.wait_for(lambda text: "PRESENTER · Step 3 of" in text, session="notes")
+    tmux.wait_for(
+        lambda text: "live requests" in text, session="notes"
+    )  # it sees the audience view
 
     tmux("send-keys", "-t", "notes", "c")  # the talk timer, shared through the workspace
-    _wait(tmux, "dash", lambda text: "▶ running" in text)
+    tmux.wait_for(lambda text: "▶ running" in text, session="dash")
     tmux("send-keys", "-t", "notes", "n")  # the presenter moves the step...
-    _wait(tmux, "dash", lambda text: f"Step 4 of {course.last}" in text)  # ...the room follows
-    _wait(tmux, "notes", lambda text: "PRESENTER · Step 4 of" in text)
+    tmux.wait_for(
+        lambda text: f"Step 4 of {course.last}" in text, session="dash"
+    )  # ...the room follows
+    tmux.wait_for(lambda text: "PRESENTER · Step 4 of" in text, session="notes")
 
     tmux("send-keys", "-t", "notes", "t")  # type step 5 on the projected screen
-    _wait(tmux, "dash", lambda text: "Typing step 5" in text)
-    _wait(tmux, "notes", lambda text: "typing " in text and "hunk 1 of" in text)
+    tmux.wait_for(lambda text: "Typing step 5" in text, session="dash")
+    tmux.wait_for(lambda text: "typing " in text and "hunk 1 of" in text, session="notes")
     from vibecode.live.plan import plan_step
 
     first = plan_step(course, 5).files[0]
@@ -220,13 +133,13 @@ def test_the_presenter_view_drives_the_dashboard_at_80x24(
     # The first key takes the hunk's removed lines away; the next three type three characters
     # each: what appears is the step's own text, whatever key the presenter hits.
     expected = typed[:9].strip() if first.hunks[0].removes else typed[:12].strip()
-    assert expected not in _pane(tmux, "dash")
+    assert expected not in tmux.pane("dash")
     for _ in range(4):
         tmux("send-keys", "-t", "notes", "x")  # magic typing from the laptop
-    grown = _wait(tmux, "dash", lambda text: expected in text)
+    grown = tmux.wait_for(lambda text: expected in text, session="dash")
     assert "Typing step 5" in grown and "xxxx" not in grown
     tmux("send-keys", "-t", "notes", "C-e")  # the rest of the step
-    _wait(tmux, "dash", lambda text: "Step 5 typed" in text, timeout=60)
+    tmux.wait_for(lambda text: "Step 5 typed" in text, timeout=60, session="dash")
     deadline = time.monotonic() + 30  # the last writes and the engine's final move follow
     while time.monotonic() < deadline:
         files = {path: file.read_bytes() for path, file in scan(course_workspace).items()}
@@ -236,10 +149,10 @@ def test_the_presenter_view_drives_the_dashboard_at_80x24(
     assert files == course.checkpoint(5)
     assert load_state(course_workspace).step == 5
     # The room is back to the live requests: keys in the presenter view are its own again.
-    _wait(tmux, "notes", lambda text: "live requests" in text)
+    tmux.wait_for(lambda text: "live requests" in text, session="notes")
     for name in ("notes", "dash"):
         tmux("send-keys", "-t", name, "q")
-        _wait(tmux, name, lambda text: "Quit vibecode" in text)
+        tmux.wait_for(lambda text: "Quit vibecode" in text, session=name)
         tmux("send-keys", "-t", name, "y")
 
 
@@ -252,33 +165,35 @@ def test_the_dashboard_restarts_rescues_and_checks_the_server_vibecode_serve_run
     ws = shlex.quote(str(course_workspace))
     vibecode = shlex.quote(str(VIBECODE))
     # The pane stays after serve exits, so its last lines can be read.
-    _start(tmux, "serve", (100, 30), f"{vibecode} serve -w {ws} --port {port}; sleep 60")
-    _wait(tmux, "serve", lambda text: "Serving http" in text, timeout=60)
-    _start(tmux, "dash", (100, 30), f"{vibecode} dashboard -w {ws} --port {free_port()}")
-    _wait(tmux, "dash", lambda text: f"UP http://127.0.0.1:{port}" in text, timeout=60)
+    tmux.start(f"{vibecode} serve -w {ws} --port {port}; sleep 60", size=(100, 30), session="serve")
+    tmux.wait_for(lambda text: "Serving http" in text, timeout=60, session="serve")
+    tmux.start(f"{vibecode} dashboard -w {ws} --port {free_port()}", size=(100, 30), session="dash")
+    tmux.wait_for(lambda text: f"UP http://127.0.0.1:{port}" in text, timeout=60, session="dash")
     before = read_server(course_workspace)
     assert before is not None and before.up
 
     tmux("send-keys", "-t", "dash", "r")  # the server `vibecode serve` runs, through its record
-    _wait(tmux, "dash", lambda text: "Server restart: up." in text)
+    tmux.wait_for(lambda text: "Server restart: up." in text, session="dash")
     after = read_server(course_workspace)
     assert after is not None and after.generation == before.generation + 1
     assert after.pid != before.pid
-    assert "not started by the dashboard" not in _pane(tmux, "dash")
-    _wait(tmux, "serve", lambda text: "asked by the dashboard" in text)
+    assert "not started by the dashboard" not in tmux.pane("dash")
+    tmux.wait_for(lambda text: "asked by the dashboard" in text, session="serve")
 
     main = course_workspace / "app" / "main.py"
     main.write_text(main.read_text() + "\nbroken = undefined_name\n")
-    _wait(tmux, "dash", lambda text: "NameError" in text)  # the server panel knows it
+    tmux.wait_for(lambda text: "NameError" in text, session="dash")  # the server panel knows it
     tmux("send-keys", "-t", "dash", "d")
     pressed = time.monotonic()
-    shown = _wait(tmux, "dash", lambda text: "fails to import: NameError" in text, timeout=10)
+    shown = tmux.wait_for(
+        lambda text: "fails to import: NameError" in text, timeout=10, session="dash"
+    )
     assert time.monotonic() - pressed < 3  # no 30 s wait per request
     assert "app/main.py:" in shown
 
     time.sleep(0.5)  # the demo's job ends just after its error is on screen
     tmux("send-keys", "-t", "dash", "!")
-    screen = _wait(tmux, "dash", lambda text: "Rescued in" in text, timeout=30)
+    screen = tmux.wait_for(lambda text: "Rescued in" in text, timeout=30, session="dash")
     assert f"Server restarted and ready at http://127.0.0.1:{port}." in screen, screen
     saved = list((course_workspace / ".vibecode" / "saved").iterdir())
     assert len(saved) == 1 and (saved[0] / "files" / "app" / "main.py").is_file()
@@ -287,10 +202,12 @@ def test_the_dashboard_restarts_rescues_and_checks_the_server_vibecode_serve_run
     assert rescued is not None and rescued.up and rescued.generation == after.generation + 1
 
     tmux("send-keys", "-t", "dash", "q")
-    _wait(tmux, "dash", lambda text: "Quit vibecode" in text)
+    tmux.wait_for(lambda text: "Quit vibecode" in text, session="dash")
     tmux("send-keys", "-t", "dash", "y")
     tmux("send-keys", "-t", "serve", "C-c")
-    _wait(tmux, "serve", lambda text: "Stopped. Nothing left running." in text, timeout=30)
+    tmux.wait_for(
+        lambda text: "Stopped. Nothing left running." in text, timeout=30, session="serve"
+    )
     assert read_server(course_workspace) is None
 
 
@@ -303,26 +220,32 @@ def test_request_ids_paths_and_statuses_whole_at_100_and_80_columns(
     apply.goto(course, workspace, 12)
     port = free_port()
     ws = shlex.quote(str(workspace))
-    _start(tmux, "dash", (100, 30), f"{shlex.quote(str(VIBECODE))} dashboard -w {ws} --port {port}")
+    tmux.start(
+        f"{shlex.quote(str(VIBECODE))} dashboard -w {ws} --port {port}",
+        size=(100, 30),
+        session="dash",
+    )
     url = f"http://127.0.0.1:{port}"
-    _wait(tmux, "dash", lambda text: f"UP {url}" in text, timeout=60)
+    tmux.wait_for(lambda text: f"UP {url}" in text, timeout=60, session="dash")
     curl = ["curl", "-s", "-o", "/dev/null"]
     subprocess.run([*curl, url + "/demo/blocking-sleep?ms=50"], check=True, timeout=10)
     subprocess.run([*curl, url + "/demo/async-sleep?ms=50"], check=True, timeout=10)
     subprocess.run([*curl, "-H", "X-Request-ID: e2e-fail-7", url + "/demo/fail"], timeout=10)
 
-    wide = _wait(tmux, "dash", lambda text: "/demo/fail" in text, timeout=20)
+    wide = tmux.wait_for(lambda text: "/demo/fail" in text, timeout=20, session="dash")
     [fail] = [line for line in wide.splitlines() if "/demo/fail" in line]
     assert "500 Internal Server Error" in fail and "e2e-fail-7" in fail, wide
     assert "Request id" in wide
     assert "/demo/blocking-sleep" in wide and "/demo/async-sleep" in wide
 
     tmux("resize-window", "-t", "dash", "-x", "80", "-y", "24")
-    narrow = _wait(tmux, "dash", lambda text: "Request id" not in text and "/demo/fail" in text)
+    narrow = tmux.wait_for(
+        lambda text: "Request id" not in text and "/demo/fail" in text, session="dash"
+    )
     [fail] = [line for line in narrow.splitlines() if "/demo/fail" in line]
     assert "500 Internal Server Error" in fail  # the status text whole
     assert "/demo/blocking-sleep" in narrow and "/demo/async-sleep" in narrow  # never "/demo/bl…"
     assert max(len(line) for line in narrow.splitlines()) <= 80
     tmux("send-keys", "-t", "dash", "q")
-    _wait(tmux, "dash", lambda text: "Quit vibecode" in text)
+    tmux.wait_for(lambda text: "Quit vibecode" in text, session="dash")
     tmux("send-keys", "-t", "dash", "y")

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tool_tests.tmux_kit import Tmux
 from vibecode.course.manifest import Course
 from vibecode.live.plan import plan_step
 from vibecode.workspace import apply
@@ -26,67 +23,6 @@ pytestmark = [
 ]
 
 VIBECODE = Path(sys.executable).with_name("vibecode")
-
-
-class Tmux:
-    """A private tmux server (its own socket), killed at the end whatever happens."""
-
-    def __init__(self) -> None:
-        self.socket = f"vibecode-type-{uuid.uuid4().hex[:8]}"
-
-    def __call__(self, *args: str) -> str:
-        command = ["tmux", "-L", self.socket, *args]
-        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-    def start(self, command: str, *, size: tuple[int, int]) -> None:
-        env = {**os.environ, "TERM": "xterm-256color"}
-        env.pop("VIBECODE_WORKSPACE", None)
-        subprocess.run(
-            [
-                "tmux",
-                "-L",
-                self.socket,
-                "new-session",
-                "-d",
-                "-s",
-                "t",
-                "-x",
-                str(size[0]),
-                "-y",
-                str(size[1]),
-                command,
-            ],
-            env=env,
-            check=True,
-        )
-
-    def pane(self) -> str:
-        return self("capture-pane", "-p", "-t", "t")
-
-    def key(self, *keys: str) -> None:
-        self("send-keys", "-t", "t", *keys)
-
-    def wait_for(self, found: Callable[[str], bool], timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.pane()
-            if found(text):
-                return text
-            time.sleep(0.05)
-        raise AssertionError(f"not on screen after {timeout} s:\n{text}")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False)
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    server = Tmux()
-    try:
-        yield server
-    finally:
-        server.kill()
 
 
 def contents(workspace: Path) -> dict[str, bytes]:
