@@ -12,9 +12,12 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from vibecode.bench.measure import Measurement
 
 
 @dataclass
@@ -195,3 +198,25 @@ def cli(
         env={**os.environ, **(env or {}), "COLUMNS": "100"},
         check=False,
     )
+
+
+def side(label: str, latency_ms: float, answered: int, **changes: Any) -> Measurement:
+    """A measured side of a comparison: `answered` requests of `latency_ms` each in one second
+    (`changes` replace any of the result's fields)."""
+    from vibecode.bench import stats
+    from vibecode.bench.config import LoadConfig
+    from vibecode.bench.measure import Measurement
+    from vibecode.bench.result import LoadResult
+
+    histogram = stats.new_histogram()
+    stats.record_all(histogram, [int(latency_ms * 1000)] * answered)
+    fields: dict[str, Any] = {
+        "config": LoadConfig(url=f"http://127.0.0.1:1/{label}", concurrency=50, duration=1.0),
+        "histogram": histogram,
+        "duration_s": 1.0,
+        "sent": answered,
+        "answered_in_window": answered,
+        "status": {200: answered},
+    }
+    fields.update(changes)
+    return Measurement(label=label, result=LoadResult(**fields))

@@ -7,29 +7,12 @@ from typing import Any
 
 import pytest
 
-from vibecode.bench import stats
+from tool_tests.bench.bench_kit import side
 from vibecode.bench.compare import Comparison
-from vibecode.bench.config import LoadConfig
 from vibecode.bench.measure import Measurement
 from vibecode.bench.probe import ProbeResult
-from vibecode.bench.result import LoadResult
 from vibecode.bench.verdict import judge
 from vibecode.course.claims import BenchClaim
-
-
-def side(label: str, latency_ms: float, answered: int, **changes: Any) -> Measurement:
-    histogram = stats.new_histogram()
-    stats.record_all(histogram, [int(latency_ms * 1000)] * answered)
-    fields: dict[str, Any] = {
-        "config": LoadConfig(url=f"http://127.0.0.1:8000/{label}", concurrency=50, duration=1.0),
-        "histogram": histogram,
-        "duration_s": 1.0,
-        "sent": answered,
-        "answered_in_window": answered,
-        "status": {200: answered},
-    }
-    fields.update(changes)
-    return Measurement(label=label, result=LoadResult(**fields))
 
 
 def probed(measurement: Measurement, *latencies_ms: float, **errors: int) -> Measurement:
