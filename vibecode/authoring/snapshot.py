@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vibecode.errors import VibecodeError
-from vibecode.workspace.files import scan
+from vibecode.workspace.files import read_files
 
 
 def workspace_files(workspace: Path) -> dict[str, bytes]:
@@ -15,4 +15,4 @@ def workspace_files(workspace: Path) -> dict[str, bytes]:
             f"there is no workspace at {workspace}",
             hint="`vibecode goto N` writes step N there; edit it, then record",
         )
-    return {path: file.read_bytes() for path, file in scan(workspace).items()}
+    return read_files(workspace)

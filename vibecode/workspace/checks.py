@@ -235,21 +235,6 @@ def fingerprint(files: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def workspace_files(workspace: Path) -> dict[str, bytes]:
-    """The workspace's managed files with their content (regular files only)."""
-    from vibecode.workspace.files import UnsafePath, read_file, scan
-
-    found: dict[str, bytes] = {}
-    for path, file in scan(workspace).items():
-        try:
-            data = read_file(file)
-        except (UnsafePath, OSError):
-            continue
-        if data is not None:
-            found[path] = data
-    return found
-
-
 def _materialize(root: Path, files: Mapping[str, bytes]) -> None:
     for path, data in files.items():
         target = root / path

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibecode.workspace.files import UnsafePath, read_file, scan, sha256, unsafe_reason
+from vibecode.workspace.files import UnsafePath, read_file, read_files, scan, sha256, unsafe_reason
 
 if TYPE_CHECKING:
     from vibecode.course.diffs import FileDiff
@@ -102,12 +102,5 @@ def workspace_diff(course: Course, workspace: Path, step: int) -> WorkspaceDiff:
     """The workspace's files against step `step`'s checkpoint (regular files only)."""
     from vibecode.course.diffs import diff_files  # difflib: only `diff` needs it
 
-    on_disk: dict[str, bytes] = {}
-    for path, file in scan(workspace).items():
-        try:
-            data = read_file(file)
-        except (UnsafePath, OSError):
-            continue
-        if data is not None:
-            on_disk[path] = data
+    on_disk = read_files(workspace)
     return WorkspaceDiff(step, tuple(diff_files(course.checkpoint(step), on_disk)))

@@ -176,6 +176,20 @@ def scan(workspace: Path) -> dict[str, Path]:
     return dict(sorted(found.items()))
 
 
+def read_files(workspace: Path) -> dict[str, bytes]:
+    """The workspace's managed files with their content; a file that turned into a link or
+    special file, or vanished, since the scan is left out."""
+    found: dict[str, bytes] = {}
+    for path, file in scan(workspace).items():
+        try:
+            data = read_file(file)
+        except (UnsafePath, OSError):
+            continue
+        if data is not None:
+            found[path] = data
+    return found
+
+
 def remove_empty_parents(workspace: Path, relatives: Iterable[str]) -> None:
     """Remove the folders of these workspace paths that became empty, up to the workspace."""
     for relative in sorted(relatives, key=lambda p: -p.count("/")):

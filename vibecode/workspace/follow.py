@@ -22,9 +22,8 @@ from vibecode.workspace.checks import (
     TestReport,
     fingerprint,
     run_step_tests,
-    workspace_files,
 )
-from vibecode.workspace.files import sha256
+from vibecode.workspace.files import read_files, sha256
 from vibecode.workspace.lock import workspace_lock
 from vibecode.workspace.state import WorkspaceState, load_state, save_state
 
@@ -61,7 +60,7 @@ class AdvanceResult:
 def candidate(course: Course, workspace: Path, state: WorkspaceState, number: int) -> Candidate:
     """Step `number`'s checkpoint with the attendee's own files kept where they wrote some."""
     target = course.checkpoint(number)
-    current = workspace_files(workspace)
+    current = read_files(workspace)
     theirs = sorted(
         path
         for path in set(state.files) | set(target)
@@ -109,7 +108,7 @@ def check_current(
     only_own: bool = False,
 ) -> TestReport:
     """Run step `number`'s tests in the workspace; a pass (of them all) is recorded."""
-    mark = fingerprint(workspace_files(workspace))
+    mark = fingerprint(read_files(workspace))
     report = run_step_tests(
         course, workspace, number, database_url=database_url, runner=runner,
         stop_first=stop_first, only_own=only_own,
