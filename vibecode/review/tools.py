@@ -169,15 +169,7 @@ def start_alembic_check(project: Project, scratch: Path) -> Tool | None:
     alembic = f"{sys.executable!s} -m alembic -c alembic.ini"
     # One shell line: the check only means something once the upgrade went through.
     script = f"{alembic} upgrade head && echo VIBECODE-UPGRADED && {alembic} check"
-    process = subprocess.Popen(
-        ["/bin/sh", "-c", script],
-        cwd=project.root,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _start(["/bin/sh", "-c", script], project, env)
 
     def read(output: str, code: int) -> list[Finding]:
         if code == 0:
