@@ -67,15 +67,14 @@ def run_demo(
     paced: bool = False,
 ) -> bool:
     """Fire the current step's demo requests and print them; True when all answered as expected."""
-    from vibecode.course.manifest import load_course
-    from vibecode.paths import steps_root
+    from vibecode.course.loader import load
     from vibecode.workspace.state import load_state
 
     step_number = load_state(workspace).step
     if step_number == 0:
         console.print("Step 0 is the empty workspace: no demo requests. `vibecode next` starts.")
         return True
-    step = load_course(steps_root()).step(step_number)
+    step = load(whole=True).step(step_number)  # the selected course, as every command loads it
     if not step.demos:
         console.print(f"Step {step_number} ({step.title}) has no demo requests.")
         return True
